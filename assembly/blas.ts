@@ -1,0 +1,41 @@
+// Dense vector primitives shared by the kernels. Each has a v128 path (two f64
+// lanes) chosen at compile time by ASC_FEATURE_SIMD and a scalar path; the
+// scalar build compiles only the latter.
+
+/** Σ x[i] y[i] over n doubles. */
+export function dot(x: usize, y: usize, n: i32): f64 {
+  let i = 0;
+  let s = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    }
+    const acc = f64x2.add(acc0, acc1);
+    s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    s += load<f64>(x + o) * load<f64>(y + o);
+  }
+  return s;
+}
+
+/** y[i] += alpha x[i] over n doubles. */
+export function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(alpha);
+    for (; i + 2 <= n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
+  }
+}

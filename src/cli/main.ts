@@ -1,0 +1,27 @@
+// The `timescales` command line: one subcommand per file in this folder.
+import { ConfigError } from '../errors.js';
+import { CliUsageError, type Command } from './command.js';
+
+const commands: Record<string, Command> = {};
+
+const usage = `usage: timescales <command> [options]
+commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (!command) {
+    process.stderr.write(`${name ? `timescales: unknown command '${name}'\n` : ''}${usage}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof CliUsageError || e instanceof ConfigError) {
+      process.stderr.write(`timescales ${name}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
