@@ -5,7 +5,7 @@
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly field: string, readonly allowed: string, received?: unknown) {
-    super(`${field}: ${allowed}${received === undefined ? '' : ` (got ${JSON.stringify(received)})`}`);
+    super(`${field}: ${allowed}${received === undefined ? '' : ` (got ${typeof received === 'number' ? received : JSON.stringify(received)})`}`);
   }
 }
 

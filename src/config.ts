@@ -1,0 +1,167 @@
+// The run config: one JSON object that drives the API, the CLI and the browser alike.
+// It is the SciML "problem + algorithm": `model`, `activation`, `target`, `noise`,
+// `epsilon`, `m`, `init`, `time` say what to simulate; `solver` says how. Validation
+// is a zod schema (also exported as JSON Schema); every refusal names the field.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import type { Core } from './wasm/loader.js';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const positive = finite.refine((x) => x > 0, 'must be > 0');
+const count = (max: number) => z.number().int('must be an integer').min(1, 'must be ≥ 1').max(max, `must be ≤ ${max}`);
+
+const activationSpec = z.union([
+  z.string(),
+  z.object({ name: z.string(), shift: finite.optional(), scale: finite.optional() }).strict(),
+  z.object({ hermite: z.array(finite).min(1, 'needs at least one coefficient') }).strict(),
+  z.object({ polynomial: z.array(finite).min(1, 'needs at least one coefficient'), shift: finite.optional(), scale: finite.optional() }).strict(),
+]).describe('a name (relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity), {name, shift, scale}, {hermite: [c_0, c_1, ...]} or {polynomial: [c_0, c_1, ...], shift, scale}');
+
+const timeSpec = z.union([
+  z.object({ at: z.array(finite.refine((t) => t >= 0, 'must be ≥ 0')).min(1, 'needs at least one time') }).strict(),
+  z.object({
+    end: positive,
+    points: count(1_000_000),
+    start: finite.refine((t) => t >= 0, 'must be ≥ 0').optional(),
+    spacing: z.enum(['log', 'linear']).default('log'),
+  }).strict(),
+]).describe('{at: [t...]} increasing output times, or {end, points, start, spacing: "log" | "linear"}');
+
+export const configSchema = z.object({
+  model: z.enum(['meanfield', 'network', 'sgd']).default('meanfield')
+    .describe('meanfield: the d→∞ flow of (a_i, s_i); network: projected GD on the population risk at finite d; sgd: stochastic gradient descent'),
+  activation: activationSpec.default('relu'),
+  target: activationSpec.default({ hermite: [1, 1, 1] }),
+  noise: finite.refine((x) => x >= 0, 'must be ≥ 0').default(0).describe('label noise τ'),
+  epsilon: positive.default(1).describe('learning-rate ratio ε (second layer runs at 1/ε)'),
+  m: count(1_000_000).describe('number of neurons'),
+  seed: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').default(0),
+  init: z.object({
+    a: z.union([z.array(finite), z.object({ law: z.enum(['normal', 'uniform', 'constant']).default('normal'), scale: finite.default(1) }).strict()])
+      .default({ law: 'normal', scale: 1 }).describe('second-layer weights: explicit values, or a law with scale (normal: N(0, scale²); uniform: U[−scale, scale]; constant: scale)'),
+    s: z.union([z.array(finite), z.literal('zero'), z.object({ d: positive }).strict()])
+      .default('zero').describe('meanfield overlaps s_i(0): explicit values in [−1, 1], "zero", or {d: D} for g_i/√D'),
+    w: z.array(z.array(finite)).optional().describe('network/sgd: explicit first-layer weights, m rows of length d'),
+  }).strict().default({ a: { law: 'normal', scale: 1 }, s: 'zero' }),
+  time: timeSpec,
+  solver: z.object({
+    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff']).default('auto'),
+    form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²) exact kernels; moment: O(mK) truncated series'),
+    rtol: positive.default(1e-8),
+    atol: positive.default(1e-10),
+    dt: positive.optional().describe('rk4 step; initial step for adaptive methods'),
+    maxSteps: count(1e12).default(10_000_000),
+    truncation: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(400, 'must be ≤ 400').optional()
+      .describe('Hermite degree K of the truncated series (default: the target\'s degree for polynomial activations, else 40)'),
+  }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }),
+  degrees: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(400, 'must be ≤ 400').default(3)
+    .describe('report the Hermite components R_0..R_degrees'),
+  threshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(0.1)
+    .describe('learning time t_k: first t with R_k(t) ≤ threshold·R_k(0)'),
+  keepWeights: z.boolean().optional().describe('store a and s at every output time (default: when m·points ≤ 1e7)'),
+  d: count(1e12).optional().describe('network/sgd: input dimension'),
+  eta: positive.optional().describe('network/sgd: step size; t = eta·steps'),
+  direction: z.array(finite).optional().describe('network/sgd: the target direction u_* (length d; default e_1)'),
+  batch: count(1_000_000).default(1).describe('sgd: batch size'),
+  samples: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(0).describe('sgd: number of fixed samples for multi-pass SGD; 0 = online on fresh samples'),
+}).strict().superRefine((c, ctx) => {
+  const fail = (path: (string | number)[], message: string, input?: unknown) => ctx.addIssue({ code: 'custom', path, message, input });
+  if (Array.isArray(c.init.a) && c.init.a.length !== c.m) fail(['init', 'a'], `must have m = ${c.m} values`);
+  if (Array.isArray(c.init.s)) {
+    if (c.init.s.length !== c.m) fail(['init', 's'], `must have m = ${c.m} values`);
+    const i = c.init.s.findIndex((s) => Math.abs(s) > 1);
+    if (i >= 0) fail(['init', 's', i], 'must lie in [−1, 1]', c.init.s[i]);
+  }
+  if ('at' in c.time) {
+    const at = c.time.at;
+    const i = at.findIndex((t, j) => j > 0 && t <= at[j - 1]);
+    if (i > 0) fail(['time', 'at', i], 'times must increase strictly', at[i]);
+  } else {
+    const start = c.time.start ?? defaultStart(c.time);
+    if (c.time.spacing === 'log' && start <= 0) fail(['time', 'start'], 'must be > 0 with log spacing');
+    if (start >= c.time.end) fail(['time', 'start'], `must be < end = ${c.time.end}`);
+  }
+  if (c.model === 'meanfield') {
+    for (const key of ['d', 'eta', 'direction'] as const) if (c[key] !== undefined) fail([key], 'applies to the network and sgd models only');
+    if (c.init.w) fail(['init', 'w'], 'applies to the network and sgd models only');
+    return;
+  }
+  if (c.d === undefined) fail(['d'], `is required for model "${c.model}" (an integer ≥ 1)`);
+  if (c.eta === undefined) fail(['eta'], `is required for model "${c.model}" (a number > 0)`);
+  if (c.d !== undefined) {
+    if (c.direction && c.direction.length !== c.d) fail(['direction'], `must have d = ${c.d} values`);
+    if (c.direction && c.direction.every((x) => x === 0)) fail(['direction'], 'must not be the zero vector');
+    if (c.init.w && (c.init.w.length !== c.m || c.init.w.some((row) => row.length !== c.d))) fail(['init', 'w'], `must be m = ${c.m} rows of d = ${c.d} values`);
+  }
+  if (c.model === 'sgd' && c.samples > 0 && c.batch > c.samples) fail(['batch'], `must be ≤ samples = ${c.samples}`);
+});
+
+export type RunConfig = z.output<typeof configSchema>;
+export type RunConfigInput = z.input<typeof configSchema>;
+export type TimeSpec = RunConfig['time'];
+
+/** Validates a config (a parsed JSON object), filling defaults; throws ConfigError naming the first bad field. */
+export function parseConfig(input: unknown): RunConfig {
+  const r = configSchema.safeParse(input, { reportInput: true });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.length ? fieldPath(issue.path) : '(config)';
+  // Echo the offending value for leaf fields only; for a whole object it would drown the message.
+  const received = issue.code === 'unrecognized_keys' ? undefined : issue.input;
+  throw new ConfigError(field, describeIssue(issue), received);
+}
+
+/** `init.s[3]`-style path of a field. */
+function fieldPath(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      return `must be ${unionForms[fieldPath(issue.path)] ?? 'one of the documented forms'}`;
+    case 'invalid_type':
+      return issue.input === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  return expected === 'number' ? 'a finite number' : expected === 'int' ? 'an integer' : expected === 'array' ? 'an array' : expected === 'object' ? 'an object' : `a ${expected}`;
+}
+
+const unionForms: Record<string, string> = {
+  activation: activationSpec.description!,
+  target: activationSpec.description!,
+  time: timeSpec.description!,
+  'init.a': 'an array of m numbers or {law: "normal" | "uniform" | "constant", scale}',
+  'init.s': 'an array of m numbers in [−1, 1], "zero", or {d: D}',
+};
+
+/** The config schema as JSON Schema (draft 2020-12), for editors and other languages. */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+/** The output times a time spec asks for, increasing (log grids computed in Wasm, for identical bits everywhere). */
+export function outputTimes(core: Core, spec: TimeSpec): Float64Array {
+  if ('at' in spec) return Float64Array.from(spec.at);
+  const { end, points, spacing } = spec;
+  const start = spec.start ?? defaultStart(spec);
+  if (points === 1) return Float64Array.of(end);
+  if (spacing === 'linear') return Float64Array.from({ length: points }, (_, i) => i === points - 1 ? end : start + (i / (points - 1)) * (end - start));
+  return core.scoped(() => {
+    const ptr = core.allocF64(points);
+    core.exports.logspace(start, end, points, ptr);
+    return core.f64(ptr, points).slice();
+  });
+}
+
+function defaultStart(spec: { end: number; spacing: 'log' | 'linear' }): number {
+  return spec.spacing === 'log' ? spec.end * 1e-8 : 0;
+}
