@@ -1,0 +1,72 @@
+// Reading time scales off a trajectory: learning times of the Hermite components and
+// scaling exponents of those times across a sweep of ε (MODEL.md §6).
+
+/**
+ * Learning time of each component k = 0..D: the first time t with R_k(t) ≤ θ·R_k(0),
+ * located between output times by linear interpolation of R_k against log t (the
+ * drops are waterfalls on a log-time axis). `initial` holds R_k(0); a component that
+ * starts at zero counts as learnt at t = 0; null: not reached by the last output time.
+ */
+export function learningTimes(t: Float64Array, components: Float64Array, initial: Float64Array, threshold: number): (number | null)[] {
+  const D1 = initial.length;
+  const out: (number | null)[] = [];
+  for (let k = 0; k < D1; k++) {
+    const level = threshold * initial[k];
+    if (initial[k] === 0) {
+      out.push(0);
+      continue;
+    }
+    let found: number | null = null;
+    for (let j = 0; j < t.length && found === null; j++) {
+      const r = components[j * D1 + k];
+      if (r > level) continue;
+      const rPrev = j === 0 ? initial[k] : components[(j - 1) * D1 + k];
+      const tPrev = j === 0 ? 0 : t[j - 1];
+      found = tPrev > 0 ? interpolateLogTime(tPrev, rPrev, t[j], r, level) : t[j];
+    }
+    out.push(found);
+  }
+  return out;
+}
+
+function interpolateLogTime(t0: number, r0: number, t1: number, r1: number, level: number): number {
+  if (r0 === r1) return t1;
+  const f = (r0 - level) / (r0 - r1);
+  return Math.exp(Math.log(t0) + f * (Math.log(t1) - Math.log(t0)));
+}
+
+/** Least-squares slope and intercept of log y against log x over the given points. */
+export function logLogFit(x: number[], y: number[]): { slope: number; intercept: number } {
+  const n = x.length;
+  if (n < 2) throw new RangeError('logLogFit needs at least two points');
+  const lx = x.map(Math.log);
+  const ly = y.map(Math.log);
+  const mx = lx.reduce((s, v) => s + v, 0) / n;
+  const my = ly.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (lx[i] - mx) * (ly[i] - my);
+    sxx += (lx[i] - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/**
+ * Scaling of a time scale with ε across a sweep: local slopes d log t / d log ε between
+ * neighbouring ε (sorted increasing), and a fit over the `decades` smallest decades of ε,
+ * where the asymptotic exponent is approached (MODEL.md §6). Points with t null are skipped.
+ */
+export function scalingExponent(epsilon: number[], times: (number | null)[], decades = 2): { localSlopes: { epsilon: number; slope: number }[]; fit: { slope: number; intercept: number } | null } {
+  const pts = epsilon.map((e, i) => [e, times[i]] as const)
+    .filter((p): p is readonly [number, number] => p[1] !== null && p[1] > 0)
+    .sort((a, b) => a[0] - b[0]);
+  const localSlopes = pts.slice(1).map(([e1, t1], i) => {
+    const [e0, t0] = pts[i];
+    return { epsilon: Math.sqrt(e0 * e1), slope: Math.log(t1 / t0) / Math.log(e1 / e0) };
+  });
+  const smallest = pts.filter(([e]) => pts.length > 0 && e <= pts[0][0] * 10 ** decades * (1 + 1e-12));
+  const fit = smallest.length >= 2 ? logLogFit(smallest.map((p) => p[0]), smallest.map((p) => p[1])) : null;
+  return { localSlopes, fit };
+}
