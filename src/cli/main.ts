@@ -1,8 +1,11 @@
 // The `timescales` command line: one subcommand per file in this folder.
 import { ConfigError } from '../errors.js';
 import { CliUsageError, type Command } from './command.js';
+import { schemaCommand } from './schema.js';
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  schema: schemaCommand,
+};
 
 const usage = `usage: timescales <command> [options]
 commands:
