@@ -86,6 +86,7 @@ export const configSchema = z.object({
     if (c.init.w) fail(['init', 'w'], 'applies to the network and sgd models only');
     return;
   }
+  if (c.init.s !== 'zero') fail(['init', 's'], 'applies to the meanfield model only (the network draws W(0), or takes init.w)');
   if (c.d === undefined) fail(['d'], `is required for model "${c.model}" (an integer ≥ 1)`);
   if (c.eta === undefined) fail(['eta'], `is required for model "${c.model}" (a number > 0)`);
   if (c.d !== undefined) {
