@@ -39,3 +39,33 @@ export function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
     store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
   }
 }
+
+/** y[i] = alpha y[i] + beta x[i] over n doubles; returns Σ y[i]² of the result (one pass). */
+export function axpbyNorm2(alpha: f64, beta: f64, x: usize, y: usize, n: i32): f64 {
+  let i = 0;
+  let s = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(alpha);
+    const vb = f64x2.splat(beta);
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      const r0 = f64x2.add(f64x2.mul(va, v128.load(y + o)), f64x2.mul(vb, v128.load(x + o)));
+      const r1 = f64x2.add(f64x2.mul(va, v128.load(y + o, 16)), f64x2.mul(vb, v128.load(x + o, 16)));
+      v128.store(y + o, r0);
+      v128.store(y + o, r1, 16);
+      acc0 = f64x2.add(acc0, f64x2.mul(r0, r0));
+      acc1 = f64x2.add(acc1, f64x2.mul(r1, r1));
+    }
+    const acc = f64x2.add(acc0, acc1);
+    s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const r = alpha * load<f64>(y + o) + beta * load<f64>(x + o);
+    store<f64>(y + o, r);
+    s += r * r;
+  }
+  return s;
+}

@@ -1,3 +1,11 @@
 // Public API of timescales.
 export { loadCore, simdSupported, Core, type CoreExports, type Variant } from './wasm/loader.js';
 export { ConfigError, RunError } from './errors.js';
+export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
+export { figure, type FigureOptions } from './plot/figure.js';
+export { resolveActivation, ACTIVATION_NAMES, type Activation, type ActivationSpec, type ActivationName } from './activation.js';
+export { project, gaussHermite, hermiteValues, type Projection, type ProjectOptions, type QuadratureRule } from './hermite.js';
+export { dotKernel, crossKernel, kernelValues, kernelTailBound, type Kernel } from './kernels.js';
+export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm, type MeanfieldTrajectory } from './meanfield.js';
+export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './network.js';
+export { solveSgd, type SgdAlgorithm } from './sgd.js';

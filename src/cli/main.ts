@@ -1,9 +1,13 @@
 // The `timescales` command line: one subcommand per file in this folder.
 import { ConfigError } from '../errors.js';
 import { CliUsageError, type Command } from './command.js';
+import { hermiteCommand } from './hermite.js';
+import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 
 const commands: Record<string, Command> = {
+  run: runCommand,
+  hermite: hermiteCommand,
   schema: schemaCommand,
 };
 

@@ -1,0 +1,115 @@
+// RODAS4, the stiff method: a 6-stage Rosenbrock method of order 4 with an embedded order-3
+// error estimate and a third-order dense output (Hairer & Wanner, Solving ODEs II, §VI.4; the
+// coefficients of their rodas.f, METH = 1, as tabulated in OrdinaryDiffEq.jl's Rodas4Tableau).
+//
+// Why this method: the a-equation relaxes at rates up to σ_0²/ε (1e12 at ε = 1e-12) while the
+// learning itself is slow. RODAS4 is L-stable and stiffly accurate, so those modes are damped
+// in one step whatever hλ, and it keeps its order on singularly perturbed problems (it satisfies
+// the index-1 DAE conditions), which is what makes the step count independent of ε once the
+// initial layer is passed. It is linearly implicit: one Jacobian and one factorization of
+// x I − J (x = 1/(γh)) per step, no Newton iteration to converge — and the model's exact Jacobian
+// is cheap (2×2 blocks per neuron plus a rank-(K+1) term, solved in O(mK) by Woodbury).
+// Stages, in Hairer–Wanner's transformed variables u_i:
+//   (x I − J) u_i = f(y + Σ_{j<i} a_ij u_j) + Σ_{j<i} (c_ij/h) u_j,   y1 = y + Σ_{j≤4} a_5j u_j + u_5 + u_6,
+// and u_6 itself is the error estimate.
+import { axpy } from '../blas';
+import { meanfieldFactor, meanfieldJacobian, meanfieldSolve } from '../meanfield';
+import { accept, BLOWUP, copy, errorNorm, fail, Integrator, invalid, nextStep, reject, rhs, stage, trialStep } from './state';
+
+export const RODAS4_STAGES: i32 = 6;
+
+const GAMMA = 0.25;
+const A21 = 1.544;
+const A31 = 0.9466785280815826, A32 = 0.2557011698983284;
+const A41 = 3.314825187068521, A42 = 2.896124015972201, A43 = 0.9986419139977817;
+const A51 = 1.221224509226641, A52 = 6.019134481288629, A53 = 12.53708332932087, A54 = -0.6878860361058950;
+const C21 = -5.6688;
+const C31 = -2.430093356833875, C32 = -0.2063599157091915;
+const C41 = -0.1073529058151375, C42 = -9.594562251023355, C43 = -20.47028614809616;
+const C51 = 7.496443313967647, C52 = -10.24680431464352, C53 = -33.99990352819905, C54 = 11.70890893206160;
+const C61 = 8.083246795921522, C62 = -7.981132988064893, C63 = -31.52159432874371, C64 = 16.31930543123136;
+const C65 = -6.058818238834054;
+const H21 = 10.12623508344586, H22 = -7.487995877610167, H23 = -34.80091861555747, H24 = -7.992771707568823;
+const H25 = 1.025137723295662;
+const H31 = -0.6762803392801253, H32 = 6.087714651680015, H33 = 16.43084320892478, H34 = 24.76722511418386;
+const H35 = -6.594389125716872;
+
+export function rodas4Step(st: Integrator): bool {
+  const n = st.n;
+  const y = st.y;
+  const yt = st.yTmp;
+  const sys = st.sys;
+  const u1 = stage(st, 0), u2 = stage(st, 1), u3 = stage(st, 2), u4 = stage(st, 3), u5 = stage(st, 4), u6 = stage(st, 5);
+  if (!st.fresh) {
+    meanfieldJacobian(sys, y);
+    st.njev += 1;
+    st.fresh = 1;
+  }
+  let bad = -1;
+  while (true) {
+    const h = trialStep(st, bad);
+    if (h == 0.0) return false;
+    bad = -1;
+    const x = 1.0 / (GAMMA * h);
+    const ih = 1.0 / h;
+    st.nlu += 1;
+    if (!meanfieldFactor(sys, x)) {
+      reject(st, 0.5 * h);
+      continue;
+    }
+    copy(st, u1, st.f);
+    meanfieldSolve(sys, x, u1);
+    copy(st, yt, y); axpy(A21, u1, yt, n);
+    rhs(st, yt, u2);
+    axpy(C21 * ih, u1, u2, n);
+    meanfieldSolve(sys, x, u2);
+    copy(st, yt, y); axpy(A31, u1, yt, n); axpy(A32, u2, yt, n);
+    rhs(st, yt, u3);
+    axpy(C31 * ih, u1, u3, n); axpy(C32 * ih, u2, u3, n);
+    meanfieldSolve(sys, x, u3);
+    copy(st, yt, y); axpy(A41, u1, yt, n); axpy(A42, u2, yt, n); axpy(A43, u3, yt, n);
+    rhs(st, yt, u4);
+    axpy(C41 * ih, u1, u4, n); axpy(C42 * ih, u2, u4, n); axpy(C43 * ih, u3, u4, n);
+    meanfieldSolve(sys, x, u4);
+    copy(st, yt, y); axpy(A51, u1, yt, n); axpy(A52, u2, yt, n); axpy(A53, u3, yt, n); axpy(A54, u4, yt, n);
+    rhs(st, yt, u5);
+    axpy(C51 * ih, u1, u5, n); axpy(C52 * ih, u2, u5, n); axpy(C53 * ih, u3, u5, n); axpy(C54 * ih, u4, u5, n);
+    meanfieldSolve(sys, x, u5);
+    axpy(1.0, u5, yt, n); // the embedded third-order solution
+    rhs(st, yt, u6);
+    axpy(C61 * ih, u1, u6, n); axpy(C62 * ih, u2, u6, n); axpy(C63 * ih, u3, u6, n); axpy(C64 * ih, u4, u6, n);
+    axpy(C65 * ih, u5, u6, n);
+    meanfieldSolve(sys, x, u6);
+    axpy(1.0, u6, yt, n);
+    bad = invalid(st, yt);
+    if (bad >= 0) {
+      if (st.fixed) return fail(st, BLOWUP, bad, yt);
+      reject(st, 0.25 * h);
+      continue;
+    }
+    const err = errorNorm(st, y, yt, u6);
+    if (st.fixed || err <= 1.0) {
+      rhs(st, yt, st.fTmp);
+      accept(st, h);
+      st.fresh = 0;
+      if (!st.fixed) st.h = nextStep(st, h, err, 4.0);
+      return true;
+    }
+    reject(st, isFinite(err) ? nextStep(st, h, err, 4.0) : 0.25 * h);
+  }
+}
+
+/** y(tOld + θh) = (1−θ) yOld + θ (y + (1−θ)(Σ h2j u_j + θ Σ h3j u_j)). */
+export function rodas4Interpolate(st: Integrator, t: f64, out: usize): void {
+  const th = (t - st.tOld) / (st.t - st.tOld);
+  const th1 = 1.0 - th;
+  const u1 = stage(st, 0), u2 = stage(st, 1), u3 = stage(st, 2), u4 = stage(st, 3), u5 = stage(st, 4);
+  for (let i = 0; i < st.n; i++) {
+    const o = <usize>i << 3;
+    const k1 = load<f64>(u1 + o), k2 = load<f64>(u2 + o), k3 = load<f64>(u3 + o);
+    const k4 = load<f64>(u4 + o), k5 = load<f64>(u5 + o);
+    const d2 = H21 * k1 + H22 * k2 + H23 * k3 + H24 * k4 + H25 * k5;
+    const d3 = H31 * k1 + H32 * k2 + H33 * k3 + H34 * k4 + H35 * k5;
+    store<f64>(out + o, th1 * load<f64>(st.yOld + o) + th * (load<f64>(st.y + o) + th1 * (d2 + th * d3)));
+  }
+}

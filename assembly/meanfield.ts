@@ -1,0 +1,555 @@
+// The d→∞ neuron dynamics (MODEL.md §4) as an ODE system in R^{2m}, state y = (a_0..a_{m−1}, s_0..s_{m−1}):
+//   ε ȧ_i = V(s_i) − (1/m) Σ_j a_j U(s_i s_j)                 = P(s_i)
+//   ṡ_i  = (1 − s_i²) a_i [V'(s_i) − (1/m) Σ_j a_j s_j U'(s_i s_j)] = (1 − s_i²) a_i P'(s_i)
+// with P(x) = Σ_k c_k x^k, c_k = σ_k r_k, r_k = φ_k − σ_k M_k, M_k = (1/m) Σ_j a_j s_j^k.
+// Two forms of the right-hand side: the moment form (second expressions, O(mK), exact for the
+// truncated series) and the kernel form (first expressions, O(m²), exact for a closed-form U).
+// Beside it: the exact Jacobian, and the linear solves (x I − J) u = b the stiff integrator
+// needs, dense LU for few neurons or the kernel form, otherwise a Woodbury (capacitance) solve:
+// J is per-neuron 2×2 blocks minus a rank-(K+1) term, J = D − (1/m) L Rᵀ, with
+//   L_i = (σ_k s_i^k / ε,  (1 − s_i²) a_i k σ_k s_i^{k−1})_k,   R_i = (σ_k s_i^k,  k σ_k a_i s_i^{k−1})_k
+// (R_i is −m ∂r_k/∂(a_i, s_i)), so every solve costs O(mK) and each factorization O(mK²).
+import { luFactor, luSolve } from './lu';
+import { moments, riskComponents } from './moments';
+import { kernel, kernelDeriv, kernelDeriv2, series, seriesDeriv, seriesDeriv2, KERNEL_ERF, KERNEL_RELU, KERNEL_SERIES } from './kernels';
+
+export const FORM_MOMENT: i32 = 0;
+export const FORM_KERNEL: i32 = 1;
+
+/** |s| may exceed 1 by this much (rounding); beyond it the state has left the sphere. */
+const S_TOL: f64 = 1e-12;
+/**
+ * The kernel form's tail T(ρ) = U(ρ) − Σ_{k≤K} σ_k² ρ^k is summed from its own Taylor series up to
+ * degree TAIL_DEGREE when |ρ| ≤ TAIL_SERIES_MAX (the terms left out are below 0.5^65 ≈ 3e-20),
+ * else as the closed form minus the head.
+ */
+const TAIL_DEGREE: i32 = 64;
+const TAIL_SERIES_MAX: f64 = 0.5;
+/** A 2×2 block whose determinant is below this fraction of its terms is treated as singular. */
+const SINGULAR: f64 = 1e-13;
+
+/** The system's parameters and scratch, laid out by meanfieldInit in one caller-owned block. */
+@unmanaged class Meanfield {
+  m: i32;
+  K: i32;
+  form: i32;
+  kind: i32;
+  dense: i32;
+  gain: f64;
+  invEps: f64;
+  sigma: usize; // σ_k
+  phi: usize; // φ_k
+  u: usize; // σ_k², the series of U
+  v: usize; // φ_k σ_k, the series of V
+  tail: usize; // Taylor coefficients of the kernel's tail T(ρ): zero up to K (TAIL_DEGREE+1)
+  M: usize; // moments M_k of the last evaluation
+  c: usize; // c_k = σ_k r_k of the last evaluation
+  jy: usize; // state at which the Jacobian was taken (2m)
+  jc: usize; // c_k there (K+1)
+  jd: usize; // per neuron: P'(s)/ε, (1 − s²) P'(s), ∂ṡ/∂s diagonal (3m)
+  binv: usize; // per neuron: inverse of its 2×2 block of x I − D (4m)
+  cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)²)
+  cpiv: usize; // its pivots (K+1 i32)
+  q: usize; // K+1 scratch
+  res: usize; // 2m scratch (refinement residual)
+  J: usize; // dense Jacobian ((2m)², dense mode only)
+  LU: usize; // LU factors of x I − J ((2m)², dense mode only)
+  piv: usize; // its pivots (2m i32)
+  pw: usize; // powers s_i^k (m(K+1), dense mode only)
+}
+
+const SCRATCH = memory.data(256); // a dry-run header for meanfieldBytes
+
+/** The address after `doubles` doubles at `p`, 16-byte aligned. */
+@inline function take(doubles: i32, p: usize): usize {
+  return (p + (<usize>doubles << 3) + 15) & ~15;
+}
+
+@inline function at(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function put(p: usize, i: i32, x: f64): void {
+  store<f64>(p + (<usize>i << 3), x);
+}
+
+@inline function sys(p: usize): Meanfield {
+  return changetype<Meanfield>(p);
+}
+
+/** Assigns the block's buffers after the header at `base`; returns the end address. */
+function layout(base: usize, m: i32, K: i32, dense: bool): usize {
+  const S = sys(base);
+  let p = (base + offsetof<Meanfield>() + 15) & ~15;
+  const K1 = K + 1;
+  S.u = p; p = take(K1, p);
+  S.v = p; p = take(K1, p);
+  S.tail = p; p = take(TAIL_DEGREE + 1, p);
+  S.M = p; p = take(K1, p);
+  S.c = p; p = take(K1, p);
+  S.jc = p; p = take(K1, p);
+  S.q = p; p = take(K1, p);
+  S.cap = p; p = take(K1 * K1, p);
+  S.cpiv = p; p = take(K1, p);
+  S.jy = p; p = take(2 * m, p);
+  S.res = p; p = take(2 * m, p);
+  S.jd = p; p = take(3 * m, p);
+  S.binv = p; p = take(4 * m, p);
+  if (dense) {
+    S.J = p; p = take(4 * m * m, p);
+    S.LU = p; p = take(4 * m * m, p);
+    S.piv = p; p = take(2 * m, p);
+    S.pw = p; p = take(m * K1, p);
+  }
+  return p;
+}
+
+/** Bytes of the block meanfieldInit lays out for m neurons, degree K, dense linear algebra or not. */
+export function meanfieldBytes(m: i32, K: i32, dense: bool): usize {
+  return layout(SCRATCH, m, K, dense) - SCRATCH;
+}
+
+/**
+ * Sets up the system in the caller-owned block `p` (meanfieldBytes long). `sigma`, `phi`
+ * (K+1 doubles each) must outlive it. `kind`/`gain` name the closed-form kernel of the kernel
+ * form (KERNEL_SERIES: the series Σ σ_k² ρ^k).
+ */
+export function meanfieldInit(p: usize, m: i32, K: i32, form: i32, kind: i32, gain: f64, epsilon: f64,
+  sigma: usize, phi: usize, dense: bool): void {
+  const S = sys(p);
+  S.m = m;
+  S.K = K;
+  S.form = form;
+  S.kind = kind;
+  S.gain = gain;
+  S.invEps = 1.0 / epsilon;
+  S.dense = dense ? 1 : 0;
+  S.sigma = sigma;
+  S.phi = phi;
+  layout(p, m, K, dense);
+  for (let k = 0; k <= K; k++) {
+    const sk = at(sigma, k);
+    put(S.u, k, sk * sk);
+    put(S.v, k, at(phi, k) * sk);
+  }
+  tailCoefficients(S);
+}
+
+/**
+ * The Taylor coefficients of the closed-form kernel beyond degree K, by their ratio recurrences:
+ * ReLU (MODEL.md §1): U_0 = 1/(2π), U_1 = 1/4, U_2 = 1/(4π), U_{k+2} = U_k (k−1)²/((k+1)(k+2)) for even
+ * k ≥ 2, odd k ≥ 3 zero; erf: (2/π) arcsin(ρ/2) = Σ_n d_n ρ^{2n+1}, d_0 = 1/π,
+ * d_{n+1} = d_n (2n+1)²/(4 (2n+2)(2n+3)) (the arcsin series, Abramowitz & Stegun 4.4.40).
+ */
+function tailCoefficients(S: Meanfield): void {
+  const t = S.tail;
+  for (let k = 0; k <= TAIL_DEGREE; k++) put(t, k, 0.0);
+  if (S.kind == KERNEL_RELU) {
+    put(t, 0, 0.5 / Math.PI);
+    put(t, 1, 0.25);
+    let c = 0.25 / Math.PI;
+    for (let k = 2; k <= TAIL_DEGREE; k += 2) {
+      put(t, k, c);
+      c *= <f64>((k - 1) * (k - 1)) / <f64>((k + 1) * (k + 2));
+    }
+  } else if (S.kind == KERNEL_ERF) {
+    let d = 1.0 / Math.PI;
+    for (let n = 0; 2 * n + 1 <= TAIL_DEGREE; n++) {
+      put(t, 2 * n + 1, d);
+      d *= <f64>((2 * n + 1) * (2 * n + 1)) / <f64>(4 * (2 * n + 2) * (2 * n + 3));
+    }
+  }
+  for (let k = 0; k <= TAIL_DEGREE; k++) put(t, k, k <= S.K ? 0.0 : S.gain * at(t, k));
+}
+
+/** T(ρ) = U(ρ) − Σ_{k≤K} σ_k² ρ^k, without the cancellation of the difference when |ρ| is small. */
+@inline function tailU(S: Meanfield, rho: f64): f64 {
+  if (S.kind == KERNEL_SERIES) return 0.0;
+  if (Math.abs(rho) <= TAIL_SERIES_MAX) return series(S.tail, TAIL_DEGREE, rho);
+  return kernel(S.kind, S.gain, S.u, S.K, rho) - series(S.u, S.K, rho);
+}
+
+/** T'(ρ). */
+@inline function tailUDeriv(S: Meanfield, rho: f64): f64 {
+  if (S.kind == KERNEL_SERIES) return 0.0;
+  if (Math.abs(rho) <= TAIL_SERIES_MAX) return seriesDeriv(S.tail, TAIL_DEGREE, rho);
+  return kernelDeriv(S.kind, S.gain, S.u, S.K, rho) - seriesDeriv(S.u, S.K, rho);
+}
+
+/** c[k] = σ_k (φ_k − σ_k M_k) at y; the moments stay in S.M. */
+function residualCoefficients(S: Meanfield, y: usize, c: usize): void {
+  const m = S.m;
+  const K = S.K;
+  moments(y, y + (<usize>m << 3), m, K, S.M);
+  for (let k = 0; k <= K; k++) {
+    const sk = at(S.sigma, k);
+    put(c, k, sk * (at(S.phi, k) - sk * at(S.M, k)));
+  }
+}
+
+function rhsMoment(S: Meanfield, y: usize, dy: usize): void {
+  const m = S.m;
+  const K = S.K;
+  const c = S.c;
+  const ie = S.invEps;
+  residualCoefficients(S, y, c);
+  const half = <usize>m << 3;
+  const cK = at(c, K);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vie = f64x2.splat(ie);
+    const one = f64x2.splat(1.0);
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const x = v128.load(y + half + o);
+      let p = f64x2.splat(cK);
+      let dp = f64x2.splat(0.0);
+      for (let k = K - 1; k >= 0; k--) {
+        dp = f64x2.add(f64x2.mul(dp, x), p);
+        p = f64x2.add(f64x2.mul(p, x), f64x2.splat(at(c, k)));
+      }
+      v128.store(dy + o, f64x2.mul(p, vie));
+      const w = f64x2.mul(f64x2.sub(one, x), f64x2.add(one, x));
+      v128.store(dy + half + o, f64x2.mul(f64x2.mul(w, v128.load(y + o)), dp));
+    }
+  }
+  for (; i < m; i++) {
+    const o = <usize>i << 3;
+    const x = load<f64>(y + half + o);
+    let p = cK;
+    let dp = 0.0;
+    for (let k = K - 1; k >= 0; k--) {
+      dp = dp * x + p;
+      p = p * x + at(c, k);
+    }
+    store<f64>(dy + o, p * ie);
+    store<f64>(dy + half + o, (1.0 - x) * (1.0 + x) * load<f64>(y + o) * dp);
+  }
+}
+
+/**
+ * The kernel form, split as the moment form (degrees ≤ K, from the residuals) plus the kernel's
+ * tail T = U − Σ_{k≤K} σ_k² ρ^k:
+ *   ε ȧ_i = P(s_i) − (1/m) Σ_j a_j T(s_i s_j),  ṡ_i = (1 − s_i²) a_i [P'(s_i) − (1/m) Σ_j a_j s_j T'(s_i s_j)].
+ * Equal to the first expressions at the top of this file, but summing (1/m) Σ_j a_j U(s_i s_j) whole
+ * would cancel against V(s_i) and lose |a|·ulp/ε — all digits once ε ≲ 1e-10.
+ */
+function rhsKernel(S: Meanfield, y: usize, dy: usize): void {
+  const m = S.m;
+  const half = <usize>m << 3;
+  const invM = 1.0 / <f64>m;
+  rhsMoment(S, y, dy);
+  for (let i = 0; i < m; i++) {
+    const si = at(y + half, i);
+    let su = 0.0;
+    let sd = 0.0;
+    for (let j = 0; j < m; j++) {
+      const sj = at(y + half, j);
+      const aj = at(y, j);
+      const rho = si * sj;
+      su += aj * tailU(S, rho);
+      sd += aj * sj * tailUDeriv(S, rho);
+    }
+    put(dy, i, at(dy, i) - su * invM * S.invEps);
+    put(dy + half, i, at(dy + half, i) - (1.0 - si) * (1.0 + si) * at(y, i) * sd * invM);
+  }
+}
+
+/** dy = f(y), in the form chosen at init. */
+export function meanfieldRhs(p: usize, y: usize, dy: usize): void {
+  const S = sys(p);
+  if (S.form == FORM_KERNEL) rhsKernel(S, y, dy);
+  else rhsMoment(S, y, dy);
+}
+
+/**
+ * R[k] = ½ r_k² for k = 0..K; returns R_mf (without the noise term ½τ²). The components come
+ * from the residuals, never from the expanded kernel form. In the kernel form with a closed-form
+ * U the exact risk also holds the part of U beyond degree K, added here as the tail
+ * ½ (1/m²) Σ_ij a_i a_j [U(s_i s_j) − Σ_{k≤K} σ_k² (s_i s_j)^k] = ½ Σ_{k>K} σ_k² M_k² (≥ 0; the
+ * target has no degree above K); the moment form's flow is the gradient flow of the truncated
+ * risk, so it reports that.
+ */
+export function meanfieldRisk(p: usize, y: usize, R: usize): f64 {
+  const S = sys(p);
+  const m = S.m;
+  moments(y, y + (<usize>m << 3), m, S.K, S.M);
+  let total = riskComponents(S.phi, S.sigma, S.M, S.K, R);
+  if (S.form == FORM_KERNEL && S.kind != KERNEL_SERIES) {
+    const half = <usize>m << 3;
+    let tail = 0.0;
+    for (let i = 0; i < m; i++) {
+      const si = at(y + half, i);
+      let row = 0.0;
+      for (let j = 0; j < m; j++) {
+        const rho = si * at(y + half, j);
+        row += at(y, j) * tailU(S, rho);
+      }
+      tail += at(y, i) * row;
+    }
+    total += 0.5 * tail / (<f64>m * <f64>m);
+  }
+  return total;
+}
+
+/** Index of the first non-finite entry of y or |s_i| > 1 (beyond rounding), or −1. */
+export function meanfieldInvalid(p: usize, y: usize): i32 {
+  const m = sys(p).m;
+  for (let i = 0; i < 2 * m; i++) {
+    const v = at(y, i);
+    if (!isFinite(v) || (i >= m && Math.abs(v) > 1.0 + S_TOL)) return i;
+  }
+  return -1;
+}
+
+/** The exact Jacobian ∂f/∂y at y into the row-major 2m×2m matrix J (needs a dense-mode block). */
+export function meanfieldJacobianDense(p: usize, y: usize, J: usize): void {
+  const S = sys(p);
+  if (S.form == FORM_KERNEL) jacobianKernel(S, y, J);
+  else jacobianMoment(S, y, J);
+}
+
+function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
+  const m = S.m;
+  const K = S.K;
+  const n = 2 * m;
+  const half = <usize>m << 3;
+  const ie = S.invEps;
+  const invM = 1.0 / <f64>m;
+  residualCoefficients(S, y, S.c);
+  for (let i = 0; i < m; i++) {
+    const s = at(y + half, i);
+    let pk = 1.0;
+    for (let k = 0; k <= K; k++) {
+      put(S.pw, i * (K + 1) + k, pk);
+      pk *= s;
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const si = at(y + half, i);
+    const ai = at(y, i);
+    const wi = (1.0 - si) * (1.0 + si);
+    const pi = S.pw + <usize>(i * (K + 1)) * 8;
+    for (let j = 0; j < m; j++) {
+      const aj = at(y, j);
+      const pj = S.pw + <usize>(j * (K + 1)) * 8;
+      let gaa = 0.0, gas = 0.0, gsa = 0.0, gss = 0.0;
+      for (let k = 0; k <= K; k++) {
+        const u = at(S.u, k);
+        gaa += u * at(pi, k) * at(pj, k);
+        if (k > 0) {
+          const fk = <f64>k;
+          gas += u * at(pi, k) * fk * aj * at(pj, k - 1);
+          gsa += u * fk * at(pi, k - 1) * at(pj, k);
+          gss += u * fk * fk * at(pi, k - 1) * aj * at(pj, k - 1);
+        }
+      }
+      put(J, i * n + j, -ie * gaa * invM);
+      put(J, i * n + m + j, -ie * gas * invM);
+      put(J, (m + i) * n + j, -wi * ai * gsa * invM);
+      put(J, (m + i) * n + m + j, -wi * ai * gss * invM);
+    }
+    const dp = seriesDeriv(S.c, K, si);
+    put(J, i * n + m + i, at(J, i * n + m + i) + ie * dp);
+    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * dp);
+    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * dp + wi * ai * seriesDeriv2(S.c, K, si));
+  }
+}
+
+function jacobianKernel(S: Meanfield, y: usize, J: usize): void {
+  const m = S.m;
+  const K = S.K;
+  const n = 2 * m;
+  const half = <usize>m << 3;
+  const ie = S.invEps;
+  const invM = 1.0 / <f64>m;
+  for (let i = 0; i < m; i++) {
+    const si = at(y + half, i);
+    const ai = at(y, i);
+    const wi = (1.0 - si) * (1.0 + si);
+    let g = seriesDeriv(S.v, K, si); // V'(s_i) − (1/m) Σ_j a_j s_j U'(s_i s_j)
+    let h = seriesDeriv2(S.v, K, si); // V''(s_i) − (1/m) Σ_j a_j s_j² U''(s_i s_j)
+    for (let j = 0; j < m; j++) {
+      const sj = at(y + half, j);
+      const aj = at(y, j);
+      const rho = si * sj;
+      const u1 = kernelDeriv(S.kind, S.gain, S.u, K, rho);
+      const u2 = kernelDeriv2(S.kind, S.gain, S.u, K, rho);
+      g -= aj * sj * u1 * invM;
+      h -= aj * sj * sj * u2 * invM;
+      put(J, i * n + j, -ie * kernel(S.kind, S.gain, S.u, K, rho) * invM);
+      put(J, i * n + m + j, -ie * aj * si * u1 * invM);
+      put(J, (m + i) * n + j, -wi * ai * sj * u1 * invM);
+      put(J, (m + i) * n + m + j, -wi * ai * aj * (u1 + rho * u2) * invM);
+    }
+    put(J, i * n + m + i, at(J, i * n + m + i) + ie * g);
+    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * g);
+    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * g + wi * ai * h);
+  }
+}
+
+/** Takes the Jacobian at y for the following factorizations (one per step of the stiff method). */
+export function meanfieldJacobian(p: usize, y: usize): void {
+  const S = sys(p);
+  const m = S.m;
+  if (S.dense) {
+    meanfieldJacobianDense(p, y, S.J);
+    return;
+  }
+  memory.copy(S.jy, y, <usize>(2 * m) << 3);
+  residualCoefficients(S, y, S.jc);
+  const half = <usize>m << 3;
+  for (let i = 0; i < m; i++) {
+    const s = at(y + half, i);
+    const a = at(y, i);
+    const w = (1.0 - s) * (1.0 + s);
+    const dp = seriesDeriv(S.jc, S.K, s);
+    put(S.jd, 3 * i, dp * S.invEps);
+    put(S.jd, 3 * i + 1, w * dp);
+    put(S.jd, 3 * i + 2, -2.0 * s * a * dp + w * a * seriesDeriv2(S.jc, S.K, s));
+  }
+}
+
+/**
+ * Factors x I − J for the Jacobian last taken. False when the matrix (or, in the Woodbury
+ * path, a neuron's 2×2 block) is numerically singular: the caller retries with another step.
+ */
+export function meanfieldFactor(p: usize, x: f64): bool {
+  const S = sys(p);
+  const m = S.m;
+  if (S.dense) {
+    const n = 2 * m;
+    const A = S.LU;
+    for (let i = 0; i < n * n; i++) put(A, i, -at(S.J, i));
+    for (let i = 0; i < n; i++) put(A, i * n + i, at(A, i * n + i) + x);
+    return luFactor(A, n, S.piv);
+  }
+  const K1 = S.K + 1;
+  const C = S.cap;
+  const ie = S.invEps;
+  const half = <usize>m << 3;
+  for (let k = 0; k < K1 * K1; k++) put(C, k, 0.0);
+  for (let i = 0; i < m; i++) {
+    const s = at(S.jy + half, i);
+    const a = at(S.jy, i);
+    const w = (1.0 - s) * (1.0 + s);
+    // x I − D_i = [[x, −P'/ε], [−(1−s²)P', x − d]]
+    const d01 = -at(S.jd, 3 * i);
+    const d10 = -at(S.jd, 3 * i + 1);
+    const d11 = x - at(S.jd, 3 * i + 2);
+    const det = x * d11 - d01 * d10;
+    if (!(Math.abs(det) > SINGULAR * (Math.abs(x * d11) + Math.abs(d01 * d10)))) return false;
+    const b00 = d11 / det, b01 = -d01 / det, b10 = -d10 / det, b11 = x / det;
+    const bi = S.binv + (<usize>(4 * i) << 3);
+    put(bi, 0, b00); put(bi, 1, b01); put(bi, 2, b10); put(bi, 3, b11);
+    // C[k][l] += Ra_k (b00 La_l + b01 Ls_l) + Rs_k (b10 La_l + b11 Ls_l), with La = Ra/ε and Ls = w Rs.
+    const al = b00 * ie, be = b01 * w, ga = b10 * ie, de = b11 * w;
+    let sk = 1.0; // s^k
+    let skm = 0.0; // k s^{k−1}
+    for (let k = 0; k < K1; k++) {
+      const sg = at(S.sigma, k);
+      const rak = sg * sk;
+      const rsk = sg * skm * a;
+      const za = al * rak + ga * rsk; // row k of Rᵀ B⁻¹ L = za Ra + zs Rs
+      const zs = be * rak + de * rsk;
+      let sl = 1.0;
+      let slm = 0.0;
+      const row = C + (<usize>(k * K1) << 3);
+      for (let l = 0; l < K1; l++) {
+        const sgl = at(S.sigma, l);
+        put(row, l, at(row, l) + za * sgl * sl + zs * sgl * slm * a);
+        slm = slm * s + sl;
+        sl *= s;
+      }
+      skm = skm * s + sk;
+      sk *= s;
+    }
+  }
+  for (let k = 0; k < K1; k++) put(C, k * K1 + k, at(C, k * K1 + k) + <f64>m);
+  return luFactor(C, K1, S.cpiv);
+}
+
+/** q[k] = Σ_i R_i[·,k] · v_i = σ_k Σ_i (s_i^k v_{a,i} + k a_i s_i^{k−1} v_{s,i}) at the Jacobian's state. */
+function projectR(S: Meanfield, v: usize, q: usize): void {
+  const m = S.m;
+  const K1 = S.K + 1;
+  const half = <usize>m << 3;
+  for (let k = 0; k < K1; k++) put(q, k, 0.0);
+  for (let i = 0; i < m; i++) {
+    const s = at(S.jy + half, i);
+    const va = at(v, i);
+    const vs = at(v + half, i) * at(S.jy, i);
+    let sk = 1.0;
+    let skm = 0.0;
+    for (let k = 0; k < K1; k++) {
+      put(q, k, at(q, k) + sk * va + skm * vs);
+      skm = skm * s + sk;
+      sk *= s;
+    }
+  }
+  for (let k = 0; k < K1; k++) put(q, k, at(q, k) * at(S.sigma, k));
+}
+
+/**
+ * out = (x I − D)⁻¹ b − (x I − D)⁻¹ L (m I + Rᵀ (x I − D)⁻¹ L)⁻¹ Rᵀ (x I − D)⁻¹ b (Woodbury);
+ * out may alias b.
+ */
+function applyInverse(S: Meanfield, b: usize, out: usize): void {
+  const m = S.m;
+  const K = S.K;
+  const half = <usize>m << 3;
+  const ie = S.invEps;
+  for (let i = 0; i < m; i++) {
+    const bi = S.binv + (<usize>(4 * i) << 3);
+    const ba = at(b, i);
+    const bs = at(b + half, i);
+    put(out, i, at(bi, 0) * ba + at(bi, 1) * bs);
+    put(out + half, i, at(bi, 2) * ba + at(bi, 3) * bs);
+  }
+  const q = S.q;
+  projectR(S, out, q);
+  luSolve(S.cap, K + 1, S.cpiv, q);
+  // L_i v = (Pv(s_i)/ε, (1 − s_i²) a_i Pv'(s_i)) with Pv(x) = Σ_k σ_k v_k x^k.
+  for (let k = 0; k <= K; k++) put(q, k, at(q, k) * at(S.sigma, k));
+  for (let i = 0; i < m; i++) {
+    const s = at(S.jy + half, i);
+    const la = series(q, K, s) * ie;
+    const ls = (1.0 - s) * (1.0 + s) * at(S.jy, i) * seriesDeriv(q, K, s);
+    const bi = S.binv + (<usize>(4 * i) << 3);
+    put(out, i, at(out, i) - (at(bi, 0) * la + at(bi, 1) * ls));
+    put(out + half, i, at(out + half, i) - (at(bi, 2) * la + at(bi, 3) * ls));
+  }
+}
+
+/** Solves (x I − J) u = b in place on b with the last factorization (x as passed to meanfieldFactor). */
+export function meanfieldSolve(p: usize, x: f64, b: usize): void {
+  const S = sys(p);
+  const m = S.m;
+  if (S.dense) {
+    luSolve(S.LU, 2 * m, S.piv, b);
+    return;
+  }
+  // One step of iterative refinement: the 1/ε-sized rows make the Woodbury formula lose digits
+  // that the residual r = b − (x I − J) u, computed in O(mK), gives back.
+  const r = S.res;
+  const half = <usize>m << 3;
+  memory.copy(r, b, <usize>(2 * m) << 3);
+  applyInverse(S, b, b);
+  const q = S.q;
+  projectR(S, b, q);
+  for (let k = 0; k <= S.K; k++) put(q, k, at(q, k) * at(S.sigma, k) / <f64>m);
+  for (let i = 0; i < m; i++) {
+    const s = at(S.jy + half, i);
+    const a = at(S.jy, i);
+    const ua = at(b, i);
+    const us = at(b + half, i);
+    // (x I − J) u = x u − D u + (1/m) L Rᵀ u
+    const wa = x * ua - at(S.jd, 3 * i) * us + series(q, S.K, s) * S.invEps;
+    const ws = x * us - at(S.jd, 3 * i + 1) * ua - at(S.jd, 3 * i + 2) * us
+      + (1.0 - s) * (1.0 + s) * a * seriesDeriv(q, S.K, s);
+    put(r, i, at(r, i) - wa);
+    put(r + half, i, at(r + half, i) - ws);
+  }
+  applyInverse(S, r, r);
+  for (let i = 0; i < 2 * m; i++) put(b, i, at(b, i) + at(r, i));
+}

@@ -1,0 +1,160 @@
+// Stochastic gradient descent for the finite network (MODEL.md §5), in full dimension d:
+// for each sample of a batch, z_i = ⟨w_i, x⟩ and r = y − f(x); then simultaneously
+//   a_i ← a_i + (η/ε) mean_b(r σ(z_i)),
+//   w_i ← normalize(w_i + η mean_b(r a_i σ'(z_i)(x − z_i w_i))).
+// The w-update is w_i ← α w_i + Σ_b β_b x_b, whose norm follows from numbers already at
+// hand (‖w_i‖², z_bi, the batch Gram ⟨x_b, x_b'⟩), so update and normalization share one
+// pass over w_i; the pass also returns the new ‖w_i‖², which the next step uses, so
+// rounding never accumulates in the norms.
+//
+// Activations: (code, shift, scale, coef, nCoef) as in activations.ts, σ for the network
+// and φ for the target. `work` is caller-owned scratch of sgdWorkLength(m, d, B) doubles.
+import { activation, activationDeriv } from './activations';
+import { axpbyNorm2, dot } from './blas';
+import { firstBad } from './network';
+import { rngNormals } from './rng';
+
+/** Doubles of scratch that sgdSteps needs: batch samples, labels, residuals, addresses, z and σ(z), the batch Gram, β. */
+export function sgdWorkLength(m: i32, d: i32, B: i32): i32 {
+  return B * d + 2 + 3 * B + 2 * B * m + B * B + B;
+}
+
+/**
+ * Draws n samples: X (n × d) rows x ~ N(0, I_d), y = φ(⟨u, x⟩) + τ ξ. ξ is drawn only when
+ * τ > 0. `xi` is two doubles of scratch.
+ */
+export function sgdSamples(
+  rng: usize, n: i32, d: i32, u: usize, noise: f64,
+  pc: i32, pShift: f64, pScale: f64, pCoef: usize, pN: i32,
+  X: usize, Y: usize, xi: usize,
+): void {
+  for (let b = 0; b < n; b++) {
+    const x = X + <usize>b * <usize>d * 8;
+    rngNormals(rng, x, d);
+    let y = activation(pc, pShift, pScale, pCoef, pN, dot(u, x, d));
+    if (noise > 0) {
+      rngNormals(rng, xi, 1);
+      y += noise * load<f64>(xi);
+    }
+    store<f64>(Y + (<usize>b << 3), y);
+  }
+}
+
+/**
+ * Runs `steps` SGD steps with batch B. Online when n = 0 (fresh samples from `rng`), else
+ * cycling through the n fixed samples X, Y in order: step k uses samples (kB + b) mod n,
+ * with k counted from `start`. `wn2` holds ‖w_i‖² (kept up to date here). Returns the steps
+ * completed; fewer than `steps` means the next one produced a non-finite a_i or w_i,
+ * whose firstBad code (network.ts) is stored (i32) at `fail`.
+ */
+export function sgdSteps(
+  steps: i32, start: f64, eta: f64, epsilon: f64, noise: f64,
+  a: usize, W: usize, wn2: usize, m: i32, d: i32, u: usize, rng: usize,
+  X: usize, Y: usize, n: i32, B: i32,
+  sc: i32, sShift: f64, sScale: f64, sCoef: usize, sN: i32,
+  pc: i32, pShift: f64, pScale: f64, pCoef: usize, pN: i32,
+  work: usize, fail: usize,
+): i32 {
+  const rowBytes = <usize>d << 3;
+  const xb = work; // B × d fresh samples (online)
+  const xi = xb + <usize>B * rowBytes; // 2: label-noise pair
+  const yb = xi + 16; // B labels
+  const rb = yb + (<usize>B << 3); // B residuals
+  const ptr = rb + (<usize>B << 3); // B sample addresses (one u64 slot each)
+  const Z = ptr + (<usize>B << 3); // B × m pre-activations
+  const XX = Z + ((<usize>B * m) << 3); // B × B Gram of the batch
+  const S = XX + ((<usize>B * B) << 3); // B × m: σ(z_bi)
+  const beta = S + ((<usize>B * m) << 3); // B: the w-update's sample weights for one neuron
+  const invM = 1.0 / <f64>m;
+  const invB = 1.0 / <f64>B;
+  const etaA = eta / epsilon;
+  let k = <u64>start;
+  for (let step = 0; step < steps; step++, k++) {
+    if (n == 0) {
+      sgdSamples(rng, B, d, u, noise, pc, pShift, pScale, pCoef, pN, xb, yb, xi);
+      for (let b = 0; b < B; b++) store<u64>(ptr + (<usize>b << 3), <u64>(xb + <usize>b * rowBytes));
+    } else {
+      for (let b = 0; b < B; b++) {
+        const idx = <usize>((k * <u64>B + <u64>b) % <u64>n);
+        store<u64>(ptr + (<usize>b << 3), <u64>(X + idx * rowBytes));
+        store<f64>(yb + (<usize>b << 3), load<f64>(Y + (idx << 3)));
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      const x = <usize>load<u64>(ptr + (<usize>b << 3));
+      for (let c = b; c < B; c++) {
+        const g = dot(x, <usize>load<u64>(ptr + (<usize>c << 3)), d);
+        store<f64>(XX + ((<usize>b * B + c) << 3), g);
+        store<f64>(XX + ((<usize>c * B + b) << 3), g);
+      }
+      let f = 0.0;
+      for (let i = 0; i < m; i++) {
+        const z = dot(W + <usize>i * rowBytes, x, d);
+        const sz = activation(sc, sShift, sScale, sCoef, sN, z);
+        store<f64>(Z + ((<usize>b * m + i) << 3), z);
+        store<f64>(S + ((<usize>b * m + i) << 3), sz);
+        f += load<f64>(a + (<usize>i << 3)) * sz;
+      }
+      store<f64>(rb + (<usize>b << 3), load<f64>(yb + (<usize>b << 3)) - f * invM);
+    }
+    let bad = -1;
+    for (let i = 0; i < m; i++) {
+      const ai = load<f64>(a + (<usize>i << 3));
+      let ga = 0.0;
+      let alpha = 1.0;
+      let bz = 0.0; // Σ_b β_b z_bi
+      for (let b = 0; b < B; b++) {
+        const z = load<f64>(Z + ((<usize>b * m + i) << 3));
+        const r = load<f64>(rb + (<usize>b << 3));
+        ga += r * load<f64>(S + ((<usize>b * m + i) << 3));
+        const be = eta * invB * r * ai * activationDeriv(sc, sShift, sScale, sCoef, sN, z);
+        store<f64>(beta + (<usize>b << 3), be);
+        bz += be * z;
+      }
+      alpha -= bz;
+      const aNew = ai + etaA * ga * invB;
+      store<f64>(a + (<usize>i << 3), aNew);
+      // ‖α w + Σ_b β_b x_b‖² = α²‖w‖² + 2α Σ_b β_b z_b + Σ_bc β_b β_c ⟨x_b, x_c⟩
+      let bxxb = 0.0;
+      for (let b = 0; b < B; b++) {
+        const bb = load<f64>(beta + (<usize>b << 3));
+        bxxb += bb * dot(XX + ((<usize>b * B) << 3), beta, B);
+      }
+      const wi = W + <usize>i * rowBytes;
+      const o = <usize>i << 3;
+      const inv = 1.0 / Math.sqrt(alpha * alpha * load<f64>(wn2 + o) + 2.0 * alpha * bz + bxxb);
+      let nrm2 = 0.0;
+      for (let b = 0; b < B; b++) {
+        const x = <usize>load<u64>(ptr + (<usize>b << 3));
+        nrm2 = axpbyNorm2(b == 0 ? alpha * inv : 1.0, load<f64>(beta + (<usize>b << 3)) * inv, x, wi, d);
+      }
+      store<f64>(wn2 + o, nrm2);
+      bad = firstBad(bad, i, aNew, Math.sqrt(nrm2) / inv); // ‖w_i‖/inv: non-finite if either is
+    }
+    if (bad >= 0) {
+      store<i32>(fail, bad);
+      return step;
+    }
+  }
+  return steps;
+}
+
+/** Empirical loss (1/2n) Σ_b (y_b − f(x_b))² over n fixed samples. */
+export function sgdLoss(
+  a: usize, W: usize, m: i32, d: i32, X: usize, Y: usize, n: i32,
+  sc: i32, sShift: f64, sScale: f64, sCoef: usize, sN: i32,
+): f64 {
+  const rowBytes = <usize>d << 3;
+  const invM = 1.0 / <f64>m;
+  let total = 0.0;
+  for (let b = 0; b < n; b++) {
+    const x = X + <usize>b * rowBytes;
+    let f = 0.0;
+    for (let i = 0; i < m; i++) {
+      f += load<f64>(a + (<usize>i << 3)) * activation(sc, sShift, sScale, sCoef, sN, dot(W + <usize>i * rowBytes, x, d));
+    }
+    const r = load<f64>(Y + (<usize>b << 3)) - f * invM;
+    total += r * r;
+  }
+  return 0.5 * total / <f64>n;
+}

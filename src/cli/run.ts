@@ -1,0 +1,49 @@
+// `timescales run <config.json> [--out result.json] [--csv result.csv] [--quiet]`:
+// runs a config and writes the documented result JSON (stdout without --out).
+// Progress goes to stderr; files are written whole or not at all.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../atomic.js';
+import { ConfigError } from '../errors.js';
+import { resultToCSV, resultToJSON } from '../result.js';
+import { run } from '../run.js';
+import { CliUsageError, type Command } from './command.js';
+import { progressReporter } from './progress.js';
+
+export const runCommand: Command = {
+  summary: 'run a simulation from a JSON config and write its result',
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { out: { type: 'string', short: 'o' }, csv: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    });
+    if (positionals.length !== 1) throw new CliUsageError('usage: timescales run <config.json | -> [--out result.json] [--csv result.csv] [--quiet]');
+    const config = readConfig(positionals[0]);
+    const progress = values.quiet ? undefined : progressReporter(process.stderr);
+    const result = await run(config, { onProgress: progress });
+    progress?.(1, result.t[result.t.length - 1] ?? 0);
+    const json = `${JSON.stringify(resultToJSON(result))}\n`;
+    if (values.out) writeFileAtomic(values.out, json);
+    else process.stdout.write(json);
+    if (values.csv) writeFileAtomic(values.csv, resultToCSV(result));
+    if (result.retcode !== 'success') {
+      process.stderr.write(`timescales run: stopped early (${result.retcode}): ${result.message ?? ''}; partial result kept\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+function readConfig(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError('(config)', `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}

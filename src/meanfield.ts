@@ -1,0 +1,240 @@
+// The d→∞ neuron dynamics of MODEL.md §4 (the flow in R^{2m} of (a_i, s_i)) as a problem, and
+// its solve loop: the right-hand side, Jacobian and integrators run in Wasm, between output
+// times; this file checks the input, picks the form and method, and collects the trajectory.
+import { ConfigError } from './errors.js';
+import { Integrator, type IntegratorStats, type MethodName } from './integrators.js';
+import type { ReturnCode, RunHooks, Trajectory } from './solution.js';
+import type { Core } from './wasm/loader.js';
+
+export interface MeanfieldProblem {
+  /** σ_0..σ_K of the activation. */
+  sigma: Float64Array;
+  /** φ_0..φ_K of the target, same length (zero-padded). */
+  phi: Float64Array;
+  /** Closed-form U (KERNEL_RELU / KERNEL_ERF codes of assembly/kernels.ts) or null (the series Σ σ_k² ρ^k). */
+  kernel: { kind: number; gain: number } | null;
+  /** Label noise τ: adds ½τ² to the risk. */
+  noise: number;
+  epsilon: number;
+  a0: Float64Array;
+  s0: Float64Array;
+  /** Report components R_0..R_degrees (≤ K). */
+  degrees: number;
+}
+
+export interface MeanfieldAlgorithm {
+  /** 'auto': 'stiff' (RODAS4) when ε < AUTO_STIFF_EPSILON, else 'dopri5'. */
+  method: 'auto' | 'rk4' | 'dopri5' | 'stiff';
+  /**
+   * 'kernel': O(m²) per evaluation, exact for a closed-form U; 'moment': O(mK) through the moments,
+   * exact for the series truncated at K. 'auto': kernel when U has a closed form and m ≤ AUTO_KERNEL_MAX_M.
+   */
+  form: 'auto' | 'kernel' | 'moment';
+  rtol: number;
+  atol: number;
+  /** rk4: the step (required); adaptive methods: the first step to try. */
+  dt?: number;
+  /** Largest number of accepted steps over the whole run (default 1e6). */
+  maxSteps?: number;
+  /** Store a and s at every output time (default: when m · times ≤ 1e7). */
+  keepWeights?: boolean;
+}
+
+/** A trajectory of the flow, with a remark when the problem is degenerate. */
+export interface MeanfieldTrajectory extends Trajectory {
+  /** Set when the run is trivial in a way worth saying (e.g. s never moves). */
+  note?: string;
+}
+
+/**
+ * Below this ε the flow is stiff: the a-equation relaxes at rates up to ‖σ‖²/ε (≈ 0.5/ε for ReLU)
+ * while learning happens on times ≳ ε^{1/2}; an explicit method then pays ~1/ε steps per unit time.
+ */
+export const AUTO_STIFF_EPSILON = 0.1;
+/** The kernel form costs O(m²) per evaluation and a dense 2m×2m LU per stiff step. */
+export const AUTO_KERNEL_MAX_M = 64;
+/** Up to this many neurons the stiff method factors x I − J densely; beyond, Woodbury in O(mK). */
+export const DENSE_MAX_M = 32;
+
+const FINITE = 'finite numbers';
+
+function checkVector(field: string, v: unknown, length?: number): Float64Array {
+  if (!(v instanceof Float64Array) || v.length === 0) throw new ConfigError(field, 'a non-empty Float64Array', typeof v);
+  if (length !== undefined && v.length !== length) throw new ConfigError(`${field}.length`, `${length}`, v.length);
+  const bad = v.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new ConfigError(`${field}[${bad}]`, FINITE, v[bad]);
+  return v;
+}
+
+function checkPositive(field: string, x: unknown, allowZero = false): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) {
+    throw new ConfigError(field, allowZero ? 'a finite number ≥ 0' : 'a finite number > 0', x);
+  }
+  return x;
+}
+
+/** Every input check, one ConfigError each (after scipy's check_arguments). */
+function checkArguments(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm, times: Float64Array): void {
+  const K = checkVector('problem.sigma', problem.sigma).length - 1;
+  checkVector('problem.phi', problem.phi, K + 1);
+  const m = checkVector('problem.a0', problem.a0).length;
+  const s0 = checkVector('problem.s0', problem.s0, m);
+  const out = s0.findIndex((s) => Math.abs(s) > 1);
+  if (out >= 0) throw new ConfigError(`problem.s0[${out}]`, 'overlaps in [−1, 1]', s0[out]);
+  checkPositive('problem.epsilon', problem.epsilon);
+  checkPositive('problem.noise', problem.noise, true);
+  if (!Number.isInteger(problem.degrees) || problem.degrees < 0 || problem.degrees > K) {
+    throw new ConfigError('problem.degrees', `an integer in 0..${K}`, problem.degrees);
+  }
+  if (problem.kernel !== null) {
+    const kinds = [core.exports.KERNEL_RELU.value, core.exports.KERNEL_ERF.value, core.exports.KERNEL_SERIES.value];
+    if (!kinds.includes(problem.kernel.kind)) throw new ConfigError('problem.kernel.kind', `one of ${kinds.join(', ')}`, problem.kernel.kind);
+    if (!Number.isFinite(problem.kernel.gain)) throw new ConfigError('problem.kernel.gain', FINITE, problem.kernel.gain);
+  }
+  if (!['auto', 'rk4', 'dopri5', 'stiff'].includes(algorithm.method)) {
+    throw new ConfigError('solver.method', "'auto', 'rk4', 'dopri5' or 'stiff'", algorithm.method);
+  }
+  if (!['auto', 'kernel', 'moment'].includes(algorithm.form)) {
+    throw new ConfigError('solver.form', "'auto', 'kernel' or 'moment'", algorithm.form);
+  }
+  checkPositive('solver.rtol', algorithm.rtol);
+  checkPositive('solver.atol', algorithm.atol);
+  if (algorithm.dt !== undefined) checkPositive('solver.dt', algorithm.dt);
+  if (algorithm.method === 'rk4' && algorithm.dt === undefined) throw new ConfigError('solver.dt', 'a step > 0 for rk4');
+  if (algorithm.maxSteps !== undefined && !(Number.isInteger(algorithm.maxSteps) && algorithm.maxSteps > 0)) {
+    throw new ConfigError('solver.maxSteps', 'a positive integer', algorithm.maxSteps);
+  }
+  if (!(times instanceof Float64Array) || times.length === 0) throw new ConfigError('times', 'a non-empty Float64Array');
+  times.forEach((t, i) => {
+    if (!Number.isFinite(t) || t < 0 || (i > 0 && t <= times[i - 1])) {
+      throw new ConfigError(`times[${i}]`, 'finite, ≥ 0 and increasing', t);
+    }
+  });
+}
+
+export function resolveMethod(algorithm: MeanfieldAlgorithm, epsilon: number): MethodName {
+  if (algorithm.method === 'auto') return epsilon < AUTO_STIFF_EPSILON ? 'rodas4' : 'dopri5';
+  return algorithm.method === 'stiff' ? 'rodas4' : algorithm.method;
+}
+
+export function resolveForm(algorithm: MeanfieldAlgorithm, problem: MeanfieldProblem): 'kernel' | 'moment' {
+  if (algorithm.form !== 'auto') return algorithm.form;
+  return problem.kernel !== null && problem.a0.length <= AUTO_KERNEL_MAX_M ? 'kernel' : 'moment';
+}
+
+/**
+ * Lays out the system (its parameters and scratch) in the core's arena and returns its pointer;
+ * call inside `core.scoped`. `dense` chooses dense LU over Woodbury for the stiff method's solves
+ * (the kernel form's Jacobian is dense, so it needs `dense`).
+ */
+export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kernel' | 'moment', dense: boolean): number {
+  const x = core.exports;
+  const m = problem.a0.length;
+  const K = problem.sigma.length - 1;
+  const sigma = core.put(problem.sigma);
+  const phi = core.put(problem.phi);
+  const sys = x.alloc(x.meanfieldBytes(m, K, dense));
+  const kernel = problem.kernel ?? { kind: x.KERNEL_SERIES.value, gain: 1 };
+  x.meanfieldInit(sys, m, K, form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value, kernel.kind, kernel.gain,
+    problem.epsilon, sigma, phi, dense);
+  return sys;
+}
+
+/** "a[3] became NaN at t = 0.0123"-style account of why the integrator stopped. */
+function failureMessage(stats: IntegratorStats, m: number, maxSteps: number): string {
+  const at = `at t = ${stats.t.toPrecision(6)}`;
+  if (stats.retcode === 'maxSteps') return `stopped after the maximum of ${maxSteps} steps ${at}`;
+  if (stats.failIndex < 0) return `step size fell below rounding level (h = ${stats.h.toExponential(3)}) ${at}`;
+  const name = stats.failIndex < m ? `a[${stats.failIndex}]` : `s[${stats.failIndex - m}]`;
+  const v = stats.failValue;
+  return `${name} ${Number.isFinite(v) ? `= ${v} left [−1, 1]` : `became ${v}`} ${at}`;
+}
+
+/**
+ * Integrates the flow from t = 0 through the output times (the first may be > 0) and returns
+ * R_mf (+ ½τ²), its components R_0..R_degrees and, if kept, a and s at each of them. The run
+ * stops early, keeping what it has, on a blow-up, step-size underflow, maxSteps or an abort.
+ */
+export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm,
+  times: Float64Array, hooks: RunHooks = {}): MeanfieldTrajectory {
+  checkArguments(core, problem, algorithm, times);
+  const started = performance.now();
+  const m = problem.a0.length;
+  const K = problem.sigma.length - 1;
+  const D = problem.degrees + 1;
+  const T = times.length;
+  const method = resolveMethod(algorithm, problem.epsilon);
+  const form = resolveForm(algorithm, problem);
+  const maxSteps = algorithm.maxSteps ?? 1e6;
+  const keep = algorithm.keepWeights ?? m * T <= 1e7;
+  const noise = 0.5 * problem.noise * problem.noise;
+  const risk = new Float64Array(T);
+  const components = new Float64Array(T * D);
+  const a = keep ? new Float64Array(T * m) : undefined;
+  const s = keep ? new Float64Array(T * m) : undefined;
+  let count = 0;
+  let retcode: ReturnCode = 'success';
+  let message: string | undefined;
+  const stats = core.scoped(() => {
+    const x = core.exports;
+    const sys = prepareSystem(core, problem, form, form === 'kernel' || m <= DENSE_MAX_M);
+    const y0 = core.put([...problem.a0, ...problem.s0]);
+    const out = core.allocF64(2 * m);
+    const comps = core.allocF64(K + 1);
+    const integrator = new Integrator(core, sys, 2 * m, y0, 0, times[T - 1], {
+      method, rtol: algorithm.rtol, atol: algorithm.atol, h0: algorithm.dt ?? 0, maxSteps,
+    });
+    let lastProgress = performance.now();
+    for (; count < T; count++) {
+      if (hooks.signal?.aborted) {
+        retcode = 'aborted';
+        message = `aborted at t = ${integrator.stats().t.toPrecision(6)}`;
+        break;
+      }
+      const t = times[count];
+      retcode = integrator.advance(t, out);
+      if (retcode !== 'success') {
+        message = failureMessage(integrator.stats(), m, maxSteps);
+        break;
+      }
+      risk[count] = x.meanfieldRisk(sys, out, comps) + noise;
+      const R = core.f64(comps, D);
+      components.set(R, count * D);
+      const y = core.f64(out, 2 * m);
+      a?.set(y.subarray(0, m), count * m);
+      s?.set(y.subarray(m), count * m);
+      hooks.onFrame?.({
+        index: count, t, risk: risk[count], components: R.slice(),
+        a: a?.slice(count * m, (count + 1) * m), s: s?.slice(count * m, (count + 1) * m),
+      });
+      const now = performance.now();
+      if (hooks.onProgress && (now - lastProgress > 100 || count === T - 1)) {
+        hooks.onProgress(t / times[T - 1], t);
+        lastProgress = now;
+      }
+    }
+    return integrator.stats();
+  });
+  const still = problem.s0.every((v) => v === 0) && (K === 0 || problem.sigma[1] * problem.phi[1] === 0);
+  return {
+    t: times.slice(0, count),
+    risk: risk.slice(0, count),
+    components: components.slice(0, count * D),
+    a: a?.slice(0, count * m),
+    s: s?.slice(0, count * m),
+    retcode,
+    message,
+    note: still
+      ? 's never moves: s(0) = 0 and σ_1 φ_1 = 0, so ṡ = (1 − s²) a P\'(0) = a σ_1 φ_1 = 0 for all t; only the constant part is learnt'
+      : undefined,
+    stats: {
+      method,
+      steps: stats.steps,
+      rejectedSteps: stats.rejected,
+      rhsEvaluations: stats.nfev,
+      jacobianEvaluations: stats.njev,
+      linearSolves: stats.nlu,
+      wallMs: performance.now() - started,
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// run(config): the one entry point shared by the API, the CLI and the browser. It
+// turns a validated config into a numeric problem (Hermite coefficients, initial
+// state, output times), hands it to the model's solver, and reads the time scales
+// off the solution.
+import { type Activation, resolveActivation } from './activation.js';
+import { learningTimes } from './analysis.js';
+import { parseConfig, outputTimes, type RunConfig } from './config.js';
+import { initialState } from './init.js';
+import { project } from './hermite.js';
+import { crossKernel, dotKernel } from './kernels.js';
+import { solveMeanfield } from './meanfield.js';
+import { solveNetwork } from './network.js';
+import { solveSgd } from './sgd.js';
+import type { RunHooks, Trajectory } from './solution.js';
+import { type Core, loadCore } from './wasm/loader.js';
+
+/** Hermite truncation used when the config does not set `solver.truncation`. */
+const DEFAULT_TRUNCATION = 40;
+/** Store a and s per output time by default only up to this many numbers. */
+const KEEP_WEIGHTS_LIMIT = 1e7;
+
+export interface Coefficients {
+  activation: Activation;
+  target: Activation;
+  /** σ_0..σ_K and φ_0..φ_K. */
+  sigma: Float64Array;
+  phi: Float64Array;
+  sigmaNorm2: number;
+  phiNorm2: number;
+  /** A-priori bounds on what truncation at K leaves out of U (|ρ| ≤ 1) and V. */
+  kernelTail: number;
+  crossTail: number;
+  /** Error estimate of the projections themselves. */
+  projectionError: number;
+}
+
+export interface RunResult extends Trajectory {
+  config: RunConfig;
+  m: number;
+  degrees: number;
+  coefficients: Coefficients;
+  /** R and R_0..R_D at t = 0. */
+  initial: { risk: number; components: Float64Array };
+  /** t_k = first t with R_k(t) ≤ threshold·R_k(0), k = 0..degrees; null if not reached. */
+  learningTimes: (number | null)[];
+}
+
+/** Projects activation and target on h_0..h_K, K from the config (or a default that covers the target). */
+export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients {
+  const activation = resolveActivation(config.activation, 'activation');
+  const target = resolveActivation(config.target, 'target');
+  const K = Math.max(config.solver.truncation ?? Math.max(finiteDegree(activation) ?? DEFAULT_TRUNCATION, finiteDegree(target) ?? DEFAULT_TRUNCATION), config.degrees);
+  const s = project(core, activation, K);
+  const p = project(core, target, K);
+  return {
+    activation, target, sigma: s.coefficients, phi: p.coefficients, sigmaNorm2: s.norm2, phiNorm2: p.norm2,
+    kernelTail: dotKernel(activation, s).tail, crossTail: crossKernel(target, p, activation, s).tail,
+    projectionError: Math.max(s.errorBound, p.errorBound),
+  };
+}
+
+/** Degree of a polynomial or Hermite-list activation without shift/scale; null for the others. */
+function finiteDegree(a: Activation): number | null {
+  return a.params.length > 0 ? a.params.length - 1 : null;
+}
+
+/** Validates `input`, runs the model it names, and returns the solution with its learning times. */
+export async function run(input: unknown, hooks: RunHooks & { core?: Core } = {}): Promise<RunResult> {
+  const config = parseConfig(input);
+  const core = hooks.core ?? (await loadCore());
+  const coefficients = hermiteCoefficients(core, config);
+  const requested = outputTimes(core, config.time);
+  // The solvers also report t = 0 (prepended when not asked for): learning times need R_k(0).
+  const withZero = requested[0] === 0 ? requested : prependZero(requested);
+  const keepWeights = config.keepWeights ?? config.m * withZero.length <= KEEP_WEIGHTS_LIMIT;
+  const shift = withZero.length - requested.length;
+  const frameHooks: RunHooks = {
+    ...hooks,
+    onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
+  };
+  const traj = solve(core, config, coefficients, withZero, keepWeights, frameHooks);
+  const D1 = config.degrees + 1;
+  const initial = { risk: traj.risk[0], components: traj.components.slice(0, D1) };
+  const out = dropRows(traj, shift, D1, config.m);
+  return {
+    ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
+    learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
+  };
+}
+
+function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean, hooks: RunHooks): Trajectory {
+  const { a0, s0, w0, direction } = initialState(core, config);
+  if (config.model === 'meanfield') {
+    return solveMeanfield(core, {
+      sigma: c.sigma, phi: c.phi, kernel: c.activation.kernel, noise: config.noise, epsilon: config.epsilon,
+      a0, s0, degrees: config.degrees,
+    }, { ...config.solver, keepWeights }, times, hooks);
+  }
+  const problem = {
+    activation: c.activation, target: c.target, sigma: c.sigma, phi: c.phi, sigmaNorm2: c.sigmaNorm2, phiNorm2: c.phiNorm2,
+    noise: config.noise, epsilon: config.epsilon, d: config.d!, m: config.m, a0, w0, direction, seed: config.seed, degrees: config.degrees,
+  };
+  if (config.model === 'network') return solveNetwork(core, problem, { eta: config.eta!, keepWeights }, times, hooks);
+  return solveSgd(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights }, times, hooks);
+}
+
+function prependZero(t: Float64Array): Float64Array {
+  const out = new Float64Array(t.length + 1);
+  out.set(t, 1);
+  return out;
+}
+
+/** The trajectory without its first `n` output rows. */
+function dropRows(traj: Trajectory, n: number, D1: number, m: number): Trajectory {
+  if (n === 0) return traj;
+  const rows = (x: Float64Array | undefined, width: number) => x?.subarray(n * width);
+  return {
+    ...traj,
+    t: traj.t.subarray(n), risk: traj.risk.subarray(n), mfRisk: rows(traj.mfRisk, 1), loss: rows(traj.loss, 1),
+    components: traj.components.subarray(n * D1), a: rows(traj.a, m), s: rows(traj.s, m),
+  };
+}

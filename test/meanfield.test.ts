@@ -1,0 +1,163 @@
+// The d→∞ flow's model: right-hand side against the gradient of an independently written risk,
+// the two forms against each other, the exact Jacobian against finite differences, the Woodbury
+// solve against dense LU, and the SIMD build against the scalar one.
+import { describe, expect, it } from 'vitest';
+import { prepareSystem, type MeanfieldProblem } from '../src/meanfield.js';
+import { loadCore, type Core } from '../src/wasm/loader.js';
+import { normals, poly, reluCoefficients, reluU } from './support/network.js';
+
+const core = await loadCore('simd');
+const scalar = await loadCore('scalar');
+const RELU = core.exports.KERNEL_RELU.value;
+
+/** A random state: a ~ N(0,1), s uniform in (−smax, smax). */
+function state(m: number, smax: number, seed: string): { a0: Float64Array; s0: Float64Array } {
+  const g = normals(seed);
+  const a0 = Float64Array.from({ length: m }, g);
+  const s0 = Float64Array.from({ length: m }, () => smax * Math.tanh(g()));
+  return { a0, s0 };
+}
+
+function problem(sigma: number[] | Float64Array, phi: number[] | Float64Array, m: number, epsilon: number,
+  kernel: MeanfieldProblem['kernel'] = null, smax = 0.9): MeanfieldProblem {
+  return { sigma: Float64Array.from(sigma), phi: Float64Array.from(phi), kernel, noise: 0, epsilon, degrees: 0, ...state(m, smax, `mf-${m}`) };
+}
+
+/** R_mf from its definition (MODEL.md §4) with U and V given as functions: independent of the Wasm code. */
+function riskRef(p: MeanfieldProblem, U: (r: number) => number, y: Float64Array): number {
+  const m = p.a0.length;
+  const a = y.subarray(0, m);
+  const s = y.subarray(m);
+  const V = (x: number) => poly(p.phi.map((f, k) => f * p.sigma[k]), x);
+  let r = 0.5 * p.phi.reduce((t, f) => t + f * f, 0);
+  for (let i = 0; i < m; i++) {
+    r -= (a[i] * V(s[i])) / m;
+    for (let j = 0; j < m; j++) r += (a[i] * a[j] * U(s[i] * s[j])) / (2 * m * m);
+  }
+  return r;
+}
+
+function evalRhs(c: Core, p: MeanfieldProblem, form: 'kernel' | 'moment', y: Float64Array): Float64Array {
+  return c.scoped(() => {
+    const sys = prepareSystem(c, p, form, true);
+    const yp = c.put(y);
+    const dy = c.allocF64(y.length);
+    c.exports.meanfieldRhs(sys, yp, dy);
+    return c.f64(dy, y.length).slice();
+  });
+}
+
+const yOf = (p: MeanfieldProblem) => Float64Array.from([...p.a0, ...p.s0]);
+const maxAbs = (v: ArrayLike<number>) => Math.max(...Array.from(v, Math.abs));
+const relDiff = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+  maxAbs(Array.from(x, (v, i) => v - y[i])) / maxAbs(y);
+
+const POLY_SIGMA = [0.3, 0.8, 0.5, -0.25, 0.15];
+const POLY_PHI = [0.5, 1, -0.7, 0.4, 0];
+const polyU = (r: number) => poly(POLY_SIGMA.map((c) => c * c), r);
+
+describe('mean-field right-hand side', () => {
+  const cases: [string, MeanfieldProblem, (r: number) => number, 'kernel' | 'moment'][] = [
+    ['polynomial σ, moment form', problem(POLY_SIGMA, POLY_PHI, 7, 0.3), polyU, 'moment'],
+    ['polynomial σ, kernel form', problem(POLY_SIGMA, POLY_PHI, 7, 0.3), polyU, 'kernel'],
+    ['ReLU closed-form kernel', problem(reluCoefficients(6), [1, 1, 1, 0, 0, 0, 0], 6, 0.05, { kind: RELU, gain: 1 }), reluU, 'kernel'],
+  ];
+
+  it.each(cases)('is −m ∂R/∂a / ε and −m (1 − s²) ∂R/∂s by finite differences (%s)', (_, p, U, form) => {
+    const m = p.a0.length;
+    const y = yOf(p);
+    const f = evalRhs(core, p, form, y);
+    const grad = Float64Array.from(y, (_, i) => {
+      const h = 1e-5;
+      const up = y.slice(); up[i] += h;
+      const dn = y.slice(); dn[i] -= h;
+      return (riskRef(p, U, up) - riskRef(p, U, dn)) / (2 * h);
+    });
+    const expected = Float64Array.from(grad, (g, i) => (i < m ? -m * g / p.epsilon : -m * (1 - y[i] ** 2) * g));
+    expect(relDiff(f, expected)).toBeLessThan(1e-8);
+  });
+
+  it.each(cases)('reports R_mf equal to its definition (%s)', (_, p, U, form) => {
+    const y = yOf(p);
+    const risk = core.scoped(() => core.exports.meanfieldRisk(prepareSystem(core, p, form, false), core.put(y), core.allocF64(p.sigma.length)));
+    expect(Math.abs(risk - riskRef(p, U, y))).toBeLessThan(1e-13);
+  });
+
+  it('agrees in both forms: polynomial σ exactly, closed-form ReLU (K = 2) with its series to K = 200', () => {
+    const p = problem(POLY_SIGMA, POLY_PHI, 9, 0.01);
+    expect(relDiff(evalRhs(core, p, 'moment', yOf(p)), evalRhs(core, p, 'kernel', yOf(p)))).toBeLessThan(1e-13);
+    // |s| < 0.95, so |ρ| < 0.9: the ReLU series beyond degree 200 sums to < 1e-15 there, and both
+    // branches of the kernel form's tail (its own series for |ρ| ≤ ½, closed form minus head above) are used.
+    const phi = new Float64Array(201); phi.set([1, 1, 1]);
+    const series = problem(reluCoefficients(200), phi, 9, 0.01, null, 0.95);
+    const closed = { ...series, sigma: reluCoefficients(2), phi: phi.slice(0, 3), kernel: { kind: RELU, gain: 1 } };
+    expect(Math.max(...series.s0.map(Math.abs))).toBeGreaterThan(0.75);
+    expect(relDiff(evalRhs(core, closed, 'kernel', yOf(closed)), evalRhs(core, series, 'moment', yOf(series)))).toBeLessThan(1e-12);
+  });
+
+  it('gives the same values in the SIMD and scalar builds', () => {
+    const p = problem(reluCoefficients(12), [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 101, 1e-6);
+    for (const form of ['moment', 'kernel'] as const) {
+      expect(relDiff(evalRhs(scalar, p, form, yOf(p)), evalRhs(core, p, form, yOf(p)))).toBeLessThan(1e-13);
+    }
+  });
+});
+
+describe('mean-field Jacobian and linear solves', () => {
+  function jacobian(p: MeanfieldProblem, form: 'kernel' | 'moment', y: Float64Array): Float64Array {
+    const n = y.length;
+    return core.scoped(() => {
+      const J = core.allocF64(n * n);
+      core.exports.meanfieldJacobianDense(prepareSystem(core, p, form, true), core.put(y), J);
+      return core.f64(J, n * n).slice();
+    });
+  }
+
+  it.each([
+    ['moment form', problem(POLY_SIGMA, POLY_PHI, 5, 0.02), 'moment'],
+    ['ReLU kernel form', problem(reluCoefficients(4), [1, 1, 1, 0, 0], 5, 0.02, { kind: RELU, gain: 1 }), 'kernel'],
+  ] as const)('is exact: matches central differences of the right-hand side (%s)', (_, p, form) => {
+    const y = yOf(p);
+    const n = y.length;
+    const J = jacobian(p, form, y);
+    for (let j = 0; j < n; j++) {
+      const h = 1e-6;
+      const up = y.slice(); up[j] += h;
+      const dn = y.slice(); dn[j] -= h;
+      const fu = evalRhs(core, p, form, up);
+      const fd = evalRhs(core, p, form, dn);
+      const col = Float64Array.from(fu, (v, i) => (v - fd[i]) / (2 * h));
+      const got = Float64Array.from(col, (_, i) => J[i * n + j]);
+      expect(maxAbs(got.map((v, i) => v - col[i]))).toBeLessThan(1e-6 * Math.max(1, maxAbs(col)));
+    }
+  });
+
+  it('solves (x I − J) u = b by Woodbury as dense LU does, even at ε = 1e-12', () => {
+    const phi = new Float64Array(9); phi.set([1, 1, 1]);
+    for (const epsilon of [1e-2, 1e-12]) {
+      const p = problem(reluCoefficients(8), phi, 40, epsilon);
+      const y = yOf(p);
+      const n = y.length;
+      const b = Float64Array.from({ length: n }, normals('b'));
+      const x = 1 / (0.25 * 1e-3);
+      const solve = (dense: boolean) => core.scoped(() => {
+        const sys = prepareSystem(core, p, 'moment', dense);
+        core.exports.meanfieldJacobian(sys, core.put(y));
+        expect(core.exports.meanfieldFactor(sys, x)).toBeTruthy();
+        const u = core.put(b);
+        core.exports.meanfieldSolve(sys, x, u);
+        return core.f64(u, n).slice();
+      });
+      const dense = solve(true);
+      expect(relDiff(solve(false), dense)).toBeLessThan(1e-9);
+      // and the dense solution satisfies the system built from the independent-checked Jacobian
+      const J = jacobian(p, 'moment', y);
+      const residual = Float64Array.from(b, (bi, i) => {
+        let s = x * dense[i] - bi;
+        for (let j = 0; j < n; j++) s -= J[i * n + j] * dense[j];
+        return s;
+      });
+      expect(maxAbs(residual)).toBeLessThan(1e-12 * (x * maxAbs(dense) + maxAbs(J) * maxAbs(dense) * n));
+    }
+  });
+});
