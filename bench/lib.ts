@@ -2,6 +2,9 @@
 // Each case is run until `minMs` of wall time has passed (after a warm-up), and the
 // median of the per-batch rates is reported, so one slow batch does not skew it.
 import { spawnSync } from 'node:child_process';
+import { fmt } from '../src/format.js';
+
+export { fmt };
 
 export interface Timing {
   /** Median seconds per call. */
@@ -40,13 +43,6 @@ export function table(rows: Row[]): string {
     `| ${keys.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${keys.map((k) => cell(r[k] ?? '')).join(' | ')} |`),
   ].join('\n') + '\n';
-}
-
-/** Three significant digits, scientific outside [1e-3, 1e5). */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
 }
 
 /** Runs `python3 -c code` and parses its last stdout line as JSON; null (with a reason) when python3, numpy or scipy is absent. */

@@ -1,6 +1,7 @@
 // The `timescales` command line: one subcommand per file in this folder.
 import { ConfigError } from '../errors.js';
 import { CliUsageError, type Command } from './command.js';
+import { figuresCommand } from './figures.js';
 import { hermiteCommand } from './hermite.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
@@ -9,6 +10,7 @@ const commands: Record<string, Command> = {
   run: runCommand,
   hermite: hermiteCommand,
   schema: schemaCommand,
+  figures: figuresCommand,
 };
 
 const usage = `usage: timescales <command> [options]

@@ -1,0 +1,72 @@
+// `timescales figures [--out DIR] [--only fig2,fig4]`: runs the paper's figures
+// (src/figures.ts), writes one SVG per figure, the result JSON of every run, and a
+// summary of learning times and fitted exponents (summary.md, also printed).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../atomic.js';
+import { fmt } from '../format.js';
+import { paperFigures, sweepTable } from '../figures.js';
+import { resultToJSON } from '../result.js';
+import { run, type RunResult } from '../run.js';
+import { loadCore } from '../wasm/loader.js';
+import { CliUsageError, type Command } from './command.js';
+
+export const figuresCommand: Command = {
+  summary: "reproduce the paper's figures (SVG, result JSON, summary)",
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { out: { type: 'string', short: 'o', default: 'out/figures' }, only: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    });
+    if (positionals.length) throw new CliUsageError('usage: timescales figures [--out DIR] [--only NAME,...] [--quiet]');
+    const names = values.only?.split(',');
+    const unknown = names?.filter((n) => !paperFigures.some((f) => f.name === n));
+    if (unknown?.length) throw new CliUsageError(`--only: unknown figure(s) ${unknown.join(', ')}; choose from ${paperFigures.map((f) => f.name).join(', ')}`);
+    const jobs = paperFigures.filter((f) => !names || names.includes(f.name));
+    const out = values.out;
+    mkdirSync(join(out, 'runs'), { recursive: true });
+    const core = await loadCore();
+    const cache = new Map<string, RunResult>(); // figures share runs (Fig. 3 is Fig. 2's ε = 1e-6)
+    const summary: string[] = ['# Reproduced figures', ''];
+    let failures = 0;
+    for (const job of jobs) {
+      const results: Record<string, RunResult> = {};
+      for (const [key, config] of Object.entries(job.configs)) {
+        const id = JSON.stringify(config);
+        let r = cache.get(id);
+        if (!r) {
+          r = await run(config, { core });
+          cache.set(id, r);
+          writeFileAtomic(join(out, 'runs', `${job.name}-${key}.json`), `${JSON.stringify(resultToJSON(r))}\n`);
+          if (!values.quiet) process.stderr.write(`${job.name} ${key}: ${r.retcode}, ${r.stats.method}, ${r.stats.steps} steps, ${fmt(r.stats.wallMs / 1000)} s\n`);
+        }
+        if (r.retcode !== 'success') failures++;
+        results[key] = r;
+      }
+      writeFileAtomic(join(out, `${job.name}.svg`), job.render(results));
+      summary.push(`## ${job.title}`, '', ...summaryLines(job.name, results), '');
+    }
+    const text = summary.join('\n');
+    writeFileAtomic(join(out, 'summary.md'), text);
+    process.stdout.write(`${text}\nwritten to ${out}/\n`);
+    return failures ? 1 : 0;
+  },
+};
+
+function summaryLines(name: string, results: Record<string, RunResult>): string[] {
+  if (name === 'timescales') {
+    return [
+      '| degree k | predicted exponent | fitted (two smallest decades) | local slopes, large ε → small ε |',
+      '| --- | --- | --- | --- |',
+      ...sweepTable(results).map(({ degree, predicted, fit, localSlopes }) =>
+        `| ${degree} | ${fmt(predicted)} | ${fit ? fmt(fit.slope) : '—'} | ${localSlopes.slice().reverse().map((s) => fmt(s.slope)).join(', ')} |`),
+    ];
+  }
+  return [
+    '| run | R(0) | R(end) | learning times t_k | method, steps |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(results).map(([key, r]) =>
+      `| ${key} | ${fmt(r.initial.risk)} | ${fmt(r.risk[r.risk.length - 1])} | ${r.learningTimes.map((t) => (t === null ? '—' : fmt(t))).join(', ')} | ${r.stats.method}, ${r.stats.steps} |`),
+  ];
+}
