@@ -27,10 +27,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof CliUsageError || e instanceof ConfigError) {
+    if (e instanceof CliUsageError || e instanceof ConfigError || isParseArgsError(e)) {
       process.stderr.write(`timescales ${name}: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
+}
+
+/** node:util parseArgs refuses unknown options and missing values with these codes. */
+function isParseArgsError(e: unknown): e is Error {
+  return e instanceof Error && String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 }

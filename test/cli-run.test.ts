@@ -1,0 +1,98 @@
+// `timescales run`, `schema` and `figures` as a user calls them: through the bin, on files.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'timescales-cli-'));
+
+function configFile(name: string, config: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+const small = {
+  activation: 'relu', target: { hermite: [1, 1, 1] }, epsilon: 1e-2, m: 4, seed: 3,
+  time: { start: 1e-4, end: 10, points: 6, spacing: 'log' }, degrees: 2,
+};
+
+describe('timescales run', () => {
+  it('writes the documented result JSON and CSV', () => {
+    const out = join(dir, 'r.json');
+    const csv = join(dir, 'r.csv');
+    const r = cli('run', configFile('small.json', small), '--out', out, '--csv', csv, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    expect(res).toMatchObject({ format: 1, retcode: 'success', config: { m: 4, epsilon: 1e-2 } });
+    expect(res.t).toHaveLength(6);
+    expect(res.t[0]).toBe(1e-4);
+    expect(res.t[5]).toBe(10);
+    expect(res.components).toHaveLength(6);
+    expect(res.components[0]).toHaveLength(3);
+    expect(res.a[0]).toHaveLength(4);
+    expect(res.learningTimes).toHaveLength(3);
+    expect(res.stats).toHaveProperty('steps');
+    expect(res.coefficients.sigma[1]).toBe(0.5);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('t,risk,R_0,R_1,R_2');
+    expect(lines).toHaveLength(7);
+    expect(Number(lines[1].split(',')[1])).toBe(res.risk[0]);
+  });
+
+  it('prints the result on stdout without --out', () => {
+    const r = cli('run', configFile('small2.json', small), '--quiet');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).retcode).toBe('success');
+  });
+
+  it('refuses a bad config in one line naming the field, exit 2, no file written', () => {
+    const out = join(dir, 'bad.json');
+    const r = cli('run', configFile('bad-config.json', { ...small, solver: { rtol: -1 } }), '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/solver\.rtol: must be > 0/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('says which file is not JSON', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{"m": 4,');
+    const r = cli('run', path);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/broken\.json is not valid JSON/);
+  });
+
+  it('keeps the partial result of a blow-up, exit 1, and leaves no temporary file', () => {
+    const out = join(dir, 'blowup.json');
+    const r = cli('run', configFile('blowup-config.json', { ...small, epsilon: 1e-4, time: { at: [0.1, 1, 10] }, solver: { method: 'rk4', dt: 0.05 } }), '--out', out, '--quiet');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/stopped early \(blowup\)/);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    expect(res.retcode).toBe('blowup');
+    expect(res.message).toMatch(/t = /);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rejects unknown commands and options with exit 2', () => {
+    expect(cli('frobnicate').status).toBe(2);
+    const r = cli('run', configFile('small3.json', small), '--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bogus/);
+  });
+});
+
+describe('timescales schema', () => {
+  it('prints a JSON Schema whose required fields are m and time', () => {
+    const r = cli('schema');
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.required).toEqual(expect.arrayContaining(['m', 'time']));
+    expect(schema.properties.solver.properties.method.enum).toEqual(['auto', 'rk4', 'dopri5', 'stiff']);
+  });
+});
