@@ -5,6 +5,7 @@
 import { type Activation, resolveActivation } from './activation.js';
 import { learningTimes } from './analysis.js';
 import { parseConfig, outputTimes, type RunConfig } from './config.js';
+import { ConfigError } from './errors.js';
 import { initialState } from './init.js';
 import { project } from './hermite.js';
 import { crossKernel, dotKernel } from './kernels.js';
@@ -64,8 +65,17 @@ function finiteDegree(a: Activation): number | null {
   return a.params.length > 0 ? a.params.length - 1 : null;
 }
 
+export interface RunOptions extends RunHooks {
+  /** The loaded core to use (default: loadCore()). */
+  core?: Core;
+  /** SGD only (Node): save the whole state every `everySteps` steps, by atomic rename. */
+  checkpoint?: { path: string; everySteps: number };
+  /** SGD only (Node): continue from this checkpoint, to the same bits as an uninterrupted run. */
+  resume?: string;
+}
+
 /** Validates `input`, runs the model it names, and returns the solution with its learning times. */
-export async function run(input: unknown, hooks: RunHooks & { core?: Core } = {}): Promise<RunResult> {
+export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunResult> {
   const config = parseConfig(input);
   const core = hooks.core ?? (await loadCore());
   const coefficients = hermiteCoefficients(core, config);
@@ -78,7 +88,10 @@ export async function run(input: unknown, hooks: RunHooks & { core?: Core } = {}
     ...hooks,
     onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
   };
-  const traj = solve(core, config, coefficients, withZero, keepWeights, frameHooks);
+  if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
+    throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
+  }
+  const traj = solve(core, config, coefficients, withZero, keepWeights, { ...frameHooks, checkpoint: hooks.checkpoint, resume: hooks.resume });
   const D1 = config.degrees + 1;
   const initial = { risk: traj.risk[0], components: traj.components.slice(0, D1) };
   const out = dropRows(traj, shift, D1, config.m);
@@ -88,7 +101,7 @@ export async function run(input: unknown, hooks: RunHooks & { core?: Core } = {}
   };
 }
 
-function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean, hooks: RunHooks): Trajectory {
+function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean, hooks: RunOptions): Trajectory {
   const { a0, s0, w0, direction } = initialState(core, config);
   if (config.model === 'meanfield') {
     return solveMeanfield(core, {
@@ -101,7 +114,8 @@ function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Arr
     noise: config.noise, epsilon: config.epsilon, d: config.d!, m: config.m, a0, w0, direction, seed: config.seed, degrees: config.degrees,
   };
   if (config.model === 'network') return solveNetwork(core, problem, { eta: config.eta!, keepWeights }, times, hooks);
-  return solveSgd(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights }, times, hooks);
+  const { checkpoint, resume } = hooks;
+  return solveSgd(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights, checkpoint, resume }, times, hooks);
 }
 
 function prependZero(t: Float64Array): Float64Array {

@@ -1,4 +1,5 @@
-// `timescales run <config.json> [--out result.json] [--csv result.csv] [--quiet]`:
+// `timescales run <config.json> [--out result.json] [--csv result.csv] [--quiet]
+//   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
 // runs a config and writes the documented result JSON (stdout without --out).
 // Progress goes to stderr; files are written whole or not at all.
 import { readFileSync } from 'node:fs';
@@ -10,17 +11,23 @@ import { run } from '../run.js';
 import { CliUsageError, type Command } from './command.js';
 import { progressReporter } from './progress.js';
 
+/** Steps between checkpoints when --checkpoint-every is not given. */
+const DEFAULT_CHECKPOINT_EVERY = 100_000;
+
 export const runCommand: Command = {
   summary: 'run a simulation from a JSON config and write its result',
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { out: { type: 'string', short: 'o' }, csv: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+      options: {
+        out: { type: 'string', short: 'o' }, csv: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+        checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'string' },
+      },
     });
-    if (positionals.length !== 1) throw new CliUsageError('usage: timescales run <config.json | -> [--out result.json] [--csv result.csv] [--quiet]');
+    if (positionals.length !== 1) throw new CliUsageError(`usage: timescales run <config.json | -> [--out result.json] [--csv result.csv] [--quiet] [--checkpoint FILE [--checkpoint-every STEPS]] [--resume FILE]`);
     const config = readConfig(positionals[0]);
     const progress = values.quiet ? undefined : progressReporter(process.stderr);
-    const result = await run(config, { onProgress: progress });
+    const result = await run(config, { onProgress: progress, checkpoint: checkpointOption(values), resume: values.resume });
     progress?.(1, result.t[result.t.length - 1] ?? 0);
     const json = `${JSON.stringify(resultToJSON(result))}\n`;
     if (values.out) writeFileAtomic(values.out, json);
@@ -33,6 +40,17 @@ export const runCommand: Command = {
     return 0;
   },
 };
+
+function checkpointOption(values: { checkpoint?: string; 'checkpoint-every'?: string }): { path: string; everySteps: number } | undefined {
+  const every = values['checkpoint-every'];
+  if (!values.checkpoint) {
+    if (every !== undefined) throw new CliUsageError('--checkpoint-every needs --checkpoint FILE');
+    return undefined;
+  }
+  const everySteps = every === undefined ? DEFAULT_CHECKPOINT_EVERY : Number(every);
+  if (!Number.isInteger(everySteps) || everySteps < 1) throw new CliUsageError(`--checkpoint-every: must be an integer ≥ 1 (got ${every})`);
+  return { path: values.checkpoint, everySteps };
+}
 
 function readConfig(path: string): unknown {
   let text: string;
