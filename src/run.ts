@@ -10,24 +10,16 @@ import { initialState } from './init.js';
 import { project } from './hermite.js';
 import { crossKernel, dotKernel } from './kernels.js';
 import { solveMeanfield } from './meanfield.js';
-import { solveNetwork } from './network.js';
+import { type NetworkProblem, solveNetwork } from './network.js';
 import { solveSgd } from './sgd.js';
 import type { RunHooks, Trajectory } from './solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */
 const DEFAULT_TRUNCATION = 40;
-/** Store a and s per output time by default only up to this many numbers. */
-const KEEP_WEIGHTS_LIMIT = 1e7;
 
-export interface Coefficients {
-  activation: Activation;
-  target: Activation;
-  /** σ_0..σ_K and φ_0..φ_K. */
-  sigma: Float64Array;
-  phi: Float64Array;
-  sigmaNorm2: number;
-  phiNorm2: number;
+/** Activation and target, resolved and projected on h_0..h_K (the fields the network problem takes, plus error bounds). */
+export interface Coefficients extends Pick<NetworkProblem, 'activation' | 'target' | 'sigma' | 'phi' | 'sigmaNorm2' | 'phiNorm2'> {
   /** A-priori bounds on what truncation at K leaves out of U (|ρ| ≤ 1) and V. */
   kernelTail: number;
   crossTail: number;
@@ -82,7 +74,6 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
   const requested = outputTimes(core, config.time);
   // The solvers also report t = 0 (prepended when not asked for): learning times need R_k(0).
   const withZero = requested[0] === 0 ? requested : prependZero(requested);
-  const keepWeights = config.keepWeights ?? config.m * withZero.length <= KEEP_WEIGHTS_LIMIT;
   const shift = withZero.length - requested.length;
   const frameHooks: RunHooks = {
     ...hooks,
@@ -91,7 +82,7 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
   if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
     throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
   }
-  const traj = solve(core, config, coefficients, withZero, keepWeights, { ...frameHooks, checkpoint: hooks.checkpoint, resume: hooks.resume });
+  const traj = solve(core, config, coefficients, withZero, { ...frameHooks, checkpoint: hooks.checkpoint, resume: hooks.resume });
   const D1 = config.degrees + 1;
   const initial = { risk: traj.risk[0], components: traj.components.slice(0, D1) };
   const out = dropRows(traj, shift, D1, config.m);
@@ -101,7 +92,8 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
   };
 }
 
-function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean, hooks: RunOptions): Trajectory {
+function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, hooks: RunOptions): Trajectory {
+  const { keepWeights } = config;
   const { a0, s0, w0, direction } = initialState(core, config);
   if (config.model === 'meanfield') {
     return solveMeanfield(core, {

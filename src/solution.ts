@@ -55,3 +55,8 @@ export interface RunHooks {
   /** Stops the run at the next output time with retcode 'aborted'. */
   signal?: AbortSignal;
 }
+
+/** Whether a and s are stored at every output time: as asked, else when m·T numbers stay small. */
+export function keepsWeights(asked: boolean | undefined, m: number, T: number): boolean {
+  return asked ?? m * T <= 1e7;
+}

@@ -3,7 +3,7 @@
 // chunks small enough to report progress and honour an abort signal; a non-finite weight
 // stops the run with retcode 'blowup' and keeps the trajectory so far.
 import { ConfigError } from './errors.js';
-import type { ReturnCode, RunHooks, Trajectory } from './solution.js';
+import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
 
 /** What the loop needs from a model whose state lives in Wasm memory. */
 export interface Stepper {
@@ -56,7 +56,7 @@ export function runSteps(stepper: Stepper, times: Float64Array, run: StepRun, ho
   const todo = first < 0 ? [] : Array.from(targets.subarray(first));
   const T = todo.length;
   const D = run.degrees + 1;
-  const keep = run.keepWeights ?? run.m * T <= 1e7;
+  const keep = keepsWeights(run.keepWeights, run.m, T);
   const out = {
     t: new Float64Array(T), risk: new Float64Array(T), mfRisk: new Float64Array(T),
     components: new Float64Array(T * D), a: keep ? new Float64Array(T * run.m) : undefined,
