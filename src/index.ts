@@ -9,3 +9,8 @@ export { dotKernel, crossKernel, kernelValues, kernelTailBound, type Kernel } fr
 export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm, type MeanfieldTrajectory } from './meanfield.js';
 export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './network.js';
 export { solveSgd, type SgdAlgorithm } from './sgd.js';
+export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
+export { parseConfig, configJsonSchema, outputTimes, configSchema, type RunConfig, type RunConfigInput } from './config.js';
+export { resultToJSON, resultToCSV, RESULT_FORMAT } from './result.js';
+export { learningTimes, scalingExponent, logLogFit } from './analysis.js';
+export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solution.js';

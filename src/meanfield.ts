@@ -133,10 +133,10 @@ export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kern
   const K = problem.sigma.length - 1;
   const sigma = core.put(problem.sigma);
   const phi = core.put(problem.phi);
-  const sys = x.alloc(x.meanfieldBytes(m, K, dense));
+  const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
+  const sys = x.alloc(x.meanfieldBytes(m, K, code, dense));
   const kernel = problem.kernel ?? { kind: x.KERNEL_SERIES.value, gain: 1 };
-  x.meanfieldInit(sys, m, K, form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value, kernel.kind, kernel.gain,
-    problem.epsilon, sigma, phi, dense);
+  x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, dense);
   return sys;
 }
 

@@ -83,17 +83,20 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
     throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
   }
   const traj = solve(core, config, coefficients, withZero, { ...frameHooks, checkpoint: hooks.checkpoint, resume: hooks.resume });
+  // A resumed run starts past t = 0: its initial risk comes from a run of zero steps.
+  const started = traj.t[0] === 0;
+  const first = started ? traj : solve(core, config, coefficients, Float64Array.of(0), { keepWeights: false });
   const D1 = config.degrees + 1;
-  const initial = { risk: traj.risk[0], components: traj.components.slice(0, D1) };
-  const out = dropRows(traj, shift, D1, config.m);
+  const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
+  const out = started ? dropRows(traj, shift, D1, config.m) : traj;
   return {
     ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
     learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
   };
 }
 
-function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, hooks: RunOptions): Trajectory {
-  const { keepWeights } = config;
+function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, hooks: RunOptions & { keepWeights?: boolean }): Trajectory {
+  const keepWeights = hooks.keepWeights ?? config.keepWeights;
   const { a0, s0, w0, direction } = initialState(core, config);
   if (config.model === 'meanfield') {
     return solveMeanfield(core, {

@@ -208,6 +208,22 @@ describe('failures and degenerate problems', () => {
     expect(Math.abs(tr.risk[7] - 0.5)).toBeLessThan(1e-12);
   });
 
+  it('hands every output time to onFrame and stops at an abort with the frames so far', () => {
+    const controller = new AbortController();
+    const frames: number[] = [];
+    const tr = solveMeanfield(core, paperProblem(1e-3), STIFF, logspace(-4, 1, 11), {
+      onFrame: (f) => {
+        frames.push(f.t);
+        expect(f.a).toHaveLength(10);
+        if (frames.length === 3) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(tr.retcode).toBe('aborted');
+    expect(Array.from(tr.t)).toEqual(frames);
+    expect(frames).toHaveLength(3);
+  });
+
   it('rejects bad input with a ConfigError naming the field', () => {
     const p = paperProblem(1e-3);
     const ok: MeanfieldAlgorithm = STIFF;

@@ -7,9 +7,12 @@ const column = (rows, k) => rows.map((r) => r[k]);
 const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 const size = { width: 470, height: 300 };
 
-/** `logRisk`: log10 y axes for the risk and its components; `xType`: 'log' or 'linear' time axis. */
-export function traceFigure(trace, { logRisk = false, xType = 'log' } = {}) {
-  const x = { type: xType, label: 't' };
+/**
+ * `logRisk`: log10 y axes for the risk and its components; `time`: the time axis
+ * ({ type: 'log' | 'linear', min?, max? }; default log over the data).
+ */
+export function traceFigure(trace, { logRisk = false, time = { type: 'log' } } = {}) {
+  const x = { ...time, label: 't' };
   const y = (label) => ({ label, type: logRisk ? 'log' : 'linear' });
   const risk = trace.mfRisk
     ? [{ x: trace.t, y: trace.risk, name: 'R (population)' }, { x: trace.t, y: trace.mfRisk, name: 'R_mf', dash: '5 3' }]

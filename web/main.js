@@ -12,17 +12,18 @@ let current = null;
 let lastTrace = null;
 let lastConfig = null;
 
-const fmt = (v) => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(2) : String(+v.toPrecision(3)));
+const fmt = (v) => (v === null || v === undefined ? '—' : v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3)));
 
-/** JSON with two-space indents, but arrays and objects that fit on a short line kept on one. */
-function formatJSON(value, indent = '') {
+/** JSON with two-space indents, keeping arrays and objects on one line when they fit in `room` characters. */
+function formatJSON(value, indent = '', room = 56) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const [open, close] = Array.isArray(value) ? '[]' : '{}';
   const keyed = Array.isArray(value) ? value.map((v) => ['', v]) : Object.entries(value).map(([k, v]) => [`${JSON.stringify(k)}: `, v]);
-  const flat = `${open}${keyed.map(([k, v]) => k + formatJSON(v)).join(', ')}${close}`;
-  if (!flat.includes('\n') && indent.length + flat.length <= 72) return flat;
+  const flat = `${open}${keyed.map(([k, v]) => k + formatJSON(v, '', Infinity)).join(', ')}${close}`;
+  if (flat.length <= room) return flat;
   const inner = indent + '  ';
-  return `${open}\n${keyed.map(([k, v]) => inner + k + formatJSON(v, inner)).join(',\n')}\n${indent}${close}`;
+  const items = keyed.map(([k, v]) => inner + k + formatJSON(v, inner, 56 - inner.length - k.length));
+  return `${open}\n${items.join(',\n')}\n${indent}${close}`;
 }
 
 function setStatus(state, html) {
@@ -34,10 +35,16 @@ function escape(text) {
   return String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The time axis the config asks for, so that live plots grow into a fixed frame. */
+function timeAxis(time = {}) {
+  const type = time.spacing === 'linear' ? 'linear' : 'log';
+  const [min, max] = time.at ? [time.at[0], time.at.at(-1)] : [time.start, time.end];
+  const ok = Number.isFinite(min) && Number.isFinite(max) && min < max && (type === 'linear' || min > 0);
+  return ok ? { type, min, max } : { type };
+}
+
 function draw() {
-  if (!lastTrace) return;
-  const xType = lastConfig?.time?.spacing === 'linear' ? 'linear' : 'log';
-  ui.plots.innerHTML = traceFigure(lastTrace, { logRisk: ui.logRisk.checked, xType });
+  if (lastTrace) ui.plots.innerHTML = traceFigure(lastTrace, { logRisk: ui.logRisk.checked, time: timeAxis(lastConfig?.time) });
 }
 
 function showStats({ stats, retcode, message, learningTimes, degrees, m }) {

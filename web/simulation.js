@@ -63,7 +63,6 @@ export function simulate(config, { onUpdate = () => {}, onProgress = () => {}, g
   worker.postMessage({ type: 'run', config });
 
   return {
-    trace,
     done,
     /** Asks the run to stop at its next output time; ends the worker if it does not answer. */
     stop() {
