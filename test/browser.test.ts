@@ -89,7 +89,8 @@ describe('explorer (web/)', () => {
     expect(stats).toMatch(/return code\s*success/);
     expect(stats).toMatch(/learning time t_2/);
     expect(problems).toEqual([]);
-    await page.screenshot({ path: new URL('../web/screenshot.png', import.meta.url).pathname });
+    // For a person to look at; web/screenshot.png is a committed copy of one.
+    await page.screenshot({ path: new URL('../out/explorer.png', import.meta.url).pathname });
   });
 
   it('reports a bad config by the field it names, and bad JSON by position', async () => {
