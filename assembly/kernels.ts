@@ -58,19 +58,6 @@ const TWO_OVER_PI: f64 = 0.6366197723675814; // 2/π
   return TWO_OVER_PI * 0.5 / Math.sqrt(1.0 - r * r);
 }
 
-/** U''(ρ) = 1/(2π √(1−ρ²)), infinite at ρ = ±1. */
-@inline function reluUDeriv2(rho: f64): f64 {
-  const r = clampUnit(rho);
-  return INV_2PI / Math.sqrt(1.0 - r * r);
-}
-
-/** U''(ρ) = (1/π) (ρ/4) (1 − ρ²/4)^{−3/2}. */
-@inline function erfUDeriv2(rho: f64): f64 {
-  const r = clampUnit(rho);
-  const q = 1.0 - 0.25 * r * r;
-  return TWO_OVER_PI * 0.125 * r / (q * Math.sqrt(q));
-}
-
 /** The kernel at ρ: gain·closed form, or the series with coefficients c_0..c_K. */
 @inline export function kernel(kind: i32, gain: f64, c: usize, K: i32, rho: f64): f64 {
   if (kind == KERNEL_RELU) return gain * reluU(rho);
@@ -85,11 +72,30 @@ const TWO_OVER_PI: f64 = 0.6366197723675814; // 2/π
   return seriesDeriv(c, K, rho);
 }
 
-/** The kernel's second derivative at ρ (the exact Jacobian of the kernel-form flow needs it). */
-@inline export function kernelDeriv2(kind: i32, gain: f64, c: usize, K: i32, rho: f64): f64 {
-  if (kind == KERNEL_RELU) return gain * reluUDeriv2(rho);
-  if (kind == KERNEL_ERF) return gain * erfUDeriv2(rho);
-  return seriesDeriv2(c, K, rho);
+/**
+ * U(ρ), U'(ρ), U''(ρ) into out[0..2], sharing the transcendental calls (the exact Jacobian of the
+ * kernel-form flow needs all three per pair). ReLU: U'' = 1/(2π √(1−ρ²)), infinite at ρ = ±1;
+ * erf: U' = (1/π)(1 − ρ²/4)^{−1/2}, U'' = (1/π)(ρ/4)(1 − ρ²/4)^{−3/2}.
+ */
+@inline export function kernelJet(kind: i32, gain: f64, c: usize, K: i32, rho: f64, out: usize): void {
+  const r = clampUnit(rho);
+  if (kind == KERNEL_RELU) {
+    const q = Math.sqrt(1.0 - r * r);
+    const t = (Math.PI - Math.acos(r)) * INV_2PI;
+    store<f64>(out, gain * (q * INV_2PI + t * r));
+    store<f64>(out, gain * t, 8);
+    store<f64>(out, gain * INV_2PI / q, 16);
+  } else if (kind == KERNEL_ERF) {
+    const q = 1.0 - 0.25 * r * r;
+    const sq = Math.sqrt(q);
+    store<f64>(out, gain * TWO_OVER_PI * Math.asin(0.5 * r));
+    store<f64>(out, gain * TWO_OVER_PI * 0.5 / sq, 8);
+    store<f64>(out, gain * TWO_OVER_PI * 0.125 * r / (q * sq), 16);
+  } else {
+    store<f64>(out, series(c, K, rho));
+    store<f64>(out, seriesDeriv(c, K, rho), 8);
+    store<f64>(out, seriesDeriv2(c, K, rho), 16);
+  }
 }
 
 /** Coefficient of x^{k−lo} in the series (lo = 0) or its derivative (lo = 1): c_k or k c_k. */

@@ -3,15 +3,17 @@
 //   ṡ_i  = (1 − s_i²) a_i [V'(s_i) − (1/m) Σ_j a_j s_j U'(s_i s_j)] = (1 − s_i²) a_i P'(s_i)
 // with P(x) = Σ_k c_k x^k, c_k = σ_k r_k, r_k = φ_k − σ_k M_k, M_k = (1/m) Σ_j a_j s_j^k.
 // Two forms of the right-hand side: the moment form (second expressions, O(mK), exact for the
-// truncated series) and the kernel form (first expressions, O(m²), exact for a closed-form U).
+// truncated series) and the kernel form (first expressions, exact for a closed-form U; evaluated
+// as a moment form of higher degree plus the closed form on the pairs with |s_i s_j| > ½, see rhsKernel).
 // Beside it: the exact Jacobian, and the linear solves (x I − J) u = b the stiff integrator
 // needs, dense LU for few neurons or the kernel form, otherwise a Woodbury (capacitance) solve:
 // J is per-neuron 2×2 blocks minus a rank-(K+1) term, J = D − (1/m) L Rᵀ, with
 //   L_i = (σ_k s_i^k / ε,  (1 − s_i²) a_i k σ_k s_i^{k−1})_k,   R_i = (σ_k s_i^k,  k σ_k a_i s_i^{k−1})_k
 // (R_i is −m ∂r_k/∂(a_i, s_i)), so every solve costs O(mK) and each factorization O(mK²).
+import { axpy } from './blas';
 import { luFactor, luSolve } from './lu';
 import { moments, riskComponents } from './moments';
-import { kernel, kernelDeriv, kernelDeriv2, series, seriesDeriv, seriesDeriv2, KERNEL_ERF, KERNEL_RELU, KERNEL_SERIES } from './kernels';
+import { kernel, kernelDeriv, kernelJet, series, seriesDeriv, seriesDeriv2, KERNEL_ERF, KERNEL_RELU, KERNEL_SERIES } from './kernels';
 
 export const FORM_MOMENT: i32 = 0;
 export const FORM_KERNEL: i32 = 1;
@@ -19,38 +21,45 @@ export const FORM_KERNEL: i32 = 1;
 /** |s| may exceed 1 by this much (rounding); beyond it the state has left the sphere. */
 const S_TOL: f64 = 1e-12;
 /**
- * The kernel form's tail T(ρ) = U(ρ) − Σ_{k≤K} σ_k² ρ^k is summed from its own Taylor series up to
- * degree TAIL_DEGREE when |ρ| ≤ TAIL_SERIES_MAX (the terms left out are below 0.5^65 ≈ 3e-20),
- * else as the closed form minus the head.
+ * The kernel form splits U into its Taylor series up to degree D = max(K, TAIL_DEGREE), summed
+ * through the moments M_0..M_D (O(mD), no cancellation), plus the remainder U(ρ) − Σ_{k≤D} U_k ρ^k
+ * for the pairs with |ρ| > TAIL_SERIES_MAX, the only ones where it exceeds 0.5^65 ≈ 3e-20.
  */
 const TAIL_DEGREE: i32 = 64;
 const TAIL_SERIES_MAX: f64 = 0.5;
 /** A 2×2 block whose determinant is below this fraction of its terms is treated as singular. */
-const SINGULAR: f64 = 1e-13;
+const SINGULAR: f64 = 1e-10;
+/** Below this fraction the Woodbury solve loses digits to cancellation: refine it once. */
+const ILL_CONDITIONED: f64 = 1e-4;
 
 /** The system's parameters and scratch, laid out by meanfieldInit in one caller-owned block. */
 @unmanaged class Meanfield {
   m: i32;
   K: i32;
+  /** Degree of the series part: K in the moment form, max(K, TAIL_DEGREE) in the kernel form. */
+  D: i32;
   form: i32;
   kind: i32;
   dense: i32;
+  /** The last Woodbury factorization met an ill-conditioned 2×2 block: refine its solves. */
+  refine: i32;
   gain: f64;
   invEps: f64;
   sigma: usize; // σ_k
   phi: usize; // φ_k
   u: usize; // σ_k², the series of U
   v: usize; // φ_k σ_k, the series of V
-  tail: usize; // Taylor coefficients of the kernel's tail T(ρ): zero up to K (TAIL_DEGREE+1)
-  M: usize; // moments M_k of the last evaluation
-  c: usize; // c_k = σ_k r_k of the last evaluation
+  uD: usize; // U_k, the Taylor coefficients of U up to D: σ_k² for k ≤ K, the closed form's above (D+1)
+  M: usize; // moments M_0..M_D of the last evaluation
+  c: usize; // coefficients of P: c_k = σ_k r_k (k ≤ K), −U_k M_k (K < k ≤ D), of the last evaluation
   jy: usize; // state at which the Jacobian was taken (2m)
   jc: usize; // c_k there (K+1)
   jd: usize; // per neuron: P'(s)/ε, (1 − s²) P'(s), ∂ṡ/∂s diagonal (3m)
-  binv: usize; // per neuron: inverse of its 2×2 block of x I − D (4m)
+  binv: usize; // inverses of the neurons' 2×2 blocks of x I − D, as four m-vectors B00, B01, B10, B11 (4m)
   cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)²)
   cpiv: usize; // its pivots (K+1 i32)
-  q: usize; // K+1 scratch
+  q: usize; // max(K+1, 3) scratch
+  rr: usize; // 2(K+1) scratch: one neuron's R_i
   res: usize; // 2m scratch (refinement residual)
   J: usize; // dense Jacobian ((2m)², dense mode only)
   LU: usize; // LU factors of x I − J ((2m)², dense mode only)
@@ -78,17 +87,18 @@ const SCRATCH = memory.data(256); // a dry-run header for meanfieldBytes
 }
 
 /** Assigns the block's buffers after the header at `base`; returns the end address. */
-function layout(base: usize, m: i32, K: i32, dense: bool): usize {
+function layout(base: usize, m: i32, K: i32, D: i32, dense: bool): usize {
   const S = sys(base);
   let p = (base + offsetof<Meanfield>() + 15) & ~15;
   const K1 = K + 1;
   S.u = p; p = take(K1, p);
   S.v = p; p = take(K1, p);
-  S.tail = p; p = take(TAIL_DEGREE + 1, p);
-  S.M = p; p = take(K1, p);
-  S.c = p; p = take(K1, p);
+  S.uD = p; p = take(D + 1, p);
+  S.M = p; p = take(D + 1, p);
+  S.c = p; p = take(D + 1, p);
   S.jc = p; p = take(K1, p);
-  S.q = p; p = take(K1, p);
+  S.q = p; p = take(max(K1, 3), p);
+  S.rr = p; p = take(2 * K1, p);
   S.cap = p; p = take(K1 * K1, p);
   S.cpiv = p; p = take(K1, p);
   S.jy = p; p = take(2 * m, p);
@@ -104,9 +114,13 @@ function layout(base: usize, m: i32, K: i32, dense: bool): usize {
   return p;
 }
 
-/** Bytes of the block meanfieldInit lays out for m neurons, degree K, dense linear algebra or not. */
-export function meanfieldBytes(m: i32, K: i32, dense: bool): usize {
-  return layout(SCRATCH, m, K, dense) - SCRATCH;
+@inline function seriesDegree(K: i32, form: i32): i32 {
+  return form == FORM_KERNEL ? max(K, TAIL_DEGREE) : K;
+}
+
+/** Bytes of the block meanfieldInit lays out for m neurons, degree K, the form, dense linear algebra or not. */
+export function meanfieldBytes(m: i32, K: i32, form: i32, dense: bool): usize {
+  return layout(SCRATCH, m, K, seriesDegree(K, form), dense) - SCRATCH;
 }
 
 /**
@@ -119,6 +133,7 @@ export function meanfieldInit(p: usize, m: i32, K: i32, form: i32, kind: i32, ga
   const S = sys(p);
   S.m = m;
   S.K = K;
+  S.D = seriesDegree(K, form);
   S.form = form;
   S.kind = kind;
   S.gain = gain;
@@ -126,73 +141,93 @@ export function meanfieldInit(p: usize, m: i32, K: i32, form: i32, kind: i32, ga
   S.dense = dense ? 1 : 0;
   S.sigma = sigma;
   S.phi = phi;
-  layout(p, m, K, dense);
+  layout(p, m, K, S.D, dense);
   for (let k = 0; k <= K; k++) {
     const sk = at(sigma, k);
     put(S.u, k, sk * sk);
     put(S.v, k, at(phi, k) * sk);
   }
-  tailCoefficients(S);
+  taylorCoefficients(S);
 }
 
 /**
- * The Taylor coefficients of the closed-form kernel beyond degree K, by their ratio recurrences:
- * ReLU (MODEL.md §1): U_0 = 1/(2π), U_1 = 1/4, U_2 = 1/(4π), U_{k+2} = U_k (k−1)²/((k+1)(k+2)) for even
- * k ≥ 2, odd k ≥ 3 zero; erf: (2/π) arcsin(ρ/2) = Σ_n d_n ρ^{2n+1}, d_0 = 1/π,
+ * U_0..U_D: σ_k² up to K, then the closed form's Taylor coefficients by their ratio recurrences —
+ * ReLU (MODEL.md §1): U_0 = 1/(2π), U_1 = 1/4, U_2 = 1/(4π), U_{k+2} = U_k (k−1)²/((k+1)(k+2)) for
+ * even k ≥ 2, odd k ≥ 3 zero; erf: (2/π) arcsin(ρ/2) = Σ_n d_n ρ^{2n+1}, d_0 = 1/π,
  * d_{n+1} = d_n (2n+1)²/(4 (2n+2)(2n+3)) (the arcsin series, Abramowitz & Stegun 4.4.40).
  */
-function tailCoefficients(S: Meanfield): void {
-  const t = S.tail;
-  for (let k = 0; k <= TAIL_DEGREE; k++) put(t, k, 0.0);
+function taylorCoefficients(S: Meanfield): void {
+  const t = S.uD;
+  for (let k = 0; k <= S.D; k++) put(t, k, 0.0);
   if (S.kind == KERNEL_RELU) {
     put(t, 0, 0.5 / Math.PI);
     put(t, 1, 0.25);
     let c = 0.25 / Math.PI;
-    for (let k = 2; k <= TAIL_DEGREE; k += 2) {
+    for (let k = 2; k <= S.D; k += 2) {
       put(t, k, c);
       c *= <f64>((k - 1) * (k - 1)) / <f64>((k + 1) * (k + 2));
     }
   } else if (S.kind == KERNEL_ERF) {
     let d = 1.0 / Math.PI;
-    for (let n = 0; 2 * n + 1 <= TAIL_DEGREE; n++) {
+    for (let n = 0; 2 * n + 1 <= S.D; n++) {
       put(t, 2 * n + 1, d);
       d *= <f64>((2 * n + 1) * (2 * n + 1)) / <f64>(4 * (2 * n + 2) * (2 * n + 3));
     }
   }
-  for (let k = 0; k <= TAIL_DEGREE; k++) put(t, k, k <= S.K ? 0.0 : S.gain * at(t, k));
+  for (let k = 0; k <= S.D; k++) put(t, k, k <= S.K ? at(S.u, k) : S.gain * at(t, k));
 }
 
-/** T(ρ) = U(ρ) − Σ_{k≤K} σ_k² ρ^k, without the cancellation of the difference when |ρ| is small. */
-@inline function tailU(S: Meanfield, rho: f64): f64 {
-  if (S.kind == KERNEL_SERIES) return 0.0;
-  if (Math.abs(rho) <= TAIL_SERIES_MAX) return series(S.tail, TAIL_DEGREE, rho);
-  return kernel(S.kind, S.gain, S.u, S.K, rho) - series(S.u, S.K, rho);
+/** The kernel's remainder beyond the series part of degree d, U(ρ) − Σ_{k≤d} U_k ρ^k, for |ρ| > TAIL_SERIES_MAX. */
+@inline function remainder(S: Meanfield, d: i32, rho: f64): f64 {
+  return kernel(S.kind, S.gain, S.u, S.K, rho) - series(S.uD, d, rho);
 }
 
-/** T'(ρ). */
-@inline function tailUDeriv(S: Meanfield, rho: f64): f64 {
-  if (S.kind == KERNEL_SERIES) return 0.0;
-  if (Math.abs(rho) <= TAIL_SERIES_MAX) return seriesDeriv(S.tail, TAIL_DEGREE, rho);
-  return kernelDeriv(S.kind, S.gain, S.u, S.K, rho) - seriesDeriv(S.u, S.K, rho);
+@inline function remainderDeriv(S: Meanfield, d: i32, rho: f64): f64 {
+  return kernelDeriv(S.kind, S.gain, S.u, S.K, rho) - seriesDeriv(S.uD, d, rho);
 }
 
-/** c[k] = σ_k (φ_k − σ_k M_k) at y; the moments stay in S.M. */
-function residualCoefficients(S: Meanfield, y: usize, c: usize): void {
+/**
+ * The series degree the kernel form needs at y: the smallest d ≥ K with |gain| ρ^{d+1} ≤ 1e-17 for
+ * ρ = min(max_i s_i², TAIL_SERIES_MAX), which bounds every pair not handled by the remainder
+ * (the Taylor coefficients of U/gain are ≤ 1). Early on, with small overlaps, that is K.
+ */
+function seriesDegreeAt(S: Meanfield, y: usize): i32 {
+  if (S.form != FORM_KERNEL || S.kind == KERNEL_SERIES) return S.K;
+  let smax = 0.0;
+  for (let i = 0; i < S.m; i++) smax = Math.max(smax, Math.abs(at(y + (<usize>S.m << 3), i)));
+  const rho = Math.min(smax * smax, TAIL_SERIES_MAX);
+  if (rho == 0.0) return S.K;
+  const d = <i32>Math.ceil(Math.log(1e-17 / Math.max(1.0, Math.abs(S.gain))) / Math.log(rho)) - 1;
+  return min(S.D, max(S.K, d));
+}
+
+/** True when the kernel form has a remainder to add for this pair. */
+@inline function hasRemainder(S: Meanfield, rho: f64): bool {
+  return S.kind != KERNEL_SERIES && Math.abs(rho) > TAIL_SERIES_MAX;
+}
+
+/**
+ * The coefficients of P at y, from the residuals: c_k = σ_k (φ_k − σ_k M_k) for k ≤ K and, in the
+ * kernel form, −U_k M_k for K < k ≤ D (the target has no degree above K). Moments stay in S.M.
+ */
+function residualCoefficients(S: Meanfield, y: usize, c: usize, D: i32): void {
   const m = S.m;
   const K = S.K;
-  moments(y, y + (<usize>m << 3), m, K, S.M);
+  moments(y, y + (<usize>m << 3), m, D, S.M);
   for (let k = 0; k <= K; k++) {
     const sk = at(S.sigma, k);
     put(c, k, sk * (at(S.phi, k) - sk * at(S.M, k)));
   }
+  for (let k = K + 1; k <= D; k++) put(c, k, -at(S.uD, k) * at(S.M, k));
 }
 
-function rhsMoment(S: Meanfield, y: usize, dy: usize): void {
+/** ε ȧ_i = P(s_i), ṡ_i = (1 − s_i²) a_i P'(s_i) with P of degree d from the residuals. */
+function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
   const m = S.m;
-  const K = S.K;
+  const K = d;
   const c = S.c;
   const ie = S.invEps;
-  residualCoefficients(S, y, c);
+  residualCoefficients(S, y, c, K);
   const half = <usize>m << 3;
   const cK = at(c, K);
   let i = 0;
@@ -228,27 +263,30 @@ function rhsMoment(S: Meanfield, y: usize, dy: usize): void {
 }
 
 /**
- * The kernel form, split as the moment form (degrees ≤ K, from the residuals) plus the kernel's
- * tail T = U − Σ_{k≤K} σ_k² ρ^k:
- *   ε ȧ_i = P(s_i) − (1/m) Σ_j a_j T(s_i s_j),  ṡ_i = (1 − s_i²) a_i [P'(s_i) − (1/m) Σ_j a_j s_j T'(s_i s_j)].
- * Equal to the first expressions at the top of this file, but summing (1/m) Σ_j a_j U(s_i s_j) whole
- * would cancel against V(s_i) and lose |a|·ulp/ε — all digits once ε ≲ 1e-10.
+ * The kernel form: the series part of degree D through the moments, plus the remainder for the
+ * pairs with |s_i s_j| > ½. Equal to the first expressions at the top of this file, but summing
+ * (1/m) Σ_j a_j U(s_i s_j) whole would cancel against V(s_i) and lose |a|·ulp/ε — all digits once
+ * ε ≲ 1e-10 — and cost O(m²) closed-form evaluations.
  */
 function rhsKernel(S: Meanfield, y: usize, dy: usize): void {
   const m = S.m;
   const half = <usize>m << 3;
   const invM = 1.0 / <f64>m;
-  rhsMoment(S, y, dy);
+  const d = seriesDegreeAt(S, y);
+  rhsSeries(S, y, dy, d);
+  if (S.kind == KERNEL_SERIES) return;
   for (let i = 0; i < m; i++) {
     const si = at(y + half, i);
+    if (Math.abs(si) <= TAIL_SERIES_MAX) continue; // |s_i s_j| ≤ |s_i|
     let su = 0.0;
     let sd = 0.0;
     for (let j = 0; j < m; j++) {
       const sj = at(y + half, j);
-      const aj = at(y, j);
       const rho = si * sj;
-      su += aj * tailU(S, rho);
-      sd += aj * sj * tailUDeriv(S, rho);
+      if (!hasRemainder(S, rho)) continue;
+      const aj = at(y, j);
+      su += aj * remainder(S, d, rho);
+      sd += aj * sj * remainderDeriv(S, d, rho);
     }
     put(dy, i, at(dy, i) - su * invM * S.invEps);
     put(dy + half, i, at(dy + half, i) - (1.0 - si) * (1.0 + si) * at(y, i) * sd * invM);
@@ -259,23 +297,25 @@ function rhsKernel(S: Meanfield, y: usize, dy: usize): void {
 export function meanfieldRhs(p: usize, y: usize, dy: usize): void {
   const S = sys(p);
   if (S.form == FORM_KERNEL) rhsKernel(S, y, dy);
-  else rhsMoment(S, y, dy);
+  else rhsSeries(S, y, dy, S.K);
 }
 
 /**
  * R[k] = ½ r_k² for k = 0..K; returns R_mf (without the noise term ½τ²). The components come
  * from the residuals, never from the expanded kernel form. In the kernel form with a closed-form
- * U the exact risk also holds the part of U beyond degree K, added here as the tail
- * ½ (1/m²) Σ_ij a_i a_j [U(s_i s_j) − Σ_{k≤K} σ_k² (s_i s_j)^k] = ½ Σ_{k>K} σ_k² M_k² (≥ 0; the
- * target has no degree above K); the moment form's flow is the gradient flow of the truncated
- * risk, so it reports that.
+ * U the exact risk also holds the part of U beyond degree K, which the target lacks:
+ * ½ (1/m²) Σ_ij a_i a_j [U(s_i s_j) − Σ_{k≤K} σ_k² (s_i s_j)^k] = ½ Σ_{K<k≤d} U_k M_k² plus the
+ * remainder of the pairs with |s_i s_j| > ½ (d from seriesDegreeAt); it is added to the total, not to a component. The
+ * moment form's flow is the gradient flow of the truncated risk, so it reports that.
  */
 export function meanfieldRisk(p: usize, y: usize, R: usize): f64 {
   const S = sys(p);
   const m = S.m;
-  moments(y, y + (<usize>m << 3), m, S.K, S.M);
+  const d = seriesDegreeAt(S, y);
+  moments(y, y + (<usize>m << 3), m, d, S.M);
   let total = riskComponents(S.phi, S.sigma, S.M, S.K, R);
   if (S.form == FORM_KERNEL && S.kind != KERNEL_SERIES) {
+    for (let k = S.K + 1; k <= d; k++) total += 0.5 * at(S.uD, k) * at(S.M, k) * at(S.M, k);
     const half = <usize>m << 3;
     let tail = 0.0;
     for (let i = 0; i < m; i++) {
@@ -283,7 +323,7 @@ export function meanfieldRisk(p: usize, y: usize, R: usize): f64 {
       let row = 0.0;
       for (let j = 0; j < m; j++) {
         const rho = si * at(y + half, j);
-        row += at(y, j) * tailU(S, rho);
+        if (hasRemainder(S, rho)) row += at(y, j) * remainder(S, d, rho);
       }
       tail += at(y, i) * row;
     }
@@ -316,7 +356,7 @@ function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
   const half = <usize>m << 3;
   const ie = S.invEps;
   const invM = 1.0 / <f64>m;
-  residualCoefficients(S, y, S.c);
+  residualCoefficients(S, y, S.c, K);
   for (let i = 0; i < m; i++) {
     const s = at(y + half, i);
     let pk = 1.0;
@@ -356,35 +396,62 @@ function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
   }
 }
 
+/**
+ * Row i's entries in column j of the kernel-form Jacobian, and the pair's share of g_i and h_i
+ * (see jacobianKernel), from U, U', U'' at s_i s_j in S.q.
+ */
+@inline function kernelPair(S: Meanfield, J: usize, i: i32, j: i32, ai: f64, si: f64, aj: f64, sj: f64): void {
+  const m = S.m;
+  const n = 2 * m;
+  const invM = 1.0 / <f64>m;
+  const ie = S.invEps;
+  const wi = (1.0 - si) * (1.0 + si);
+  const u1 = at(S.q, 1) * invM;
+  const u2 = at(S.q, 2) * invM;
+  const g = S.res;
+  const h = S.res + (<usize>m << 3);
+  put(g, i, at(g, i) - aj * sj * u1);
+  put(h, i, at(h, i) - aj * sj * sj * u2);
+  put(J, i * n + j, -ie * at(S.q, 0) * invM);
+  put(J, i * n + m + j, -ie * aj * si * u1);
+  put(J, (m + i) * n + j, -wi * ai * sj * u1);
+  put(J, (m + i) * n + m + j, -wi * ai * aj * (u1 + si * sj * u2));
+}
+
 function jacobianKernel(S: Meanfield, y: usize, J: usize): void {
   const m = S.m;
   const K = S.K;
   const n = 2 * m;
   const half = <usize>m << 3;
   const ie = S.invEps;
-  const invM = 1.0 / <f64>m;
+  // g_i = V'(s_i) − (1/m) Σ_j a_j s_j U'(s_i s_j) and h_i = V''(s_i) − (1/m) Σ_j a_j s_j² U''(s_i s_j),
+  // accumulated in the scratch S.res while the symmetric pair loop fills J.
+  const g = S.res;
+  const h = S.res + half;
+  for (let i = 0; i < m; i++) {
+    const si = at(y + half, i);
+    put(g, i, seriesDeriv(S.v, K, si));
+    put(h, i, seriesDeriv2(S.v, K, si));
+  }
+  for (let i = 0; i < m; i++) {
+    const si = at(y + half, i);
+    const ai = at(y, i);
+    for (let j = i; j < m; j++) {
+      const sj = at(y + half, j);
+      const aj = at(y, j);
+      kernelJet(S.kind, S.gain, S.u, K, si * sj, S.q);
+      kernelPair(S, J, i, j, ai, si, aj, sj);
+      if (j != i) kernelPair(S, J, j, i, aj, sj, ai, si);
+    }
+  }
   for (let i = 0; i < m; i++) {
     const si = at(y + half, i);
     const ai = at(y, i);
     const wi = (1.0 - si) * (1.0 + si);
-    let g = seriesDeriv(S.v, K, si); // V'(s_i) − (1/m) Σ_j a_j s_j U'(s_i s_j)
-    let h = seriesDeriv2(S.v, K, si); // V''(s_i) − (1/m) Σ_j a_j s_j² U''(s_i s_j)
-    for (let j = 0; j < m; j++) {
-      const sj = at(y + half, j);
-      const aj = at(y, j);
-      const rho = si * sj;
-      const u1 = kernelDeriv(S.kind, S.gain, S.u, K, rho);
-      const u2 = kernelDeriv2(S.kind, S.gain, S.u, K, rho);
-      g -= aj * sj * u1 * invM;
-      h -= aj * sj * sj * u2 * invM;
-      put(J, i * n + j, -ie * kernel(S.kind, S.gain, S.u, K, rho) * invM);
-      put(J, i * n + m + j, -ie * aj * si * u1 * invM);
-      put(J, (m + i) * n + j, -wi * ai * sj * u1 * invM);
-      put(J, (m + i) * n + m + j, -wi * ai * aj * (u1 + rho * u2) * invM);
-    }
-    put(J, i * n + m + i, at(J, i * n + m + i) + ie * g);
-    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * g);
-    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * g + wi * ai * h);
+    const gi = at(g, i);
+    put(J, i * n + m + i, at(J, i * n + m + i) + ie * gi);
+    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * gi);
+    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * gi + wi * ai * at(h, i));
   }
 }
 
@@ -397,7 +464,7 @@ export function meanfieldJacobian(p: usize, y: usize): void {
     return;
   }
   memory.copy(S.jy, y, <usize>(2 * m) << 3);
-  residualCoefficients(S, y, S.jc);
+  residualCoefficients(S, y, S.jc, S.K);
   const half = <usize>m << 3;
   for (let i = 0; i < m; i++) {
     const s = at(y + half, i);
@@ -429,6 +496,7 @@ export function meanfieldFactor(p: usize, x: f64): bool {
   const ie = S.invEps;
   const half = <usize>m << 3;
   for (let k = 0; k < K1 * K1; k++) put(C, k, 0.0);
+  let worst = 1.0;
   for (let i = 0; i < m; i++) {
     const s = at(S.jy + half, i);
     const a = at(S.jy, i);
@@ -438,34 +506,35 @@ export function meanfieldFactor(p: usize, x: f64): bool {
     const d10 = -at(S.jd, 3 * i + 1);
     const d11 = x - at(S.jd, 3 * i + 2);
     const det = x * d11 - d01 * d10;
-    if (!(Math.abs(det) > SINGULAR * (Math.abs(x * d11) + Math.abs(d01 * d10)))) return false;
+    const relative = Math.abs(det) / (Math.abs(x * d11) + Math.abs(d01 * d10));
+    if (!(relative > SINGULAR)) return false;
+    worst = Math.min(worst, relative);
     const b00 = d11 / det, b01 = -d01 / det, b10 = -d10 / det, b11 = x / det;
-    const bi = S.binv + (<usize>(4 * i) << 3);
-    put(bi, 0, b00); put(bi, 1, b01); put(bi, 2, b10); put(bi, 3, b11);
+    put(S.binv, i, b00);
+    put(S.binv, m + i, b01);
+    put(S.binv, 2 * m + i, b10);
+    put(S.binv, 3 * m + i, b11);
     // C[k][l] += Ra_k (b00 La_l + b01 Ls_l) + Rs_k (b10 La_l + b11 Ls_l), with La = Ra/ε and Ls = w Rs.
     const al = b00 * ie, be = b01 * w, ga = b10 * ie, de = b11 * w;
+    const ra = S.rr;
+    const rs = S.rr + (<usize>K1 << 3);
     let sk = 1.0; // s^k
     let skm = 0.0; // k s^{k−1}
     for (let k = 0; k < K1; k++) {
       const sg = at(S.sigma, k);
-      const rak = sg * sk;
-      const rsk = sg * skm * a;
-      const za = al * rak + ga * rsk; // row k of Rᵀ B⁻¹ L = za Ra + zs Rs
-      const zs = be * rak + de * rsk;
-      let sl = 1.0;
-      let slm = 0.0;
-      const row = C + (<usize>(k * K1) << 3);
-      for (let l = 0; l < K1; l++) {
-        const sgl = at(S.sigma, l);
-        put(row, l, at(row, l) + za * sgl * sl + zs * sgl * slm * a);
-        slm = slm * s + sl;
-        sl *= s;
-      }
+      put(ra, k, sg * sk);
+      put(rs, k, sg * skm * a);
       skm = skm * s + sk;
       sk *= s;
     }
+    for (let k = 0; k < K1; k++) {
+      const row = C + (<usize>(k * K1) << 3); // row k of Rᵀ B⁻¹ L = za Ra + zs Rs
+      axpy(al * at(ra, k) + ga * at(rs, k), ra, row, K1);
+      axpy(be * at(ra, k) + de * at(rs, k), rs, row, K1);
+    }
   }
   for (let k = 0; k < K1; k++) put(C, k * K1 + k, at(C, k * K1 + k) + <f64>m);
+  S.refine = worst < ILL_CONDITIONED ? 1 : 0;
   return luFactor(C, K1, S.cpiv);
 }
 
@@ -474,15 +543,39 @@ function projectR(S: Meanfield, v: usize, q: usize): void {
   const m = S.m;
   const K1 = S.K + 1;
   const half = <usize>m << 3;
+  const jy = S.jy;
   for (let k = 0; k < K1; k++) put(q, k, 0.0);
-  for (let i = 0; i < m; i++) {
-    const s = at(S.jy + half, i);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const acc = S.rr; // K+1 two-lane sums, one lane per neuron of the pair
+    for (let k = 0; k < K1; k++) v128.store(acc + (<usize>k << 4), f64x2.splat(0.0));
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const s = v128.load(jy + half + o);
+      const va = v128.load(v + o);
+      const vs = f64x2.mul(v128.load(v + half + o), v128.load(jy + o));
+      let sk = f64x2.splat(1.0);
+      let skm = f64x2.splat(0.0);
+      for (let k = 0; k < K1; k++) {
+        const slot = acc + (<usize>k << 4);
+        v128.store(slot, f64x2.add(v128.load(slot), f64x2.add(f64x2.mul(sk, va), f64x2.mul(skm, vs))));
+        skm = f64x2.add(f64x2.mul(skm, s), sk);
+        sk = f64x2.mul(sk, s);
+      }
+    }
+    for (let k = 0; k < K1; k++) {
+      const lanes = v128.load(acc + (<usize>k << 4));
+      put(q, k, f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1));
+    }
+  }
+  for (; i < m; i++) {
+    const s = at(jy + half, i);
     const va = at(v, i);
-    const vs = at(v + half, i) * at(S.jy, i);
+    const vs = at(v + half, i) * at(jy, i);
     let sk = 1.0;
     let skm = 0.0;
     for (let k = 0; k < K1; k++) {
-      put(q, k, at(q, k) + sk * va + skm * vs);
+      put(q, k, at(q, k) + (sk * va + skm * vs));
       skm = skm * s + sk;
       sk *= s;
     }
@@ -492,32 +585,69 @@ function projectR(S: Meanfield, v: usize, q: usize): void {
 
 /**
  * out = (x I − D)⁻¹ b − (x I − D)⁻¹ L (m I + Rᵀ (x I − D)⁻¹ L)⁻¹ Rᵀ (x I − D)⁻¹ b (Woodbury);
- * out may alias b.
+ * out may alias b. The 2×2 inverses are stored as four m-vectors B00, B01, B10, B11.
  */
 function applyInverse(S: Meanfield, b: usize, out: usize): void {
   const m = S.m;
   const K = S.K;
   const half = <usize>m << 3;
   const ie = S.invEps;
-  for (let i = 0; i < m; i++) {
-    const bi = S.binv + (<usize>(4 * i) << 3);
+  const B00 = S.binv, B01 = B00 + half, B10 = B01 + half, B11 = B10 + half;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const ba = v128.load(b + o);
+      const bs = v128.load(b + half + o);
+      v128.store(out + o, f64x2.add(f64x2.mul(v128.load(B00 + o), ba), f64x2.mul(v128.load(B01 + o), bs)));
+      v128.store(out + half + o, f64x2.add(f64x2.mul(v128.load(B10 + o), ba), f64x2.mul(v128.load(B11 + o), bs)));
+    }
+  }
+  for (; i < m; i++) {
     const ba = at(b, i);
     const bs = at(b + half, i);
-    put(out, i, at(bi, 0) * ba + at(bi, 1) * bs);
-    put(out + half, i, at(bi, 2) * ba + at(bi, 3) * bs);
+    put(out, i, at(B00, i) * ba + at(B01, i) * bs);
+    put(out + half, i, at(B10, i) * ba + at(B11, i) * bs);
   }
   const q = S.q;
   projectR(S, out, q);
   luSolve(S.cap, K + 1, S.cpiv, q);
-  // L_i v = (Pv(s_i)/ε, (1 − s_i²) a_i Pv'(s_i)) with Pv(x) = Σ_k σ_k v_k x^k.
+  // L_i v = (Pv(s_i)/ε, (1 − s_i²) a_i Pv'(s_i)) with Pv(x) = Σ_k σ_k v_k x^k, by Horner.
   for (let k = 0; k <= K; k++) put(q, k, at(q, k) * at(S.sigma, k));
-  for (let i = 0; i < m; i++) {
+  const qK = at(q, K);
+  i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vie = f64x2.splat(ie);
+    const one = f64x2.splat(1.0);
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const s = v128.load(S.jy + half + o);
+      let p = f64x2.splat(qK);
+      let dp = f64x2.splat(0.0);
+      for (let k = K - 1; k >= 0; k--) {
+        dp = f64x2.add(f64x2.mul(dp, s), p);
+        p = f64x2.add(f64x2.mul(p, s), f64x2.splat(at(q, k)));
+      }
+      const la = f64x2.mul(p, vie);
+      const ls = f64x2.mul(f64x2.mul(f64x2.mul(f64x2.sub(one, s), f64x2.add(one, s)), v128.load(S.jy + o)), dp);
+      v128.store(out + o, f64x2.sub(v128.load(out + o),
+        f64x2.add(f64x2.mul(v128.load(B00 + o), la), f64x2.mul(v128.load(B01 + o), ls))));
+      v128.store(out + half + o, f64x2.sub(v128.load(out + half + o),
+        f64x2.add(f64x2.mul(v128.load(B10 + o), la), f64x2.mul(v128.load(B11 + o), ls))));
+    }
+  }
+  for (; i < m; i++) {
     const s = at(S.jy + half, i);
-    const la = series(q, K, s) * ie;
-    const ls = (1.0 - s) * (1.0 + s) * at(S.jy, i) * seriesDeriv(q, K, s);
-    const bi = S.binv + (<usize>(4 * i) << 3);
-    put(out, i, at(out, i) - (at(bi, 0) * la + at(bi, 1) * ls));
-    put(out + half, i, at(out + half, i) - (at(bi, 2) * la + at(bi, 3) * ls));
+    let p = qK;
+    let dp = 0.0;
+    for (let k = K - 1; k >= 0; k--) {
+      dp = dp * s + p;
+      p = p * s + at(q, k);
+    }
+    const la = p * ie;
+    const ls = (1.0 - s) * (1.0 + s) * at(S.jy, i) * dp;
+    put(out, i, at(out, i) - (at(B00, i) * la + at(B01, i) * ls));
+    put(out + half, i, at(out + half, i) - (at(B10, i) * la + at(B11, i) * ls));
   }
 }
 
@@ -529,8 +659,12 @@ export function meanfieldSolve(p: usize, x: f64, b: usize): void {
     luSolve(S.LU, 2 * m, S.piv, b);
     return;
   }
-  // One step of iterative refinement: the 1/ε-sized rows make the Woodbury formula lose digits
-  // that the residual r = b − (x I − J) u, computed in O(mK), gives back.
+  if (!S.refine) {
+    applyInverse(S, b, b);
+    return;
+  }
+  // One step of iterative refinement: a nearly singular 2×2 block makes the Woodbury formula lose
+  // digits to cancellation, which the residual r = b − (x I − J) u, computed in O(mK), gives back.
   const r = S.res;
   const half = <usize>m << 3;
   memory.copy(r, b, <usize>(2 * m) << 3);

@@ -57,9 +57,13 @@ export class Integrator {
       options.fixed ?? false, options.maxSteps);
   }
 
-  /** Steps past tOut and writes y(tOut) (dense output) to `out`; returns the retcode. */
-  advance(tOut: number, out: number): ReturnCode {
-    return STATUS[this.core.exports.integratorAdvance(this.ptr, tOut, out)];
+  /**
+   * Steps past tOut and writes y(tOut) (dense output) to `out`; returns the retcode, or 'paused'
+   * when `budget` steps ran out first (call again to go on).
+   */
+  advance(tOut: number, out: number, budget = Infinity): ReturnCode | 'paused' {
+    const status = this.core.exports.integratorAdvance(this.ptr, tOut, out, budget);
+    return status === this.core.exports.PAUSED.value ? 'paused' : STATUS[status];
   }
 
   stats(): IntegratorStats {

@@ -26,7 +26,8 @@ export interface MeanfieldAlgorithm {
   /** 'auto': 'stiff' (RODAS4) when ε < AUTO_STIFF_EPSILON, else 'dopri5'. */
   method: 'auto' | 'rk4' | 'dopri5' | 'stiff';
   /**
-   * 'kernel': O(m²) per evaluation, exact for a closed-form U; 'moment': O(mK) through the moments,
+   * 'kernel': exact for a closed-form U (the part of U beyond degree K enters the flow and the risk),
+   * O(m²) at worst per evaluation and a dense 2m×2m Jacobian; 'moment': O(mK) through the moments,
    * exact for the series truncated at K. 'auto': kernel when U has a closed form and m ≤ AUTO_KERNEL_MAX_M.
    */
   form: 'auto' | 'kernel' | 'moment';
@@ -51,10 +52,12 @@ export interface MeanfieldTrajectory extends Trajectory {
  * while learning happens on times ≳ ε^{1/2}; an explicit method then pays ~1/ε steps per unit time.
  */
 export const AUTO_STIFF_EPSILON = 0.1;
-/** The kernel form costs O(m²) per evaluation and a dense 2m×2m LU per stiff step. */
+/** The kernel form costs up to O(m²) per evaluation and a dense 2m×2m LU per stiff step. */
 export const AUTO_KERNEL_MAX_M = 64;
 /** Up to this many neurons the stiff method factors x I − J densely; beyond, Woodbury in O(mK). */
 export const DENSE_MAX_M = 32;
+/** Steps per Wasm call are capped near this many neuron-degree units (m (K+1) each): ~0.1 s of work. */
+const STEP_WORK = 2e6;
 
 const FINITE = 'finite numbers';
 
@@ -112,11 +115,13 @@ function checkArguments(core: Core, problem: MeanfieldProblem, algorithm: Meanfi
   });
 }
 
+/** The integrator `algorithm.method` stands for ('auto': by ε, see AUTO_STIFF_EPSILON). */
 export function resolveMethod(algorithm: MeanfieldAlgorithm, epsilon: number): MethodName {
   if (algorithm.method === 'auto') return epsilon < AUTO_STIFF_EPSILON ? 'rodas4' : 'dopri5';
   return algorithm.method === 'stiff' ? 'rodas4' : algorithm.method;
 }
 
+/** The right-hand side form `algorithm.form` stands for ('auto': see MeanfieldAlgorithm.form). */
 export function resolveForm(algorithm: MeanfieldAlgorithm, problem: MeanfieldProblem): 'kernel' | 'moment' {
   if (algorithm.form !== 'auto') return algorithm.form;
   return problem.kernel !== null && problem.a0.length <= AUTO_KERNEL_MAX_M ? 'kernel' : 'moment';
@@ -124,19 +129,20 @@ export function resolveForm(algorithm: MeanfieldAlgorithm, problem: MeanfieldPro
 
 /**
  * Lays out the system (its parameters and scratch) in the core's arena and returns its pointer;
- * call inside `core.scoped`. `dense` chooses dense LU over Woodbury for the stiff method's solves
- * (the kernel form's Jacobian is dense, so it needs `dense`).
+ * call inside `core.scoped`. `dense` chooses dense LU over Woodbury for the stiff method's solves;
+ * the kernel form's Jacobian is dense, so it always gets dense LU.
  */
 export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kernel' | 'moment', dense: boolean): number {
   const x = core.exports;
+  const lu = dense || form === 'kernel';
   const m = problem.a0.length;
   const K = problem.sigma.length - 1;
   const sigma = core.put(problem.sigma);
   const phi = core.put(problem.phi);
   const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
-  const sys = x.alloc(x.meanfieldBytes(m, K, code, dense));
+  const sys = x.alloc(x.meanfieldBytes(m, K, code, lu));
   const kernel = problem.kernel ?? { kind: x.KERNEL_SERIES.value, gain: 1 };
-  x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, dense);
+  x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, lu);
   return sys;
 }
 
@@ -177,22 +183,35 @@ export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm:
   let message: string | undefined;
   const stats = core.scoped(() => {
     const x = core.exports;
-    const sys = prepareSystem(core, problem, form, form === 'kernel' || m <= DENSE_MAX_M);
-    const y0 = core.put([...problem.a0, ...problem.s0]);
+    const sys = prepareSystem(core, problem, form, m <= DENSE_MAX_M);
+    const y0 = core.allocF64(2 * m);
+    core.f64(y0, m).set(problem.a0);
+    core.f64(y0 + 8 * m, m).set(problem.s0);
     const out = core.allocF64(2 * m);
     const comps = core.allocF64(K + 1);
     const integrator = new Integrator(core, sys, 2 * m, y0, 0, times[T - 1], {
       method, rtol: algorithm.rtol, atol: algorithm.atol, h0: algorithm.dt ?? 0, maxSteps,
     });
-    let lastProgress = performance.now();
+    let lastProgress = -Infinity;
+    const progress = (force: boolean) => {
+      const now = performance.now();
+      if (hooks.onProgress && (force || now - lastProgress > 100)) {
+        const t = integrator.stats().t;
+        hooks.onProgress(Math.min(1, t / times[T - 1]), t);
+        lastProgress = now;
+      }
+    };
+    const budget = Math.max(1, Math.round(STEP_WORK / (m * (K + 1))));
     for (; count < T; count++) {
+      const t = times[count];
+      let status: ReturnCode | 'paused' = 'paused';
+      while (!hooks.signal?.aborted && (status = integrator.advance(t, out, budget)) === 'paused') progress(false);
       if (hooks.signal?.aborted) {
         retcode = 'aborted';
         message = `aborted at t = ${integrator.stats().t.toPrecision(6)}`;
         break;
       }
-      const t = times[count];
-      retcode = integrator.advance(t, out);
+      retcode = status as ReturnCode;
       if (retcode !== 'success') {
         message = failureMessage(integrator.stats(), m, maxSteps);
         break;
@@ -207,11 +226,7 @@ export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm:
         index: count, t, risk: risk[count], components: R.slice(),
         a: a?.slice(count * m, (count + 1) * m), s: s?.slice(count * m, (count + 1) * m),
       });
-      const now = performance.now();
-      if (hooks.onProgress && (now - lastProgress > 100 || count === T - 1)) {
-        hooks.onProgress(t / times[T - 1], t);
-        lastProgress = now;
-      }
+      progress(count === T - 1);
     }
     return integrator.stats();
   });

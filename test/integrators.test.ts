@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { Integrator, type MethodName } from '../src/integrators.js';
-import { prepareSystem, solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/meanfield.js';
+import { prepareSystem, resolveForm, resolveMethod, solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/meanfield.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { normals, reluCoefficients } from './support/network.js';
 
@@ -222,6 +222,44 @@ describe('failures and degenerate problems', () => {
     expect(tr.retcode).toBe('aborted');
     expect(Array.from(tr.t)).toEqual(frames);
     expect(frames).toHaveLength(3);
+  });
+
+  it('reports progress between output times on large runs, and an abort there stops the run', () => {
+    // m (K+1) = 2.7e6 neuron-degrees: one step per Wasm call, so the host sees every step.
+    const m = 300_000;
+    const g = normals('progress');
+    const phi = new Float64Array(9);
+    phi.set([1, 1, 1]);
+    const p: MeanfieldProblem = {
+      sigma: reluCoefficients(8), phi, kernel: null, noise: 0, epsilon: 1e-3, degrees: 2,
+      a0: Float64Array.from({ length: m }, g), s0: new Float64Array(m),
+    };
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const tr = solveMeanfield(core, p, STIFF, Float64Array.of(1), {
+      onProgress: (fraction, t) => {
+        seen.push(t);
+        expect(fraction).toBeGreaterThan(0);
+        expect(fraction).toBeLessThan(1);
+        controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(tr.retcode).toBe('aborted');
+    expect(tr.t).toHaveLength(0);
+    expect(seen).toHaveLength(1);
+    expect(tr.stats.steps).toBe(1);
+  });
+
+  it("'auto' picks RODAS4 below ε = 0.1 and Dormand–Prince above, the kernel form for a closed-form U and m ≤ 64", () => {
+    const auto: MeanfieldAlgorithm = { method: 'auto', form: 'auto', rtol: 1e-6, atol: 1e-8 };
+    expect(resolveMethod(auto, 0.05)).toBe('rodas4');
+    expect(resolveMethod(auto, 0.5)).toBe('dopri5');
+    expect(resolveForm(auto, paperProblem(1))).toBe('kernel');
+    expect(resolveForm(auto, { ...paperProblem(1), kernel: null })).toBe('moment');
+    const many = { ...paperProblem(1), a0: new Float64Array(65), s0: new Float64Array(65) };
+    expect(resolveForm(auto, many)).toBe('moment');
+    expect(solveMeanfield(core, paperProblem(1), auto, Float64Array.of(0.1)).stats.method).toBe('dopri5');
   });
 
   it('rejects bad input with a ConfigError naming the field', () => {

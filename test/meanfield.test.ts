@@ -9,6 +9,10 @@ import { normals, poly, reluCoefficients, reluU } from './support/network.js';
 const core = await loadCore('simd');
 const scalar = await loadCore('scalar');
 const RELU = core.exports.KERNEL_RELU.value;
+const ERF = core.exports.KERNEL_ERF.value;
+/** σ(z) = erf(z/√2): U(ρ) = (2/π) arcsin(ρ/2) (MODEL.md §1) = ρ/π + ρ³/(24π) + …, so σ_1² = 1/π, σ_3² = 1/(24π). */
+const erfU = (r: number) => (2 / Math.PI) * Math.asin(r / 2);
+const ERF_SIGMA = [0, 1 / Math.sqrt(Math.PI), 0, -1 / Math.sqrt(24 * Math.PI)];
 
 /** A random state: a ~ N(0,1), s uniform in (−smax, smax). */
 function state(m: number, smax: number, seed: string): { a0: Float64Array; s0: Float64Array } {
@@ -61,6 +65,7 @@ describe('mean-field right-hand side', () => {
     ['polynomial σ, moment form', problem(POLY_SIGMA, POLY_PHI, 7, 0.3), polyU, 'moment'],
     ['polynomial σ, kernel form', problem(POLY_SIGMA, POLY_PHI, 7, 0.3), polyU, 'kernel'],
     ['ReLU closed-form kernel', problem(reluCoefficients(6), [1, 1, 1, 0, 0, 0, 0], 6, 0.05, { kind: RELU, gain: 1 }), reluU, 'kernel'],
+    ['erf closed-form kernel', problem(ERF_SIGMA, [0.3, 1, 0, 0.5], 6, 0.05, { kind: ERF, gain: 1 }), erfU, 'kernel'],
   ];
 
   it.each(cases)('is −m ∂R/∂a / ε and −m (1 − s²) ∂R/∂s by finite differences (%s)', (_, p, U, form) => {

@@ -97,20 +97,27 @@ function interpolate(st: Integrator, t: f64, out: usize): void {
   else rodas4Interpolate(st, t, out);
 }
 
+/** Returned by integratorAdvance when its step budget ran out before tOut: call again to go on. */
+export const PAUSED: i32 = -1;
+
 /**
  * Steps until t ≥ tOut (tOut ≤ tBound, non-decreasing across calls) and writes y(tOut) into
- * `out` from the dense output of the last step. Returns the status; on failure `out` is untouched
+ * `out` from the dense output of the last step. Returns the status, or PAUSED after `budget`
+ * steps (so the host can report progress and honour an abort); on failure `out` is untouched
  * and the state holds the last accepted solution.
  */
-export function integratorAdvance(p: usize, tOut: f64, out: usize): i32 {
+export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64): i32 {
   const st = state(p);
   if (st.status != RUNNING) return st.status;
+  let left = budget;
   while (st.t < tOut) {
+    if (left <= 0.0) return PAUSED;
     if (st.steps >= st.maxSteps) {
       st.status = MAX_STEPS;
       return MAX_STEPS;
     }
     if (!step(st)) return st.status;
+    left -= 1.0;
   }
   interpolate(st, tOut, out);
   return RUNNING;
