@@ -3,12 +3,14 @@
 export function progressReporter(stream: NodeJS.WriteStream, everyMs = stream.isTTY ? 200 : 5000): (fraction: number, t: number) => void {
   const start = Date.now();
   let last = start;
+  let finished = false;
   return (fraction, t) => {
     const now = Date.now();
-    if (fraction < 1 && now - last < everyMs) return;
-    if (fraction >= 1 && now - start < everyMs) return;
+    const final = fraction >= 1;
+    if (finished || now - (final ? start : last) < everyMs) return;
     last = now;
+    finished = final;
     const line = `t = ${t.toPrecision(4)}  ${(100 * fraction).toFixed(1)}%  ${((now - start) / 1000).toFixed(1)} s`;
-    stream.write(stream.isTTY ? `\r${line}${fraction >= 1 ? '\n' : ''}` : `${line}\n`);
+    stream.write(stream.isTTY ? `\r${line}${final ? '\n' : ''}` : `${line}\n`);
   };
 }
