@@ -2,22 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { reluCoefficients } from './support/network.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'hermite', ...args], { encoding: 'utf8' });
-
-/** ReLU by MODEL.md §1: σ_0 = 1/√(2π), σ_1 = 1/2, even k ≥ 2: He_{k−2}(0)/(√(2π) √k!), He_n(0) = (−1)^{n/2}(n−1)!!. */
-function reluTable(K: number): number[] {
-  const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
-  const dfact = (n: number): number => (n <= 0 ? 1 : n * dfact(n - 2));
-  return Array.from({ length: K + 1 }, (_, k) => {
-    if (k === 0) return 1 / Math.sqrt(2 * Math.PI);
-    if (k === 1) return 0.5;
-    if (k % 2 === 1) return 0;
-    const n = k - 2;
-    return ((-1) ** (n / 2) * dfact(n - 1)) / (Math.sqrt(2 * Math.PI) * Math.sqrt(fact(k)));
-  });
-}
 
 describe('timescales hermite', () => {
   it('prints the ReLU coefficients of MODEL.md as JSON', () => {
@@ -26,7 +14,7 @@ describe('timescales hermite', () => {
     const out = JSON.parse(r.stdout) as { activation: string; coefficients: number[]; errorBound: number };
     expect(out.activation).toBe('relu');
     expect(out.coefficients).toHaveLength(9);
-    out.coefficients.forEach((c, k) => expect(Math.abs(c - reluTable(8)[k])).toBeLessThan(1e-12));
+    out.coefficients.forEach((c, k) => expect(Math.abs(c - reluCoefficients(8)[k])).toBeLessThan(1e-12));
     expect(out.errorBound).toBeLessThan(1e-12);
   });
 
