@@ -1,12 +1,12 @@
 // The paper's figures (MODEL.md §7) as runs plus charts, and the ε-sweep of learning
 // times that tests the predicted scalings (§6). Each figure names its configs; the
 // runs go through run(), so every number in a figure can be reproduced from JSON.
-import { scalingExponent } from './analysis.js';
 import { fmt } from './format.js';
 import type { RunConfigInput } from './config.js';
 import { type ChartSpec, type Series, palette } from './plot/line-chart.js';
 import { figure } from './plot/figure.js';
 import type { RunResult } from './run.js';
+import { timeScaleTable, type TimeScaleRow } from './sweep.js';
 
 /** ReLU on φ = h_0 + h_1 + h_2, a_i(0) ~ N(0, 1), s(0) = 0: the setting of Figs. 2–4. */
 export const paperBase = {
@@ -120,8 +120,6 @@ const fig4: FigureJob = {
 
 /** ε of the sweep: from where the plateaus barely separate down to deep in the asymptotic regime. */
 export const SWEEP_EPSILONS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10];
-/** The paper's predictions for the learning time of degree k: t_0 ≍ ε, t_l ≍ ε^{1/(2l)} (MODEL.md §6). */
-export const PREDICTED_EXPONENTS = [1, 1 / 2, 1 / 4];
 
 const sweep: FigureJob = {
   name: 'timescales',
@@ -130,16 +128,14 @@ const sweep: FigureJob = {
     `eps${epsilon}`, { ...paperBase, epsilon, m: 10, time: logTime(Math.min(1e-9, epsilon * 1e-3), 400) },
   ])),
   render(r) {
-    const table = sweepTable(r);
-    const series: Series[] = table.flatMap(({ times, fit }, k) => {
+    const series: Series[] = sweepTable(r).flatMap(({ times, fit, predicted }, k) => {
       const measured: Series = { x: SWEEP_EPSILONS, y: times.map((t) => t ?? Number.NaN), name: `t_${k} (fit slope ${fit?.slope.toFixed(3) ?? '—'})`, color: palette[k] };
       // Anchor the predicted line at the smallest ε, where the asymptotics hold best.
       const anchor = times.findLastIndex((t) => t !== null);
       if (anchor < 0) return [measured];
-      const p = PREDICTED_EXPONENTS[k];
       const reference: Series = {
-        x: SWEEP_EPSILONS, y: SWEEP_EPSILONS.map((e) => times[anchor]! * (e / SWEEP_EPSILONS[anchor]) ** p),
-        name: `∝ ε^${fmt(p)}`, color: palette[k], dash: '2 3', width: 1,
+        x: SWEEP_EPSILONS, y: SWEEP_EPSILONS.map((e) => times[anchor]! * (e / SWEEP_EPSILONS[anchor]) ** predicted),
+        name: `∝ ε^${fmt(predicted)}`, color: palette[k], dash: '2 3', width: 1,
       };
       return [measured, reference];
     });
@@ -149,12 +145,9 @@ const sweep: FigureJob = {
   },
 };
 
-/** Learning times of each degree across the sweep, with local slopes and the fit over the two smallest decades. */
-export function sweepTable(r: Record<string, RunResult>) {
-  return PREDICTED_EXPONENTS.map((predicted, k) => {
-    const times = SWEEP_EPSILONS.map((e) => r[`eps${e}`].learningTimes[k]);
-    return { degree: k, predicted, times, ...scalingExponent(SWEEP_EPSILONS, times, 2) };
-  });
+/** Learning times of each degree across the sweep's runs, with their scaling in ε. */
+export function sweepTable(r: Record<string, RunResult>): TimeScaleRow[] {
+  return timeScaleTable(SWEEP_EPSILONS, SWEEP_EPSILONS.map((e) => r[`eps${e}`].learningTimes));
 }
 
 export const paperFigures: FigureJob[] = [fig2, fig3, fig4, sweep];

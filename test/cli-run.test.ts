@@ -116,6 +116,28 @@ describe('timescales run --checkpoint / --resume (sgd)', () => {
   });
 });
 
+describe('timescales sweep', () => {
+  it('prints learning times per ε and their exponents, and writes JSON', () => {
+    const out = join(dir, 'sweep.json');
+    const r = cli('sweep', configFile('sweep.json', { ...small, time: { end: 10, points: 40 } }), '--epsilon', '1e-2,1e-3,1e-4', '--out', out, '--quiet');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\| ε \| t_0 \| t_1 \| t_2 \|/);
+    expect(r.stdout).toMatch(/\| 0 \| 1 \| /);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    expect(res.epsilon).toEqual([1e-2, 1e-3, 1e-4]);
+    expect(res.table).toHaveLength(3);
+    expect(res.runs.map((x: { retcode: string }) => x.retcode)).toEqual(['success', 'success', 'success']);
+  });
+
+  it('refuses a sweep without --epsilon or with one value', () => {
+    const config = configFile('sweep2.json', small);
+    expect(cli('sweep', config).status).toBe(2);
+    const r = cli('sweep', config, '--epsilon', '1e-3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/epsilon: a sweep needs at least two/);
+  });
+});
+
 describe('timescales schema', () => {
   it('prints a JSON Schema whose required fields are m and time', () => {
     const r = cli('schema');

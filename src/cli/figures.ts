@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../atomic.js';
 import { fmt } from '../format.js';
-import { paperFigures, sweepTable } from '../figures.js';
+import { paperFigures, SWEEP_EPSILONS, sweepTable } from '../figures.js';
 import { resultToJSON } from '../result.js';
 import { run, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
 import { CliUsageError, type Command } from './command.js';
+import { timeScaleTables } from './tables.js';
 
 export const figuresCommand: Command = {
   summary: "reproduce the paper's figures (SVG, result JSON, summary)",
@@ -55,14 +56,7 @@ export const figuresCommand: Command = {
 };
 
 function summaryLines(name: string, results: Record<string, RunResult>): string[] {
-  if (name === 'timescales') {
-    return [
-      '| degree k | predicted exponent | fitted (two smallest decades) | local slopes, large ε → small ε |',
-      '| --- | --- | --- | --- |',
-      ...sweepTable(results).map(({ degree, predicted, fit, localSlopes }) =>
-        `| ${degree} | ${fmt(predicted)} | ${fit ? fmt(fit.slope) : '—'} | ${localSlopes.slice().reverse().map((s) => fmt(s.slope)).join(', ')} |`),
-    ];
-  }
+  if (name === 'timescales') return timeScaleTables(SWEEP_EPSILONS, sweepTable(results));
   return [
     '| run | R(0) | R(end) | learning times t_k | method, steps |',
     '| --- | --- | --- | --- | --- |',

@@ -5,9 +5,11 @@ import { figuresCommand } from './figures.js';
 import { hermiteCommand } from './hermite.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
+import { sweepCommand } from './sweep.js';
 
 const commands: Record<string, Command> = {
   run: runCommand,
+  sweep: sweepCommand,
   hermite: hermiteCommand,
   schema: schemaCommand,
   figures: figuresCommand,

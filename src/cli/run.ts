@@ -2,13 +2,12 @@
 //   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
 // runs a config and writes the documented result JSON (stdout without --out).
 // Progress goes to stderr; files are written whole or not at all.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../atomic.js';
-import { ConfigError } from '../errors.js';
 import { resultToCSV, resultToJSON } from '../result.js';
 import { run } from '../run.js';
 import { CliUsageError, type Command } from './command.js';
+import { readConfig } from './config-file.js';
 import { progressReporter } from './progress.js';
 
 /** Steps between checkpoints when --checkpoint-every is not given. */
@@ -50,18 +49,4 @@ function checkpointOption(values: { checkpoint?: string; 'checkpoint-every'?: st
   const everySteps = every === undefined ? DEFAULT_CHECKPOINT_EVERY : Number(every);
   if (!Number.isInteger(everySteps) || everySteps < 1) throw new CliUsageError(`--checkpoint-every: must be an integer ≥ 1 (got ${every})`);
   return { path: values.checkpoint, everySteps };
-}
-
-function readConfig(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (e) {
-    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError('(config)', `${path} is not valid JSON: ${(e as Error).message}`);
-  }
 }

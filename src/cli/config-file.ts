@@ -1,0 +1,19 @@
+// Reading a run config from a file (or stdin as '-') for the commands.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import { CliUsageError } from './command.js';
+
+/** The parsed JSON of `path`; CliUsageError if unreadable, ConfigError if not JSON. */
+export function readConfig(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError('(config)', `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,60 @@
+// Sweeps over ε: the same config run at several learning-rate ratios, and the scaling
+// of each component's learning time with ε read off the runs (MODEL.md §6).
+import { scalingExponent } from './analysis.js';
+import { parseConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { run, type RunOptions, type RunResult } from './run.js';
+import { loadCore } from './wasm/loader.js';
+
+/** The paper's prediction for degree k: t_0 ≍ ε, t_l ≍ ε^{1/(2l)} for l ≥ 1 (MODEL.md §6). */
+export function predictedExponent(k: number): number {
+  return k === 0 ? 1 : 1 / (2 * k);
+}
+
+export interface TimeScaleRow {
+  degree: number;
+  predicted: number;
+  /** t_k at each ε of the sweep (null: not reached). */
+  times: (number | null)[];
+  /** d log t_k / d log ε between neighbouring ε, increasing ε. */
+  localSlopes: { epsilon: number; slope: number }[];
+  /** Least-squares log–log fit over the `decades` smallest decades of ε. */
+  fit: { slope: number; intercept: number } | null;
+}
+
+/** Learning times per degree across runs at `epsilon` (one learningTimes array per run), with their scaling. */
+export function timeScaleTable(epsilon: number[], learningTimes: (number | null)[][], decades = 2): TimeScaleRow[] {
+  const degrees = Math.min(...learningTimes.map((t) => t.length));
+  return Array.from({ length: degrees }, (_, k) => {
+    const times = learningTimes.map((t) => t[k]);
+    return { degree: k, predicted: predictedExponent(k), times, ...scalingExponent(epsilon, times, decades) };
+  });
+}
+
+export interface SweepResult {
+  epsilon: number[];
+  runs: RunResult[];
+  table: TimeScaleRow[];
+}
+
+/**
+ * Runs `config` at each ε (any order; reported sorted decreasing). A time spec of the
+ * form {end, points} without `start` gets start = min(end·1e-8, ε·1e-3), so that even the
+ * fast constant phase (t_0 ≍ ε) is resolved at every ε.
+ */
+export async function sweepEpsilon(config: unknown, epsilon: number[], options: RunOptions & { decades?: number; onRun?(epsilon: number, result: RunResult): void } = {}): Promise<SweepResult> {
+  const base = parseConfig(config);
+  if (epsilon.length < 2 || epsilon.some((e) => !(e > 0) || !Number.isFinite(e))) {
+    throw new ConfigError('epsilon', 'a sweep needs at least two finite values > 0', epsilon);
+  }
+  const sorted = [...new Set(epsilon)].sort((x, y) => y - x);
+  const core = options.core ?? (await loadCore());
+  const runs: RunResult[] = [];
+  for (const e of sorted) {
+    const time = 'at' in base.time || base.time.start !== undefined ? base.time : { ...base.time, start: Math.min(base.time.end * 1e-8, e * 1e-3) };
+    const r = await run({ ...base, epsilon: e, time }, { ...options, core });
+    runs.push(r);
+    options.onRun?.(e, r);
+  }
+  return { epsilon: sorted, runs, table: timeScaleTable(sorted, runs.map((r) => r.learningTimes), options.decades) };
+}
