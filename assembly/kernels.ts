@@ -73,28 +73,106 @@ const TWO_OVER_PI: f64 = 0.6366197723675814; // 2/π
 }
 
 /**
- * U(ρ), U'(ρ), U''(ρ) into out[0..2], sharing the transcendental calls (the exact Jacobian of the
+ * U(ρ), U'(ρ), U''(ρ) into out0, out1, out2, sharing the transcendental calls (the exact Jacobian of the
  * kernel-form flow needs all three per pair). ReLU: U'' = 1/(2π √(1−ρ²)), infinite at ρ = ±1;
  * erf: U' = (1/π)(1 − ρ²/4)^{−1/2}, U'' = (1/π)(ρ/4)(1 − ρ²/4)^{−3/2}.
  */
-@inline export function kernelJet(kind: i32, gain: f64, c: usize, K: i32, rho: f64, out: usize): void {
+@inline export function kernelJet(kind: i32, gain: f64, c: usize, K: i32, rho: f64, out0: usize, out1: usize, out2: usize): void {
   const r = clampUnit(rho);
   if (kind == KERNEL_RELU) {
     const q = Math.sqrt(1.0 - r * r);
     const t = (Math.PI - Math.acos(r)) * INV_2PI;
-    store<f64>(out, gain * (q * INV_2PI + t * r));
-    store<f64>(out, gain * t, 8);
-    store<f64>(out, gain * INV_2PI / q, 16);
+    store<f64>(out0, gain * (q * INV_2PI + t * r));
+    store<f64>(out1, gain * t);
+    store<f64>(out2, gain * INV_2PI / q);
   } else if (kind == KERNEL_ERF) {
     const q = 1.0 - 0.25 * r * r;
     const sq = Math.sqrt(q);
-    store<f64>(out, gain * TWO_OVER_PI * Math.asin(0.5 * r));
-    store<f64>(out, gain * TWO_OVER_PI * 0.5 / sq, 8);
-    store<f64>(out, gain * TWO_OVER_PI * 0.125 * r / (q * sq), 16);
+    store<f64>(out0, gain * TWO_OVER_PI * Math.asin(0.5 * r));
+    store<f64>(out1, gain * TWO_OVER_PI * 0.5 / sq);
+    store<f64>(out2, gain * TWO_OVER_PI * 0.125 * r / (q * sq));
   } else {
-    store<f64>(out, series(c, K, rho));
-    store<f64>(out, seriesDeriv(c, K, rho), 8);
-    store<f64>(out, seriesDeriv2(c, K, rho), 16);
+    store<f64>(out0, series(c, K, rho));
+    store<f64>(out1, seriesDeriv(c, K, rho));
+    store<f64>(out2, seriesDeriv2(c, K, rho));
+  }
+}
+
+// asin(x) = x + x R(x²) for |x| ≤ ½, R = z P(z)/Q(z): the rational approximation of musl libc's
+// src/math/asin.c (from FreeBSD msun e_asin.c, © Sun Microsystems), error below 1 ulp there.
+const PS0 = 1.66666666666666657415e-01, PS1 = -3.25565818622400915405e-01, PS2 = 2.01212532134862925881e-01;
+const PS3 = -4.00555345006794114027e-02, PS4 = 7.91534994289814532176e-04, PS5 = 3.47933107596021167570e-05;
+const QS1 = -2.40339491173441421878e+00, QS2 = 2.02094576023350569471e+00, QS3 = -6.88283971605453293030e-01;
+const QS4 = 7.70381505559019352791e-02;
+/** Below this |ρ| the ReLU jet takes arcsin from the rational approximation (musl's range for it). */
+const JET_SMALL: f64 = 0.5;
+
+@inline function asinSmall(x: f64): f64 {
+  const z = x * x;
+  const p = z * (PS0 + z * (PS1 + z * (PS2 + z * (PS3 + z * (PS4 + z * PS5)))));
+  const q = 1.0 + z * (QS1 + z * (QS2 + z * (QS3 + z * QS4)));
+  return x + x * (p / q);
+}
+
+@inline function asinSmallV(x: v128): v128 {
+  const z = f64x2.mul(x, x);
+  let p = f64x2.splat(PS5);
+  p = f64x2.add(f64x2.splat(PS4), f64x2.mul(z, p));
+  p = f64x2.add(f64x2.splat(PS3), f64x2.mul(z, p));
+  p = f64x2.add(f64x2.splat(PS2), f64x2.mul(z, p));
+  p = f64x2.add(f64x2.splat(PS1), f64x2.mul(z, p));
+  p = f64x2.mul(z, f64x2.add(f64x2.splat(PS0), f64x2.mul(z, p)));
+  let q = f64x2.splat(QS4);
+  q = f64x2.add(f64x2.splat(QS3), f64x2.mul(z, q));
+  q = f64x2.add(f64x2.splat(QS2), f64x2.mul(z, q));
+  q = f64x2.add(f64x2.splat(QS1), f64x2.mul(z, q));
+  q = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, q));
+  return f64x2.add(x, f64x2.mul(x, f64x2.div(p, q)));
+}
+
+/**
+ * The jet of kernelJet at ρ_j = x s_j for j < count (s: count doubles) into out0, out1, out2
+ * (count doubles each). For ReLU with |ρ| ≤ ½ it uses π − arccos ρ = π/2 + arcsin ρ with
+ * asinSmall, two pairs at a time in the SIMD build, the same operations one at a time in the
+ * scalar build; everything else goes through kernelJet.
+ */
+export function kernelJetRow(kind: i32, gain: f64, c: usize, K: i32, x: f64, s: usize, count: i32,
+  out0: usize, out1: usize, out2: usize): void {
+  let j = 0;
+  if (kind == KERNEL_RELU) {
+    if (ASC_FEATURE_SIMD) {
+      const vx = f64x2.splat(x);
+      const small = f64x2.splat(JET_SMALL);
+      const one = f64x2.splat(1.0);
+      const quarter = f64x2.splat(0.25);
+      const inv2pi = f64x2.splat(INV_2PI);
+      const vg = f64x2.splat(gain);
+      for (; j + 2 <= count; j += 2) {
+        const o = <usize>j << 3;
+        const r = f64x2.mul(vx, v128.load(s + o));
+        if (v128.any_true(f64x2.gt(f64x2.abs(r), small))) {
+          kernelJet(kind, gain, c, K, f64x2.extract_lane(r, 0), out0 + o, out1 + o, out2 + o);
+          kernelJet(kind, gain, c, K, f64x2.extract_lane(r, 1), out0 + o + 8, out1 + o + 8, out2 + o + 8);
+          continue;
+        }
+        const q = f64x2.sqrt(f64x2.sub(one, f64x2.mul(r, r)));
+        const t = f64x2.add(quarter, f64x2.mul(asinSmallV(r), inv2pi));
+        v128.store(out0 + o, f64x2.mul(vg, f64x2.add(f64x2.mul(q, inv2pi), f64x2.mul(t, r))));
+        v128.store(out1 + o, f64x2.mul(vg, t));
+        v128.store(out2 + o, f64x2.mul(vg, f64x2.div(inv2pi, q)));
+      }
+    }
+  }
+  for (; j < count; j++) {
+    const o = <usize>j << 3;
+    const r = x * load<f64>(s + o);
+    if (kind == KERNEL_RELU && Math.abs(r) <= JET_SMALL) {
+      const q = Math.sqrt(1.0 - r * r);
+      const t = 0.25 + asinSmall(r) * INV_2PI;
+      store<f64>(out0 + o, gain * (q * INV_2PI + t * r));
+      store<f64>(out1 + o, gain * t);
+      store<f64>(out2 + o, gain * (INV_2PI / q));
+    } else kernelJet(kind, gain, c, K, r, out0 + o, out1 + o, out2 + o);
   }
 }
 

@@ -13,7 +13,7 @@
 import { axpy } from './blas';
 import { luFactor, luSolve } from './lu';
 import { moments, riskComponents } from './moments';
-import { kernel, kernelDeriv, kernelJet, series, seriesDeriv, seriesDeriv2, KERNEL_ERF, KERNEL_RELU, KERNEL_SERIES } from './kernels';
+import { kernel, kernelDeriv, kernelJetRow, series, seriesDeriv, seriesDeriv2, KERNEL_ERF, KERNEL_RELU, KERNEL_SERIES } from './kernels';
 
 export const FORM_MOMENT: i32 = 0;
 export const FORM_KERNEL: i32 = 1;
@@ -56,15 +56,16 @@ const ILL_CONDITIONED: f64 = 1e-4;
   jc: usize; // c_k there (K+1)
   jd: usize; // per neuron: P'(s)/ε, (1 − s²) P'(s), ∂ṡ/∂s diagonal (3m)
   binv: usize; // inverses of the neurons' 2×2 blocks of x I − D, as four m-vectors B00, B01, B10, B11 (4m)
-  cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)²)
+  cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)², column-major)
   cpiv: usize; // its pivots (K+1 i32)
   q: usize; // max(K+1, 3) scratch
   rr: usize; // 2(K+1) scratch: one neuron's R_i
   res: usize; // 2m scratch (refinement residual)
-  J: usize; // dense Jacobian ((2m)², dense mode only)
-  LU: usize; // LU factors of x I − J ((2m)², dense mode only)
+  J: usize; // dense Jacobian ((2m)², column-major, dense mode only)
+  LU: usize; // LU factors of x I − J ((2m)², column-major, dense mode only)
   piv: usize; // its pivots (2m i32)
   pw: usize; // powers s_i^k (m(K+1), dense mode only)
+  jet: usize; // U, U', U'' at s_i s_j along one row of the kernel-form Jacobian (3m, dense mode only)
 }
 
 const SCRATCH = memory.data(256); // a dry-run header for meanfieldBytes
@@ -80,6 +81,11 @@ const SCRATCH = memory.data(256); // a dry-run header for meanfieldBytes
 
 @inline function put(p: usize, i: i32, x: f64): void {
   store<f64>(p + (<usize>i << 3), x);
+}
+
+/** Index of entry (i, j) of an n×n matrix stored by columns, as the dense Jacobian and LU are. */
+@inline function cell(n: i32, i: i32, j: i32): i32 {
+  return j * n + i;
 }
 
 @inline function sys(p: usize): Meanfield {
@@ -110,6 +116,7 @@ function layout(base: usize, m: i32, K: i32, D: i32, dense: bool): usize {
     S.LU = p; p = take(4 * m * m, p);
     S.piv = p; p = take(2 * m, p);
     S.pw = p; p = take(m * K1, p);
+    S.jet = p; p = take(3 * m, p);
   }
   return p;
 }
@@ -234,6 +241,28 @@ function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
   if (ASC_FEATURE_SIMD) {
     const vie = f64x2.splat(ie);
     const one = f64x2.splat(1.0);
+    for (; i + 4 <= m; i += 4) { // two independent Horner chains per pass hide their latency
+      const o = <usize>i << 3;
+      const x0 = v128.load(y + half + o);
+      const x1 = v128.load(y + half + o, 16);
+      let p0 = f64x2.splat(cK);
+      let p1 = p0;
+      let dp0 = f64x2.splat(0.0);
+      let dp1 = dp0;
+      for (let k = K - 1; k >= 0; k--) {
+        const ck = f64x2.splat(at(c, k));
+        dp0 = f64x2.add(f64x2.mul(dp0, x0), p0);
+        dp1 = f64x2.add(f64x2.mul(dp1, x1), p1);
+        p0 = f64x2.add(f64x2.mul(p0, x0), ck);
+        p1 = f64x2.add(f64x2.mul(p1, x1), ck);
+      }
+      v128.store(dy + o, f64x2.mul(p0, vie));
+      v128.store(dy + o, f64x2.mul(p1, vie), 16);
+      const w0 = f64x2.mul(f64x2.sub(one, x0), f64x2.add(one, x0));
+      const w1 = f64x2.mul(f64x2.sub(one, x1), f64x2.add(one, x1));
+      v128.store(dy + half + o, f64x2.mul(f64x2.mul(w0, v128.load(y + o)), dp0));
+      v128.store(dy + half + o, f64x2.mul(f64x2.mul(w1, v128.load(y + o, 16)), dp1), 16);
+    }
     for (; i + 2 <= m; i += 2) {
       const o = <usize>i << 3;
       const x = v128.load(y + half + o);
@@ -342,11 +371,24 @@ export function meanfieldInvalid(p: usize, y: usize): i32 {
   return -1;
 }
 
+/** The exact Jacobian ∂f/∂y at y into the column-major 2m×2m matrix J. */
+function jacobianDense(S: Meanfield, y: usize, J: usize): void {
+  if (S.form == FORM_KERNEL) jacobianKernel(S, y, J);
+  else jacobianMoment(S, y, J);
+}
+
 /** The exact Jacobian ∂f/∂y at y into the row-major 2m×2m matrix J (needs a dense-mode block). */
 export function meanfieldJacobianDense(p: usize, y: usize, J: usize): void {
   const S = sys(p);
-  if (S.form == FORM_KERNEL) jacobianKernel(S, y, J);
-  else jacobianMoment(S, y, J);
+  jacobianDense(S, y, J);
+  const n = 2 * S.m;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const t = at(J, cell(n, i, j));
+      put(J, cell(n, i, j), at(J, cell(n, j, i)));
+      put(J, cell(n, j, i), t);
+    }
+  }
 }
 
 function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
@@ -384,38 +426,16 @@ function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
           gss += u * fk * fk * at(pi, k - 1) * aj * at(pj, k - 1);
         }
       }
-      put(J, i * n + j, -ie * gaa * invM);
-      put(J, i * n + m + j, -ie * gas * invM);
-      put(J, (m + i) * n + j, -wi * ai * gsa * invM);
-      put(J, (m + i) * n + m + j, -wi * ai * gss * invM);
+      put(J, cell(n, i, j), -ie * gaa * invM);
+      put(J, cell(n, i, m + j), -ie * gas * invM);
+      put(J, cell(n, m + i, j), -wi * ai * gsa * invM);
+      put(J, cell(n, m + i, m + j), -wi * ai * gss * invM);
     }
     const dp = seriesDeriv(S.c, K, si);
-    put(J, i * n + m + i, at(J, i * n + m + i) + ie * dp);
-    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * dp);
-    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * dp + wi * ai * seriesDeriv2(S.c, K, si));
+    put(J, cell(n, i, m + i), at(J, cell(n, i, m + i)) + ie * dp);
+    put(J, cell(n, m + i, i), at(J, cell(n, m + i, i)) + wi * dp);
+    put(J, cell(n, m + i, m + i), at(J, cell(n, m + i, m + i)) - 2.0 * si * ai * dp + wi * ai * seriesDeriv2(S.c, K, si));
   }
-}
-
-/**
- * Row i's entries in column j of the kernel-form Jacobian, and the pair's share of g_i and h_i
- * (see jacobianKernel), from U, U', U'' at s_i s_j in S.q.
- */
-@inline function kernelPair(S: Meanfield, J: usize, i: i32, j: i32, ai: f64, si: f64, aj: f64, sj: f64): void {
-  const m = S.m;
-  const n = 2 * m;
-  const invM = 1.0 / <f64>m;
-  const ie = S.invEps;
-  const wi = (1.0 - si) * (1.0 + si);
-  const u1 = at(S.q, 1) * invM;
-  const u2 = at(S.q, 2) * invM;
-  const g = S.res;
-  const h = S.res + (<usize>m << 3);
-  put(g, i, at(g, i) - aj * sj * u1);
-  put(h, i, at(h, i) - aj * sj * sj * u2);
-  put(J, i * n + j, -ie * at(S.q, 0) * invM);
-  put(J, i * n + m + j, -ie * aj * si * u1);
-  put(J, (m + i) * n + j, -wi * ai * sj * u1);
-  put(J, (m + i) * n + m + j, -wi * ai * aj * (u1 + si * sj * u2));
 }
 
 function jacobianKernel(S: Meanfield, y: usize, J: usize): void {
@@ -433,25 +453,52 @@ function jacobianKernel(S: Meanfield, y: usize, J: usize): void {
     put(g, i, seriesDeriv(S.v, K, si));
     put(h, i, seriesDeriv2(S.v, K, si));
   }
+  // Each pair (i, j ≥ i) fills its entries in rows i and j at once from U, U', U'' at ρ = s_i s_j;
+  // g_i and h_i are carried in locals along row i, in the same order of terms as one at a time.
+  const invM = 1.0 / <f64>m;
+  const U0 = S.jet, U1 = U0 + half, U2 = U1 + half;
   for (let i = 0; i < m; i++) {
     const si = at(y + half, i);
     const ai = at(y, i);
+    const wi = (1.0 - si) * (1.0 + si);
+    let gi = at(g, i);
+    let hi = at(h, i);
+    kernelJetRow(S.kind, S.gain, S.u, K, si, y + half + (<usize>i << 3), m - i, U0, U1, U2);
     for (let j = i; j < m; j++) {
       const sj = at(y + half, j);
       const aj = at(y, j);
-      kernelJet(S.kind, S.gain, S.u, K, si * sj, S.q);
-      kernelPair(S, J, i, j, ai, si, aj, sj);
-      if (j != i) kernelPair(S, J, j, i, aj, sj, ai, si);
+      const rho = si * sj;
+      const u0 = -ie * at(U0, j - i) * invM;
+      const u1 = at(U1, j - i) * invM;
+      const u2 = at(U2, j - i) * invM;
+      const ss = -aj * ai * (u1 + rho * u2);
+      gi -= aj * sj * u1;
+      hi -= aj * sj * sj * u2;
+      put(J, cell(n, i, j), u0);
+      put(J, cell(n, i, m + j), -ie * aj * si * u1);
+      put(J, cell(n, m + i, j), -wi * ai * sj * u1);
+      put(J, cell(n, m + i, m + j), wi * ss);
+      if (j != i) {
+        const wj = (1.0 - sj) * (1.0 + sj);
+        put(g, j, at(g, j) - ai * si * u1);
+        put(h, j, at(h, j) - ai * si * si * u2);
+        put(J, cell(n, j, i), u0);
+        put(J, cell(n, j, m + i), -ie * ai * sj * u1);
+        put(J, cell(n, m + j, i), -wj * aj * si * u1);
+        put(J, cell(n, m + j, m + i), wj * ss);
+      }
     }
+    put(g, i, gi);
+    put(h, i, hi);
   }
   for (let i = 0; i < m; i++) {
     const si = at(y + half, i);
     const ai = at(y, i);
     const wi = (1.0 - si) * (1.0 + si);
     const gi = at(g, i);
-    put(J, i * n + m + i, at(J, i * n + m + i) + ie * gi);
-    put(J, (m + i) * n + i, at(J, (m + i) * n + i) + wi * gi);
-    put(J, (m + i) * n + m + i, at(J, (m + i) * n + m + i) - 2.0 * si * ai * gi + wi * ai * at(h, i));
+    put(J, cell(n, i, m + i), at(J, cell(n, i, m + i)) + ie * gi);
+    put(J, cell(n, m + i, i), at(J, cell(n, m + i, i)) + wi * gi);
+    put(J, cell(n, m + i, m + i), at(J, cell(n, m + i, m + i)) - 2.0 * si * ai * gi + wi * ai * at(h, i));
   }
 }
 
@@ -460,7 +507,7 @@ export function meanfieldJacobian(p: usize, y: usize): void {
   const S = sys(p);
   const m = S.m;
   if (S.dense) {
-    meanfieldJacobianDense(p, y, S.J);
+    jacobianDense(S, y, S.J);
     return;
   }
   memory.copy(S.jy, y, <usize>(2 * m) << 3);
@@ -487,8 +534,14 @@ export function meanfieldFactor(p: usize, x: f64): bool {
   if (S.dense) {
     const n = 2 * m;
     const A = S.LU;
-    for (let i = 0; i < n * n; i++) put(A, i, -at(S.J, i));
-    for (let i = 0; i < n; i++) put(A, i * n + i, at(A, i * n + i) + x);
+    const J = S.J;
+    const nn = n * n;
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; i + 2 <= nn; i += 2) v128.store(A + (<usize>i << 3), f64x2.neg(v128.load(J + (<usize>i << 3))));
+    }
+    for (; i < nn; i++) put(A, i, -at(J, i));
+    for (i = 0; i < n; i++) put(A, cell(n, i, i), at(A, cell(n, i, i)) + x);
     return luFactor(A, n, S.piv);
   }
   const K1 = S.K + 1;
@@ -527,13 +580,13 @@ export function meanfieldFactor(p: usize, x: f64): bool {
       skm = skm * s + sk;
       sk *= s;
     }
-    for (let k = 0; k < K1; k++) {
-      const row = C + (<usize>(k * K1) << 3); // row k of Rᵀ B⁻¹ L = za Ra + zs Rs
-      axpy(al * at(ra, k) + ga * at(rs, k), ra, row, K1);
-      axpy(be * at(ra, k) + de * at(rs, k), rs, row, K1);
+    for (let l = 0; l < K1; l++) {
+      const col = C + (<usize>cell(K1, 0, l) << 3); // column l of Rᵀ B⁻¹ L = Ra (al Ra_l + be Rs_l) + Rs (ga Ra_l + de Rs_l)
+      axpy(al * at(ra, l) + be * at(rs, l), ra, col, K1);
+      axpy(ga * at(ra, l) + de * at(rs, l), rs, col, K1);
     }
   }
-  for (let k = 0; k < K1; k++) put(C, k * K1 + k, at(C, k * K1 + k) + <f64>m);
+  for (let k = 0; k < K1; k++) put(C, cell(K1, k, k), at(C, cell(K1, k, k)) + <f64>m);
   S.refine = worst < ILL_CONDITIONED ? 1 : 0;
   return luFactor(C, K1, S.cpiv);
 }

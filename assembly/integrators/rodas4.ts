@@ -29,17 +29,60 @@ const C41 = -0.1073529058151375, C42 = -9.594562251023355, C43 = -20.47028614809
 const C51 = 7.496443313967647, C52 = -10.24680431464352, C53 = -33.99990352819905, C54 = 11.70890893206160;
 const C61 = 8.083246795921522, C62 = -7.981132988064893, C63 = -31.52159432874371, C64 = 16.31930543123136;
 const C65 = -6.058818238834054;
+/** Row i of a (stage i + 2), padded to 4. */
+const A_ROWS = memory.data<f64>([
+  A21, 0.0, 0.0, 0.0,
+  A31, A32, 0.0, 0.0,
+  A41, A42, A43, 0.0,
+  A51, A52, A53, A54,
+]);
+/** Row i of c (stage i + 2), padded to 5. */
+const C_ROWS = memory.data<f64>([
+  C21, 0.0, 0.0, 0.0, 0.0,
+  C31, C32, 0.0, 0.0, 0.0,
+  C41, C42, C43, 0.0, 0.0,
+  C51, C52, C53, C54, 0.0,
+  C61, C62, C63, C64, C65,
+]);
 const H21 = 10.12623508344586, H22 = -7.487995877610167, H23 = -34.80091861555747, H24 = -7.992771707568823;
 const H25 = 1.025137723295662;
 const H31 = -0.6762803392801253, H32 = 6.087714651680015, H33 = 16.43084320892478, H34 = 24.76722511418386;
 const H35 = -6.594389125716872;
+
+/**
+ * out = base + Σ_{j<count} (scale · coef[j]) u_j over the first stage vectors, in one pass
+ * (out may be base); the terms are added in the order of successive axpys.
+ */
+function combine(st: Integrator, out: usize, base: usize, coef: usize, count: i32, scale: f64): void {
+  const n = st.n;
+  const u = st.stages;
+  const vec = <usize>n << 3;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      const o = <usize>i << 3;
+      let acc = v128.load(base + o);
+      for (let j = 0; j < count; j++) {
+        const w = f64x2.splat(scale * load<f64>(coef + (<usize>j << 3)));
+        acc = f64x2.add(acc, f64x2.mul(w, v128.load(u + <usize>j * vec + o)));
+      }
+      v128.store(out + o, acc);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    let acc = load<f64>(base + o);
+    for (let j = 0; j < count; j++) acc += scale * load<f64>(coef + (<usize>j << 3)) * load<f64>(u + <usize>j * vec + o);
+    store<f64>(out + o, acc);
+  }
+}
 
 export function rodas4Step(st: Integrator): bool {
   const n = st.n;
   const y = st.y;
   const yt = st.yTmp;
   const sys = st.sys;
-  const u1 = stage(st, 0), u2 = stage(st, 1), u3 = stage(st, 2), u4 = stage(st, 3), u5 = stage(st, 4), u6 = stage(st, 5);
+  const u1 = stage(st, 0), u5 = stage(st, 4), u6 = stage(st, 5);
   if (!st.fresh) {
     meanfieldJacobian(sys, y);
     st.njev += 1;
@@ -59,26 +102,17 @@ export function rodas4Step(st: Integrator): bool {
     }
     copy(st, u1, st.f);
     meanfieldSolve(sys, x, u1);
-    copy(st, yt, y); axpy(A21, u1, yt, n);
-    rhs(st, yt, u2);
-    axpy(C21 * ih, u1, u2, n);
-    meanfieldSolve(sys, x, u2);
-    copy(st, yt, y); axpy(A31, u1, yt, n); axpy(A32, u2, yt, n);
-    rhs(st, yt, u3);
-    axpy(C31 * ih, u1, u3, n); axpy(C32 * ih, u2, u3, n);
-    meanfieldSolve(sys, x, u3);
-    copy(st, yt, y); axpy(A41, u1, yt, n); axpy(A42, u2, yt, n); axpy(A43, u3, yt, n);
-    rhs(st, yt, u4);
-    axpy(C41 * ih, u1, u4, n); axpy(C42 * ih, u2, u4, n); axpy(C43 * ih, u3, u4, n);
-    meanfieldSolve(sys, x, u4);
-    copy(st, yt, y); axpy(A51, u1, yt, n); axpy(A52, u2, yt, n); axpy(A53, u3, yt, n); axpy(A54, u4, yt, n);
-    rhs(st, yt, u5);
-    axpy(C51 * ih, u1, u5, n); axpy(C52 * ih, u2, u5, n); axpy(C53 * ih, u3, u5, n); axpy(C54 * ih, u4, u5, n);
-    meanfieldSolve(sys, x, u5);
+    // Stage i: yt = y + Σ_j a_ij u_j, then u_i = f(yt) + Σ_j (c_ij/h) u_j, one pass over n each.
+    for (let i = 1; i < 5; i++) {
+      const ui = stage(st, i);
+      combine(st, yt, y, A_ROWS + (<usize>(i - 1) * 4 << 3), i, 1.0);
+      rhs(st, yt, ui);
+      combine(st, ui, ui, C_ROWS + (<usize>(i - 1) * 5 << 3), i, ih);
+      meanfieldSolve(sys, x, ui);
+    }
     axpy(1.0, u5, yt, n); // the embedded third-order solution
     rhs(st, yt, u6);
-    axpy(C61 * ih, u1, u6, n); axpy(C62 * ih, u2, u6, n); axpy(C63 * ih, u3, u6, n); axpy(C64 * ih, u4, u6, n);
-    axpy(C65 * ih, u5, u6, n);
+    combine(st, u6, u6, C_ROWS + (<usize>4 * 5 << 3), 5, ih);
     meanfieldSolve(sys, x, u6);
     axpy(1.0, u6, yt, n);
     bad = invalid(st, yt);
