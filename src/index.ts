@@ -6,7 +6,7 @@ export { figure, type FigureOptions } from './plot/figure.js';
 export { resolveActivation, ACTIVATION_NAMES, type Activation, type ActivationSpec, type ActivationName } from './activation.js';
 export { project, gaussHermite, hermiteValues, type Projection, type ProjectOptions, type QuadratureRule } from './hermite.js';
 export { dotKernel, crossKernel, kernelValues, kernelTailBound, type Kernel } from './kernels.js';
-export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm, type MeanfieldTrajectory } from './meanfield.js';
+export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm } from './meanfield.js';
 export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './network.js';
 export { solveSgd, type SgdAlgorithm } from './sgd.js';
 export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';

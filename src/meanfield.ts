@@ -3,7 +3,7 @@
 // times; this file checks the input, picks the form and method, and collects the trajectory.
 import { ConfigError } from './errors.js';
 import { Integrator, type IntegratorStats, type MethodName } from './integrators.js';
-import type { ReturnCode, RunHooks, Trajectory } from './solution.js';
+import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
 import type { Core } from './wasm/loader.js';
 
 export interface MeanfieldProblem {
@@ -39,12 +39,6 @@ export interface MeanfieldAlgorithm {
   maxSteps?: number;
   /** Store a and s at every output time (default: when m · times ≤ 1e7). */
   keepWeights?: boolean;
-}
-
-/** A trajectory of the flow, with a remark when the problem is degenerate. */
-export interface MeanfieldTrajectory extends Trajectory {
-  /** Set when the run is trivial in a way worth saying (e.g. s never moves). */
-  note?: string;
 }
 
 /**
@@ -162,7 +156,7 @@ function failureMessage(stats: IntegratorStats, m: number, maxSteps: number): st
  * stops early, keeping what it has, on a blow-up, step-size underflow, maxSteps or an abort.
  */
 export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm,
-  times: Float64Array, hooks: RunHooks = {}): MeanfieldTrajectory {
+  times: Float64Array, hooks: RunHooks = {}): Trajectory {
   checkArguments(core, problem, algorithm, times);
   const started = performance.now();
   const m = problem.a0.length;
@@ -172,7 +166,7 @@ export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm:
   const method = resolveMethod(algorithm, problem.epsilon);
   const form = resolveForm(algorithm, problem);
   const maxSteps = algorithm.maxSteps ?? 1e6;
-  const keep = algorithm.keepWeights ?? m * T <= 1e7;
+  const keep = keepsWeights(algorithm.keepWeights, m, T);
   const noise = 0.5 * problem.noise * problem.noise;
   const risk = new Float64Array(T);
   const components = new Float64Array(T * D);
@@ -240,7 +234,7 @@ export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm:
     retcode,
     message,
     note: still
-      ? 's never moves: s(0) = 0 and σ_1 φ_1 = 0, so ṡ = (1 − s²) a P\'(0) = a σ_1 φ_1 = 0 for all t; only the constant part is learnt'
+      ? 's never moves: with s(0) = 0 and σ_1 φ_1 = 0, ṡ_i = a_i σ_1 φ_1 = 0, so s stays 0 and only the constant part can be learnt'
       : undefined,
     stats: {
       method,

@@ -2,7 +2,7 @@
 // returns typed arrays). JSON layout, per output time j and neuron i:
 //   t[j], risk[j], mfRisk[j] (network/sgd), loss[j] (multi-pass sgd),
 //   components[j][k] = R_k(t_j) for k = 0..degrees, a[j][i], s[j][i] (when kept),
-//   initial {risk, components}, learningTimes[k], retcode, message, stats, coefficients.
+//   initial {risk, components}, learningTimes[k], retcode, message, note, stats, coefficients.
 import type { RunResult } from './run.js';
 
 /** Format version of the result JSON; bumped on any incompatible change. */
@@ -22,6 +22,7 @@ export function resultToJSON(r: RunResult): object {
     config: r.config,
     retcode: r.retcode,
     ...(r.message === undefined ? {} : { message: r.message }),
+    ...(r.note === undefined ? {} : { note: r.note }),
     t: Array.from(r.t),
     risk: Array.from(r.risk),
     ...(r.mfRisk ? { mfRisk: Array.from(r.mfRisk) } : {}),

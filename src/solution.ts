@@ -35,6 +35,8 @@ export interface Trajectory {
   retcode: ReturnCode;
   /** Set when retcode is not 'success': what failed, at which time, in which variable. */
   message?: string;
+  /** A remark on a run that succeeded but is degenerate (e.g. the overlaps can never move). */
+  note?: string;
   stats: SolverStats;
 }
 

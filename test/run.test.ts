@@ -71,6 +71,14 @@ describe('run (mean-field model)', () => {
     await expect(run({ ...paper(1e-3), epsilon: 0 })).rejects.toMatchObject({ field: 'epsilon' });
   });
 
+  it('says when the overlaps can never move (no linear part in the target)', async () => {
+    const r = await run({ ...paper(1e-2), target: { hermite: [1, 0, 1] }, time: { end: 1, points: 5 } });
+    expect(r.retcode).toBe('success');
+    expect(r.note).toMatch(/s never moves/);
+    expect(r.s!.every((s) => s === 0)).toBe(true);
+    expect(r.learningTimes[2]).toBeNull();
+  });
+
   it('keeps the partial trajectory when a run blows up', async () => {
     // RK4 with a step far beyond its stability limit at ε = 1e-4 (|λ| ≈ ‖σ‖²/ε = 5e3).
     const r = await run({ ...paper(1e-4), time: { at: [0.1, 1, 10] }, solver: { method: 'rk4', dt: 0.05 } });

@@ -32,6 +32,7 @@ export const runCommand: Command = {
     if (values.out) writeFileAtomic(values.out, json);
     else process.stdout.write(json);
     if (values.csv) writeFileAtomic(values.csv, resultToCSV(result));
+    if (result.note) process.stderr.write(`timescales run: note: ${result.note}\n`);
     if (result.retcode !== 'success') {
       process.stderr.write(`timescales run: stopped early (${result.retcode}): ${result.message ?? ''}; partial result kept\n`);
       return 1;
