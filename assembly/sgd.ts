@@ -5,18 +5,21 @@
 // The w-update is w_i ← α w_i + Σ_b β_b x_b, whose norm follows from numbers already at
 // hand (‖w_i‖², z_bi, the batch Gram ⟨x_b, x_b'⟩), so update and normalization share one
 // pass over w_i; the pass also returns the new ‖w_i‖², which the next step uses, so
-// rounding never accumulates in the norms.
+// rounding never accumulates in the norms, and the next step's z_i (see sgdSteps).
 //
 // Activations: (code, shift, scale, coef, nCoef) as in activations.ts, σ for the network
 // and φ for the target. `work` is caller-owned scratch of sgdWorkLength(m, d, B) doubles.
 import { activation, activationDeriv } from './activations';
-import { axpbyNorm2, dot } from './blas';
+import { axpbyNorm2, axpbyNorm2Dot, dot } from './blas';
 import { firstBad } from './network';
 import { rngNormals } from './rng';
 
-/** Doubles of scratch that sgdSteps needs: batch samples, labels, residuals, addresses, z and σ(z), the batch Gram, β. */
+/**
+ * Doubles of scratch that sgdSteps needs: two batch slots (samples, labels, addresses, z),
+ * label noise, residuals, σ(z), the batch Gram, β.
+ */
 export function sgdWorkLength(m: i32, d: i32, B: i32): i32 {
-  return B * d + 2 + 3 * B + 2 * B * m + B * B + B;
+  return 2 * (B * d + 2 * B + B * m) + 2 + B + B * m + B * B + B;
 }
 
 /**
@@ -40,12 +43,33 @@ export function sgdSamples(
   }
 }
 
+// A batch slot in sgdSteps' scratch: B samples (online), B labels, B sample addresses
+// (one u64 slot each), then B × m pre-activations z_bi.
+@inline function slotBytes(m: i32, d: i32, B: i32): usize {
+  return <usize>(B * d + 2 * B + B * m) << 3;
+}
+@inline function slotY(slot: usize, d: i32, B: i32): usize {
+  return slot + ((<usize>B * d) << 3);
+}
+@inline function slotPtr(slot: usize, d: i32, B: i32): usize {
+  return slotY(slot, d, B) + (<usize>B << 3);
+}
+@inline function slotZ(slot: usize, d: i32, B: i32): usize {
+  return slotPtr(slot, d, B) + (<usize>B << 3);
+}
+
 /**
  * Runs `steps` SGD steps with batch B. Online when n = 0 (fresh samples from `rng`), else
  * cycling through the n fixed samples X, Y in order: step k uses samples (kB + b) mod n,
  * with k counted from `start`. `wn2` holds ‖w_i‖² (kept up to date here). Returns the steps
  * completed; fewer than `steps` means the next one produced a non-finite a_i or w_i,
  * whose firstBad code (network.ts) is stored (i32) at `fail`.
+ *
+ * Each step but the last of a call draws the next batch before its update, so that the
+ * update's pass over w_i also computes the next step's z_bi = ⟨w_i, x_b⟩ while w_i is in
+ * cache: one sweep over W per step instead of two. The generator is used in the same
+ * order, and each z is the same dot product, so the bits do not depend on `steps` (after a
+ * failed step the generator has also drawn the batch after it).
  */
 export function sgdSteps(
   steps: i32, start: f64, eta: f64, epsilon: f64, noise: f64,
@@ -56,13 +80,11 @@ export function sgdSteps(
   work: usize, fail: usize,
 ): i32 {
   const rowBytes = <usize>d << 3;
-  const xb = work; // B × d fresh samples (online)
-  const xi = xb + <usize>B * rowBytes; // 2: label-noise pair
-  const yb = xi + 16; // B labels
-  const rb = yb + (<usize>B << 3); // B residuals
-  const ptr = rb + (<usize>B << 3); // B sample addresses (one u64 slot each)
-  const Z = ptr + (<usize>B << 3); // B × m pre-activations
-  const XX = Z + ((<usize>B * m) << 3); // B × B Gram of the batch
+  let cur = work; // this step's batch slot
+  let next = cur + slotBytes(m, d, B); // the next step's
+  const xi = next + slotBytes(m, d, B); // 2: label-noise pair
+  const rb = xi + 16; // B residuals
+  const XX = rb + (<usize>B << 3); // B × B Gram of the batch
   const S = XX + ((<usize>B * B) << 3); // B × m: σ(z_bi)
   const beta = S + ((<usize>B * m) << 3); // B: the w-update's sample weights for one neuron
   const invM = 1.0 / <f64>m;
@@ -70,14 +92,14 @@ export function sgdSteps(
   const etaA = eta / epsilon;
   let k = <u64>start;
   for (let step = 0; step < steps; step++, k++) {
-    if (n == 0) {
-      sgdSamples(rng, B, d, u, noise, pc, pShift, pScale, pCoef, pN, xb, yb, xi);
-      for (let b = 0; b < B; b++) store<u64>(ptr + (<usize>b << 3), <u64>(xb + <usize>b * rowBytes));
-    } else {
+    const yb = slotY(cur, d, B);
+    const ptr = slotPtr(cur, d, B);
+    const Z = slotZ(cur, d, B);
+    if (step == 0) {
+      sgdBatch(k, cur, n, B, d, u, noise, rng, X, Y, xi, pc, pShift, pScale, pCoef, pN);
       for (let b = 0; b < B; b++) {
-        const idx = <usize>((k * <u64>B + <u64>b) % <u64>n);
-        store<u64>(ptr + (<usize>b << 3), <u64>(X + idx * rowBytes));
-        store<f64>(yb + (<usize>b << 3), load<f64>(Y + (idx << 3)));
+        const x = <usize>load<u64>(ptr + (<usize>b << 3));
+        for (let i = 0; i < m; i++) store<f64>(Z + ((<usize>b * m + i) << 3), dot(W + <usize>i * rowBytes, x, d));
       }
     }
     for (let b = 0; b < B; b++) {
@@ -89,14 +111,16 @@ export function sgdSteps(
       }
       let f = 0.0;
       for (let i = 0; i < m; i++) {
-        const z = dot(W + <usize>i * rowBytes, x, d);
-        const sz = activation(sc, sShift, sScale, sCoef, sN, z);
-        store<f64>(Z + ((<usize>b * m + i) << 3), z);
+        const sz = activation(sc, sShift, sScale, sCoef, sN, load<f64>(Z + ((<usize>b * m + i) << 3)));
         store<f64>(S + ((<usize>b * m + i) << 3), sz);
         f += load<f64>(a + (<usize>i << 3)) * sz;
       }
       store<f64>(rb + (<usize>b << 3), load<f64>(yb + (<usize>b << 3)) - f * invM);
     }
+    const ahead = step + 1 < steps;
+    if (ahead) sgdBatch(k + 1, next, n, B, d, u, noise, rng, X, Y, xi, pc, pShift, pScale, pCoef, pN);
+    const nextPtr = slotPtr(next, d, B);
+    const nextZ = slotZ(next, d, B);
     let bad = -1;
     for (let i = 0; i < m; i++) {
       const ai = load<f64>(a + (<usize>i << 3));
@@ -126,17 +150,49 @@ export function sgdSteps(
       let nrm2 = 0.0;
       for (let b = 0; b < B; b++) {
         const x = <usize>load<u64>(ptr + (<usize>b << 3));
-        nrm2 = axpbyNorm2(b == 0 ? alpha * inv : 1.0, load<f64>(beta + (<usize>b << 3)) * inv, x, wi, d);
+        const p = b == 0 ? alpha * inv : 1.0;
+        const q = load<f64>(beta + (<usize>b << 3)) * inv;
+        nrm2 = ahead && b == B - 1
+          ? axpbyNorm2Dot(p, q, x, wi, d, <usize>load<u64>(nextPtr), nextZ + o)
+          : axpbyNorm2(p, q, x, wi, d);
       }
       store<f64>(wn2 + o, nrm2);
+      if (ahead) {
+        for (let b = 1; b < B; b++) {
+          store<f64>(nextZ + ((<usize>b * m + i) << 3), dot(wi, <usize>load<u64>(nextPtr + (<usize>b << 3)), d));
+        }
+      }
       bad = firstBad(bad, i, aNew, Math.sqrt(nrm2) / inv); // ‖w_i‖/inv: non-finite if either is
     }
     if (bad >= 0) {
       store<i32>(fail, bad);
       return step;
     }
+    const t = cur;
+    cur = next;
+    next = t;
   }
   return steps;
+}
+
+/** Fills the batch slot with step k's samples: fresh ones (n = 0) or those of X, Y it cycles through. */
+function sgdBatch(
+  k: u64, slot: usize, n: i32, B: i32, d: i32, u: usize, noise: f64, rng: usize, X: usize, Y: usize, xi: usize,
+  pc: i32, pShift: f64, pScale: f64, pCoef: usize, pN: i32,
+): void {
+  const rowBytes = <usize>d << 3;
+  const yb = slotY(slot, d, B);
+  const ptr = slotPtr(slot, d, B);
+  if (n == 0) {
+    sgdSamples(rng, B, d, u, noise, pc, pShift, pScale, pCoef, pN, slot, yb, xi);
+    for (let b = 0; b < B; b++) store<u64>(ptr + (<usize>b << 3), <u64>(slot + <usize>b * rowBytes));
+  } else {
+    for (let b = 0; b < B; b++) {
+      const idx = <usize>((k * <u64>B + <u64>b) % <u64>n);
+      store<u64>(ptr + (<usize>b << 3), <u64>(X + idx * rowBytes));
+      store<f64>(yb + (<usize>b << 3), load<f64>(Y + (idx << 3)));
+    }
+  }
 }
 
 /** Empirical loss (1/2n) Σ_b (y_b − f(x_b))² over n fixed samples. */

@@ -33,8 +33,9 @@ function checkAlgorithm(p: NetworkProblem, alg: SgdAlgorithm): void {
   if (!Number.isInteger(batch) || batch < 1) throw new ConfigError('batch', 'must be an integer ≥ 1', batch);
   if (!Number.isInteger(samples) || samples < 0) throw new ConfigError('samples', 'must be an integer ≥ 0 (0 = online)', samples);
   if (samples > 0 && batch > samples) throw new ConfigError('batch', `must be ≤ samples = ${samples}`, batch);
-  if (8 * p.d * (p.m + samples + batch) > MAX_STATE_BYTES) {
-    throw new ConfigError('d', `(m + samples + batch)·d doubles must fit in Wasm memory (≤ ${MAX_STATE_BYTES / 2 ** 30} GiB)`, p.d);
+  // the state (W, X) and the scratch, which holds two batches (sgdSteps draws one ahead)
+  if (8 * p.d * (p.m + samples + 2 * batch) > MAX_STATE_BYTES) {
+    throw new ConfigError('d', `(m + samples + 2·batch)·d doubles must fit in Wasm memory (≤ ${MAX_STATE_BYTES / 2 ** 30} GiB)`, p.d);
   }
   const every = alg.checkpoint?.everySteps;
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
