@@ -27,6 +27,8 @@ const S_TOL: f64 = 1e-12;
  */
 const TAIL_DEGREE: i32 = 64;
 const TAIL_SERIES_MAX: f64 = 0.5;
+/** What seriesDegreeAt promises: the neglected tails of U and of s_j U'(s_i s_j), per pair, are at most this. */
+const TAIL_TOL: f64 = 1e-17;
 /** A 2×2 block whose determinant is below this fraction of its terms is treated as singular. */
 const SINGULAR: f64 = 1e-10;
 /** Below this fraction the Woodbury solve loses digits to cancellation: refine it once. */
@@ -41,6 +43,8 @@ const ILL_CONDITIONED: f64 = 1e-4;
   form: i32;
   kind: i32;
   dense: i32;
+  /** seriesDegreeAt's last answer, where its next search starts. */
+  dlast: i32;
   /** The last Woodbury factorization met an ill-conditioned 2×2 block: refine its solves. */
   refine: i32;
   gain: f64;
@@ -58,6 +62,7 @@ const ILL_CONDITIONED: f64 = 1e-4;
   binv: usize; // inverses of the neurons' 2×2 blocks of x I − D, as four m-vectors B00, B01, B10, B11 (4m)
   cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)², column-major)
   cpiv: usize; // its pivots (K+1 i32)
+  thr: usize; // seriesDegreeAt's threshold on max |s_i| for each degree 0..D, NaN until first needed (D+1)
   q: usize; // max(K+1, 3) scratch
   rr: usize; // 2(K+1) scratch: one neuron's R_i
   res: usize; // 2m scratch (refinement residual)
@@ -102,6 +107,7 @@ function layout(base: usize, m: i32, K: i32, D: i32, dense: bool): usize {
   S.uD = p; p = take(D + 1, p);
   S.M = p; p = take(D + 1, p);
   S.c = p; p = take(D + 1, p);
+  S.thr = p; p = take(D + 1, p);
   S.jc = p; p = take(K1, p);
   S.q = p; p = take(max(K1, 3), p);
   S.rr = p; p = take(2 * K1, p);
@@ -155,6 +161,8 @@ export function meanfieldInit(p: usize, m: i32, K: i32, form: i32, kind: i32, ga
     put(S.v, k, at(phi, k) * sk);
   }
   taylorCoefficients(S);
+  for (let k = 0; k <= S.D; k++) put(S.thr, k, NaN);
+  S.dlast = firstDegree(S);
 }
 
 /**
@@ -194,18 +202,87 @@ function taylorCoefficients(S: Meanfield): void {
 }
 
 /**
- * The series degree the kernel form needs at y: the smallest d ≥ K with |gain| ρ^{d+1} ≤ 1e-17 for
- * ρ = min(max_i s_i², TAIL_SERIES_MAX), which bounds every pair not handled by the remainder
- * (the Taylor coefficients of U/gain are ≤ 1). Early on, with small overlaps, that is K.
+ * The series degree the kernel form needs at y: the smallest d ≥ max(K, k₀ − 1) (k₀ below) for
+ * which the neglected tails of U and of s_j U'(s_i s_j) are at most TAIL_TOL on every pair not
+ * handled by the remainder (d = D if none is). Those pairs have |ρ| = |s_i s_j| ≤ r and
+ * |s_j| ≤ t, r = min(max_i s_i², TAIL_SERIES_MAX), t = min(max_i |s_i|, 1), and their tails are
+ *   |Σ_{k>d} U_k ρ^k| ≤ Σ_{k>d} |U_k| r^k,   |s_j Σ_{k>d} k U_k ρ^{k−1}| ≤ t Σ_{k>d} k |U_k| r^{k−1}
+ * (U_k = gain × the closed form's coefficients for k > K, as in S.uD). Both closed forms have
+ * their nonzero coefficients from index k₀ on (ReLU 2, erf 1) on one parity, with |U_k| and k |U_k|
+ * non-increasing along it (taylorCoefficients' recurrences: ReLU, even k ≥ 2,
+ * U_{k+2}/U_k = (k−1)²/((k+1)(k+2)) < 1 and (k+2)U_{k+2}/(k U_k) = (k−1)²/(k(k+1)) < 1, odd k ≥ 3
+ * zero; erf, odd k = 2n+1, d_{n+1}/d_n < 1/4 and (2n+3)d_{n+1}/((2n+1)d_n) = (2n+1)/(4(2n+2)) < 1/4,
+ * even k zero). So with e the first index > d ≥ k₀ − 1 where U_e ≠ 0, every nonzero term has
+ * k = e + 2j, j ≥ 0, and the geometric series in r² gives
+ *   Σ_{k>d} |U_k| r^k ≤ |U_e| r^e / (1 − r²),   Σ_{k>d} k |U_k| r^{k−1} ≤ e |U_e| r^{e−1} / (1 − r²),
+ * (evaluated in floating point, so up to a relative rounding of a few ulps). It replaces the coarser
+ * |U_k| ≤ max(1, |gain|) bound of an earlier version, which ignored the U' tail: degree 22 → 18 at
+ * r = 0.17 (ReLU, gain 1), the U tail alone would allow 16. test/meanfield.test.ts checks the
+ * chosen degree against both tails summed term by term.
+ * Early on, with small overlaps, d is K; with all s_i = 0 the tail is exactly zero.
  */
 function seriesDegreeAt(S: Meanfield, y: usize): i32 {
-  if (S.form != FORM_KERNEL || S.kind == KERNEL_SERIES) return S.K;
+  if (S.form != FORM_KERNEL || (S.kind != KERNEL_RELU && S.kind != KERNEL_ERF)) return S.K;
   let smax = 0.0;
   for (let i = 0; i < S.m; i++) smax = Math.max(smax, Math.abs(at(y + (<usize>S.m << 3), i)));
-  const rho = Math.min(smax * smax, TAIL_SERIES_MAX);
-  if (rho == 0.0) return S.K;
-  const d = <i32>Math.ceil(Math.log(1e-17 / Math.max(1.0, Math.abs(S.gain))) / Math.log(rho)) - 1;
-  return min(S.D, max(S.K, d));
+  if (smax == 0.0) return S.K;
+  // The smallest d ≥ d₀ with smax ≤ threshold(d), searched from the last answer: the thresholds
+  // never decrease with d (tailBound does not grow with d at fixed s, every rounding in it being
+  // monotone and each step of e shrinking it by a factor r² ≤ ¼ at least), so this is the same d as a scan
+  // from d₀ whatever the history, and the thresholds below S.dlast are already computed.
+  const d0 = firstDegree(S);
+  let d = S.dlast;
+  while (d > d0 && smax <= at(S.thr, d - 1)) d--;
+  for (; d < S.D; d++) {
+    let th = at(S.thr, d);
+    if (isNaN(th)) {
+      th = tailThreshold(S, d);
+      put(S.thr, d, th);
+    }
+    if (smax <= th) break;
+  }
+  S.dlast = d;
+  return d;
+}
+
+/** Where seriesDegreeAt's search starts: K, and for ReLU not below 1 (the parity structure starts at k₀ = 2). */
+@inline function firstDegree(S: Meanfield): i32 {
+  return max(S.K, S.kind == KERNEL_RELU ? 1 : 0);
+}
+
+/** The bound of seriesDegreeAt on both tails beyond degree d, at r = min(s², ½), t = min(s, 1). */
+function tailBound(S: Meanfield, d: i32, s: f64): f64 {
+  const r = Math.min(s * s, TAIL_SERIES_MAX);
+  const t = Math.min(s, 1.0);
+  let e = d + 1;
+  while (e <= S.D && at(S.uD, e) == 0.0) e++;
+  if (e > S.D) return S.gain == 0.0 ? 0.0 : Infinity; // gain 0: nothing beyond K; otherwise past the table
+  let pe = 1.0; // r^{e−1}
+  for (let k = 1; k < e; k++) pe *= r;
+  const ue = Math.abs(at(S.uD, e)) * pe / ((1.0 - r) * (1.0 + r));
+  return Math.max(ue * r, <f64>e * ue * t);
+}
+
+/**
+ * The largest max_i |s_i| for which degree d keeps both tails within TAIL_TOL (+∞ when every
+ * state does): bisection on s ∈ [0, 1], keeping the end where the bound holds. tailBound grows
+ * with s, so every smax ≤ the threshold satisfies it too. Computed once per d, when first needed.
+ */
+function tailThreshold(S: Meanfield, d: i32): f64 {
+  if (tailBound(S, d, 1.0) <= TAIL_TOL) return Infinity;
+  let lo = 0.0; // tailBound(d, 0) = 0
+  let hi = 1.0;
+  for (let it = 0; it < 40; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (tailBound(S, d, mid) <= TAIL_TOL) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The series degree the kernel form uses at y (seriesDegreeAt; K in the moment form). */
+export function meanfieldSeriesDegree(p: usize, y: usize): i32 {
+  return seriesDegreeAt(sys(p), y);
 }
 
 /** True when the kernel form has a remainder to add for this pair. */

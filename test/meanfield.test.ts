@@ -100,6 +100,47 @@ describe('mean-field right-hand side', () => {
     expect(relDiff(evalRhs(core, closed, 'kernel', yOf(closed)), evalRhs(core, series, 'moment', yOf(series)))).toBeLessThan(1e-12);
   });
 
+  it('cuts the kernel form\'s series where the neglected tails of U and s·U\' are within 1e-17, whatever the history', () => {
+    // Taylor coefficients of U summed term by term, independently of the Wasm recurrences: ReLU σ_k²
+    // (MODEL.md §1) to k = 160 and (2/π) arcsin(ρ/2) = (2/π) Σ_n C(2n,n)/4^n (ρ/2)^{2n+1}/(2n+1) to the
+    // same degree; beyond it, with r ≤ ½, both tails are below 160·2^{−159}, far under the tolerance.
+    const N = 160;
+    const relu = Array.from(reluCoefficients(N), (c) => c * c);
+    const erf = new Array<number>(N + 1).fill(0);
+    for (let n = 0, b = 1; 2 * n + 1 <= N; n++, b *= (2 * n - 1) / (2 * n)) erf[2 * n + 1] = (2 / Math.PI) * b / ((2 * n + 1) * 2 ** (2 * n + 1));
+    const order = [0.9, 0.05, 0.41, 0.7, 0.2, 0.6, 0.45, 0.01];
+    for (const [kind, U, sigma] of [[RELU, relu, reluCoefficients(2)], [ERF, erf, ERF_SIGMA]] as const) {
+      for (const gain of [1, 3]) {
+        const p = problem(sigma, [0.2, 1, 0.5, 0].slice(0, sigma.length), 10, 1e-6, { kind, gain }, 0.01);
+        const at = (smax: number) => { const y = yOf(p); y.fill(0.001, 10); y[13] = -smax; return y; };
+        const degree = (c: Core, smaxes: number[]) => c.scoped(() => {
+          const sys = prepareSystem(c, p, 'kernel', true);
+          return smaxes.map((smax) => c.exports.meanfieldSeriesDegree(sys, c.put(at(smax))));
+        });
+        const fresh = order.map((smax) => degree(core, [smax])[0]);
+        expect(degree(core, order)).toEqual(fresh); // one system, states in a scrambled order
+        expect(degree(scalar, order)).toEqual(fresh);
+        order.forEach((smax, i) => {
+          const d = fresh[i];
+          const r = Math.min(smax * smax, 0.5);
+          let t0 = 0;
+          let t1 = 0;
+          for (let k = d + 1; k <= N; k++) {
+            t0 += gain * U[k] * r ** k;
+            t1 += gain * smax * k * U[k] * r ** (k - 1);
+          }
+          expect(t0).toBeLessThanOrEqual(1e-17);
+          expect(t1).toBeLessThanOrEqual(1e-17);
+          expect(d).toBeGreaterThanOrEqual(sigma.length - 1);
+        });
+      }
+    }
+    // Tighter than the earlier |U_k| ≤ 1 bound, which took degree 22 at max s² = 0.17 (ReLU, gain 1).
+    const p = problem(reluCoefficients(2), [1, 1, 1], 10, 1e-6, { kind: RELU, gain: 1 }, 0.01);
+    const y = yOf(p); y[12] = Math.sqrt(0.17);
+    expect(core.scoped(() => core.exports.meanfieldSeriesDegree(prepareSystem(core, p, 'kernel', true), core.put(y)))).toBe(18);
+  });
+
   it('gives the same values in the SIMD and scalar builds', () => {
     const p = problem(reluCoefficients(12), [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 101, 1e-6);
     for (const form of ['moment', 'kernel'] as const) {
