@@ -60,23 +60,45 @@ static inline double axpby_norm2(double alpha, double beta, const double *restri
   return acc;
 }
 
+/* axpby_norm2 that also returns <y_new, next> in *dot_next: one sweep over the row, as in assembly/sgd.ts. */
+static inline double axpby_norm2_dot(double alpha, double beta, const double *restrict x, double *restrict y,
+                                     const double *restrict next, int n, double *dot_next) {
+  double acc = 0.0, dn = 0.0;
+  for (int i = 0; i < n; i++) {
+    const double r = alpha * y[i] + beta * x[i];
+    y[i] = r;
+    acc += r * r;
+    dn += r * next[i];
+  }
+  *dot_next = dn;
+  return acc;
+}
+
+/* Same step and random stream as assembly/sgd.ts, with the same fusion: the next sample is drawn
+   before the update, whose pass over each row also computes the next forward product z_i. */
 static void steps(long n, int d, int m, double eta, double eps, double *a, double *W, double *wn2,
-                  const double *u, double *x, double *z) {
+                  const double *u, double *x, double *xn, double *z) {
   const double invM = 1.0 / m, etaA = eta / eps;
+  normals(x, d);
+  double y = fmax(dot(u, x, d), 0.0), xx = dot(x, x, d);
+  for (int i = 0; i < m; i++) z[i] = dot(W + (size_t)i * d, x, d);
   for (long step = 0; step < n; step++) {
-    normals(x, d);
-    const double y = fmax(dot(u, x, d), 0.0), xx = dot(x, x, d);
     double f = 0.0;
-    for (int i = 0; i < m; i++) {
-      z[i] = dot(W + (size_t)i * d, x, d);
-      f += a[i] * fmax(z[i], 0.0);
-    }
+    for (int i = 0; i < m; i++) f += a[i] * fmax(z[i], 0.0);
     const double r = y - f * invM;
+    const int more = step + 1 < n;
+    if (more) normals(xn, d);
     for (int i = 0; i < m; i++) {
       const double be = eta * r * a[i] * (z[i] > 0 ? 1.0 : 0.0), bz = be * z[i], alpha = 1.0 - bz;
       a[i] += etaA * (r * fmax(z[i], 0.0));
       const double inv = 1.0 / sqrt(alpha * alpha * wn2[i] + 2.0 * alpha * bz + be * (xx * be));
-      wn2[i] = axpby_norm2(alpha * inv, be * inv, x, W + (size_t)i * d, d);
+      double *w = W + (size_t)i * d;
+      wn2[i] = more ? axpby_norm2_dot(alpha * inv, be * inv, x, w, xn, d, &z[i]) : axpby_norm2(alpha * inv, be * inv, x, w, d);
+    }
+    if (more) {
+      double *t = x; x = xn; xn = t;
+      y = fmax(dot(u, x, d), 0.0);
+      xx = dot(x, x, d);
     }
   }
 }
@@ -91,7 +113,7 @@ int main(int argc, char **argv) {
   const double eta = atof(argv[5]), eps = atof(argv[6]);
   seed(strtoull(argv[4], NULL, 10));
   double *W = aligned_alloc(64, sizeof(double) * ((size_t)m * d + 8)), *a = malloc(sizeof(double) * m),
-         *wn2 = malloc(sizeof(double) * m), *u = calloc(d, sizeof(double)), *x = aligned_alloc(64, sizeof(double) * (d + 8)),
+         *wn2 = malloc(sizeof(double) * m), *u = calloc(d, sizeof(double)), *x = aligned_alloc(64, sizeof(double) * (d + 8)), *xn = aligned_alloc(64, sizeof(double) * (d + 8)),
          *z = malloc(sizeof(double) * m);
   u[0] = 1.0;
   normals(W, m * d);
@@ -102,7 +124,7 @@ int main(int argc, char **argv) {
   }
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  steps(n, d, m, eta, eps, a, W, wn2, u, x, z);
+  steps(n, d, m, eta, eps, a, W, wn2, u, x, xn, z);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   const double sec = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
   printf("{\"seconds\": %.6e, \"a\": [", sec / n);
