@@ -29,7 +29,7 @@ export const figuresCommand: Command = {
     mkdirSync(join(out, 'runs'), { recursive: true });
     const core = await loadCore();
     const cache = new Map<string, RunResult>(); // figures share runs (Fig. 3 is Fig. 2's ε = 1e-6)
-    const summary: string[] = ['# Reproduced figures', ''];
+    const summary: string[] = ['# Reproduced figures', '', 'Written by `npx timescales figures` (what `npm start` runs): one SVG per figure, and the result JSON of every run in `runs/`.', ''];
     let failures = 0;
     for (const job of jobs) {
       const results: Record<string, RunResult> = {};
