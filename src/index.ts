@@ -1,6 +1,6 @@
 // Public API of timescales.
 export { loadCore, simdSupported, Core, type CoreExports, type Variant } from './wasm/loader.js';
-export { ConfigError, RunError } from './errors.js';
+export { ConfigError } from './errors.js';
 export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
 export { figure, type FigureOptions } from './plot/figure.js';
 export { resolveActivation, ACTIVATION_NAMES, type Activation, type ActivationSpec, type ActivationName } from './activation.js';
