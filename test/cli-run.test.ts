@@ -138,6 +138,18 @@ describe('timescales sweep', () => {
   });
 });
 
+describe('examples/api.mjs (the README API example)', () => {
+  it('runs as written and prints MODEL.md\'s GELU coefficients', () => {
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../examples/api.mjs', import.meta.url))], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/learning times t_0\.\.t_2/);
+    expect(r.stdout).toContain("'0.282094791774'"); // σ_0 of GELU in MODEL.md §1
+    expect(r.stdout).toContain("'-0.071977947807'"); // σ_4
+    expect(r.stdout).toMatch(/t_0 ∝ ε\^1\.00\d \(predicted 1\)/);
+  });
+});
+
 describe('timescales schema', () => {
   it('prints a JSON Schema whose required fields are m and time', () => {
     const r = cli('schema');
