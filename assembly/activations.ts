@@ -3,7 +3,7 @@
 // (Σ_k c_k h_k(u)); the other codes ignore them. Forms are chosen to avoid overflow and
 // cancellation: sigmoid from e^{−|u|}, softplus as max(u, 0) + log1p(e^{−|u|}), GELU
 // through erfc so that its left tail keeps its relative accuracy.
-import { erf, normalCdf, normalPdf } from './erf';
+import { erf, INV_SQRT2, normalCdf, normalPdf } from './erf';
 
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -23,7 +23,6 @@ export const ACT_POLY: i32 = 9;
 /** Σ_k c_k h_k(u), h_k the normalized probabilists' Hermite polynomials */
 export const ACT_HERMITE: i32 = 10;
 
-const INV_SQRT2: f64 = 0.7071067811865476; // 1/√2
 const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π) = d/du erf(u/√2) at u = 0
 
 @inline function sigmoid(u: f64): f64 {
@@ -35,13 +34,16 @@ const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π) = d/du erf(u/√2) 
 @inline function hermiteSum(c: usize, n: i32, u: f64, deriv: bool): f64 {
   let prev = 0.0; // h_{k−1}
   let cur = 1.0; // h_k
+  let rk = 0.0; // √k
   let s = 0.0;
   for (let k = 0; k < n; k++) {
     const ck = load<f64>(c + (<usize>k << 3));
-    s += deriv ? ck * Math.sqrt(<f64>k) * prev : ck * cur;
-    const next = (u * cur - Math.sqrt(<f64>k) * prev) / Math.sqrt(<f64>(k + 1));
+    s += deriv ? ck * rk * prev : ck * cur;
+    const rk1 = Math.sqrt(<f64>(k + 1));
+    const next = (u * cur - rk * prev) / rk1;
     prev = cur;
     cur = next;
+    rk = rk1;
   }
   return s;
 }

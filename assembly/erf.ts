@@ -70,8 +70,8 @@ const SB5: f64 = 2.55305040643316442583e+03;
 const SB6: f64 = 4.74528541206955367215e+02;
 const SB7: f64 = -2.24409524465858183362e+01;
 
-const INV_SQRT2: f64 = 0.7071067811865476; // 1/√2
-const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
+export const INV_SQRT2: f64 = 0.7071067811865476; // 1/√2
+export const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
 
 @inline function highWord(x: f64): u32 {
   return <u32>(reinterpret<u64>(x) >> 32);

@@ -2,7 +2,7 @@
 //   h_0 = 1, h_1 = z, h_{k+1}(z) = (z h_k(z) − √k h_{k−1}(z)) / √(k+1),   f_k = E[f(G) h_k(G)].
 // The forward recurrence is stable for the h_k (they are the dominant solution), so it
 // is used for every degree; loops run over points, two per v128 lane pair.
-import { erf, normalCdf, normalPdf } from './erf';
+import { erf, INV_SQRT2, normalCdf, normalPdf } from './erf';
 import { ACT_ABS } from './activations';
 
 /**
@@ -113,7 +113,7 @@ export function kinkCoefficients(code: i32, shift: f64, scale: f64, K: i32, out:
   const isAbs = code == ACT_ABS;
   const m = isAbs ? 2.0 : 1.0;
   // Φ(t) − Φ(−t) = erf(t/√2) for abs, Φ(t) for relu
-  const mass = isAbs ? erf(t * 0.7071067811865476) : normalCdf(t); // 1/√2
+  const mass = isAbs ? erf(t * INV_SQRT2) : normalCdf(t);
   store<f64>(out, ac * (m * pdf + t * mass));
   if (K >= 1) store<f64>(out + 8, scale * mass);
   let hPrev = 0.0; // h_{k−3}(z0)

@@ -1,6 +1,6 @@
 // The Wasm module's public surface: every kernel the TypeScript facade may call.
 export { alloc, mark, release } from './memory';
-export { dot, axpy } from './blas';
+export { dot } from './blas';
 export { kernelBulk, KERNEL_SERIES, KERNEL_RELU, KERNEL_ERF } from './kernels';
 export { moments, riskComponents } from './moments';
 export { erf, erfc } from './erf';
@@ -11,5 +11,5 @@ export { gaussHermite, gaussLegendre, gaussianPanels } from './quadrature';
 export { rngSeed, rngBits, rngNormals, rngUniforms, rngChi2 } from './rng';
 export { gram, normalizeRows, sphereInit, reduceBasis, networkGradient, networkSteps, kernelExcess } from './network';
 export { sgdWorkLength, sgdSamples, sgdSteps, sgdLoss } from './sgd';
-export { meanfieldBytes, meanfieldInit, meanfieldRhs, meanfieldRisk, meanfieldInvalid, meanfieldJacobian, meanfieldJacobianDense, meanfieldFactor, meanfieldSolve, meanfieldSeriesDegree, FORM_MOMENT, FORM_KERNEL } from './meanfield';
+export { meanfieldBytes, meanfieldInit, meanfieldRhs, meanfieldRisk, meanfieldJacobian, meanfieldJacobianDense, meanfieldFactor, meanfieldSolve, meanfieldSeriesDegree, FORM_MOMENT, FORM_KERNEL } from './meanfield';
 export { integratorBytes, integratorInit, integratorAdvance, integratorStats, PAUSED, METHOD_RK4, METHOD_DOPRI5, METHOD_RODAS4 } from './integrators/driver';

@@ -215,10 +215,8 @@ function taylorCoefficients(S: Meanfield): void {
  * even k zero). So with e the first index > d ≥ k₀ − 1 where U_e ≠ 0, every nonzero term has
  * k = e + 2j, j ≥ 0, and the geometric series in r² gives
  *   Σ_{k>d} |U_k| r^k ≤ |U_e| r^e / (1 − r²),   Σ_{k>d} k |U_k| r^{k−1} ≤ e |U_e| r^{e−1} / (1 − r²),
- * (evaluated in floating point, so up to a relative rounding of a few ulps). It replaces the coarser
- * |U_k| ≤ max(1, |gain|) bound of an earlier version, which ignored the U' tail: degree 22 → 18 at
- * r = 0.17 (ReLU, gain 1), the U tail alone would allow 16. test/meanfield.test.ts checks the
- * chosen degree against both tails summed term by term.
+ * (evaluated in floating point, so up to a relative rounding of a few ulps). test/meanfield.test.ts
+ * checks the chosen degree against both tails summed term by term.
  * Early on, with small overlaps, d is K; with all s_i = 0 the tail is exactly zero.
  */
 function seriesDegreeAt(S: Meanfield, y: usize): i32 {
@@ -308,12 +306,11 @@ function residualCoefficients(S: Meanfield, y: usize, c: usize, D: i32): void {
 /** ε ȧ_i = P(s_i), ṡ_i = (1 − s_i²) a_i P'(s_i) with P of degree d from the residuals. */
 function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
   const m = S.m;
-  const K = d;
   const c = S.c;
   const ie = S.invEps;
-  residualCoefficients(S, y, c, K);
+  residualCoefficients(S, y, c, d);
   const half = <usize>m << 3;
-  const cK = at(c, K);
+  const cTop = at(c, d);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vie = f64x2.splat(ie);
@@ -322,11 +319,11 @@ function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
       const o = <usize>i << 3;
       const x0 = v128.load(y + half + o);
       const x1 = v128.load(y + half + o, 16);
-      let p0 = f64x2.splat(cK);
+      let p0 = f64x2.splat(cTop);
       let p1 = p0;
       let dp0 = f64x2.splat(0.0);
       let dp1 = dp0;
-      for (let k = K - 1; k >= 0; k--) {
+      for (let k = d - 1; k >= 0; k--) {
         const ck = f64x2.splat(at(c, k));
         dp0 = f64x2.add(f64x2.mul(dp0, x0), p0);
         dp1 = f64x2.add(f64x2.mul(dp1, x1), p1);
@@ -343,9 +340,9 @@ function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
     for (; i + 2 <= m; i += 2) {
       const o = <usize>i << 3;
       const x = v128.load(y + half + o);
-      let p = f64x2.splat(cK);
+      let p = f64x2.splat(cTop);
       let dp = f64x2.splat(0.0);
-      for (let k = K - 1; k >= 0; k--) {
+      for (let k = d - 1; k >= 0; k--) {
         dp = f64x2.add(f64x2.mul(dp, x), p);
         p = f64x2.add(f64x2.mul(p, x), f64x2.splat(at(c, k)));
       }
@@ -357,9 +354,9 @@ function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
   for (; i < m; i++) {
     const o = <usize>i << 3;
     const x = load<f64>(y + half + o);
-    let p = cK;
+    let p = cTop;
     let dp = 0.0;
-    for (let k = K - 1; k >= 0; k--) {
+    for (let k = d - 1; k >= 0; k--) {
       dp = dp * x + p;
       p = p * x + at(c, k);
     }
@@ -468,6 +465,19 @@ export function meanfieldJacobianDense(p: usize, y: usize, J: usize): void {
   }
 }
 
+/**
+ * Adds to neuron i's 2×2 diagonal block of J (column-major, 2m×2m) the terms of differentiating
+ * ε ȧ_i = P(s_i), ṡ_i = (1 − s_i²) a_i P'(s_i) in s_i and a_i where they stand outside P, given
+ * p1 = P'(s_i) and p2 = P''(s_i) (the kernel form's g_i, h_i); the terms through P are already in J.
+ */
+@inline function addOwnTerms(J: usize, m: i32, i: i32, si: f64, ai: f64, ie: f64, p1: f64, p2: f64): void {
+  const n = 2 * m;
+  const wi = (1.0 - si) * (1.0 + si);
+  put(J, cell(n, i, m + i), at(J, cell(n, i, m + i)) + ie * p1);
+  put(J, cell(n, m + i, i), at(J, cell(n, m + i, i)) + wi * p1);
+  put(J, cell(n, m + i, m + i), at(J, cell(n, m + i, m + i)) - 2.0 * si * ai * p1 + wi * ai * p2);
+}
+
 function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
   const m = S.m;
   const K = S.K;
@@ -508,10 +518,7 @@ function jacobianMoment(S: Meanfield, y: usize, J: usize): void {
       put(J, cell(n, m + i, j), -wi * ai * gsa * invM);
       put(J, cell(n, m + i, m + j), -wi * ai * gss * invM);
     }
-    const dp = seriesDeriv(S.c, K, si);
-    put(J, cell(n, i, m + i), at(J, cell(n, i, m + i)) + ie * dp);
-    put(J, cell(n, m + i, i), at(J, cell(n, m + i, i)) + wi * dp);
-    put(J, cell(n, m + i, m + i), at(J, cell(n, m + i, m + i)) - 2.0 * si * ai * dp + wi * ai * seriesDeriv2(S.c, K, si));
+    addOwnTerms(J, m, i, si, ai, ie, seriesDeriv(S.c, K, si), seriesDeriv2(S.c, K, si));
   }
 }
 
@@ -568,15 +575,7 @@ function jacobianKernel(S: Meanfield, y: usize, J: usize): void {
     put(g, i, gi);
     put(h, i, hi);
   }
-  for (let i = 0; i < m; i++) {
-    const si = at(y + half, i);
-    const ai = at(y, i);
-    const wi = (1.0 - si) * (1.0 + si);
-    const gi = at(g, i);
-    put(J, cell(n, i, m + i), at(J, cell(n, i, m + i)) + ie * gi);
-    put(J, cell(n, m + i, i), at(J, cell(n, m + i, i)) + wi * gi);
-    put(J, cell(n, m + i, m + i), at(J, cell(n, m + i, m + i)) - 2.0 * si * ai * gi + wi * ai * at(h, i));
-  }
+  for (let i = 0; i < m; i++) addOwnTerms(J, m, i, at(y + half, i), at(y, i), ie, at(g, i), at(h, i));
 }
 
 /** Takes the Jacobian at y for the following factorizations (one per step of the stiff method). */

@@ -27,20 +27,21 @@ export function gram(W: usize, m: i32, n: i32, rho: usize): void {
   }
 }
 
-/** Scales the row x (length n) to unit norm; returns the norm it had. */
-@inline function normalize(x: usize, n: i32): f64 {
+/**
+ * Scales the row x (length n) to unit norm; returns the norm it had. With `norm2` ≠ 0, also
+ * stores the new squared norm there: the scaling pass sums it in dot's order, so it is the
+ * value dot(x, x, n) would give afterwards.
+ */
+@inline function normalize(x: usize, n: i32, norm2: usize = 0): f64 {
   const nrm = Math.sqrt(dot(x, x, n));
-  axpbyNorm2(1.0 / nrm, 0.0, x, x, n);
+  const after = axpbyNorm2(1.0 / nrm, 0.0, x, x, n);
+  if (norm2) store<f64>(norm2, after);
   return nrm;
 }
 
 /** Scales each of the m rows of X (length n) to unit norm and writes its new squared norm to norms2. */
 export function normalizeRows(X: usize, m: i32, n: i32, norms2: usize): void {
-  for (let i = 0; i < m; i++) {
-    const x = X + <usize>i * <usize>n * 8;
-    normalize(x, n);
-    store<f64>(norms2 + (<usize>i << 3), dot(x, x, n));
-  }
+  for (let i = 0; i < m; i++) normalize(X + <usize>i * <usize>n * 8, n, norms2 + (<usize>i << 3));
 }
 
 /**

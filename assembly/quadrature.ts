@@ -5,12 +5,12 @@
 //    then polished by Newton on h_n; weights are Christoffel numbers 1/Σ_{k<n} h_k(x)².
 //  - Gauss–Legendre on [−1, 1] by Newton from Tricomi's initial guesses, mapped onto
 //    panels and multiplied by the Gaussian density: the split rule for kinked integrands.
+import { INV_SQRT_2PI } from './erf';
 
 const LN2: f64 = 0.6931471805599453;
 const BIG: f64 = 1.157920892373162e77; // 2^256: rescale the recurrence above this
 const SMALL: f64 = 8.636168555094445e-78; // 2^−256
-const EPS: f64 = 2.220446049250313e-16; // 2^−52
-const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
+const EPS: f64 = f64.EPSILON; // 2^−52
 const MAX_QL_ITER: i32 = 60; // per eigenvalue; tql1 converges in ~2
 
 // Results of evalHermite: h_n(x), h_{n−1}(x) and Σ_{k<n} h_k(x)², all times e^{−scaleLog}
@@ -24,13 +24,16 @@ let scaleLog: f64 = 0;
 function evalHermite(x: f64, n: i32): void {
   let prev = 0.0;
   let cur = 1.0;
+  let rk = 0.0; // √k
   let s = 0.0;
   let L = 0.0;
   for (let k = 0; k < n; k++) {
     s += cur * cur;
-    const next = (x * cur - Math.sqrt(<f64>k) * prev) / Math.sqrt(<f64>(k + 1));
+    const rk1 = Math.sqrt(<f64>(k + 1));
+    const next = (x * cur - rk * prev) / rk1;
     prev = cur;
     cur = next;
+    rk = rk1;
     if (Math.abs(cur) > BIG) {
       prev *= SMALL;
       cur *= SMALL;

@@ -19,7 +19,7 @@ import { rngNormals } from './rng';
  * label noise, residuals, σ(z), the batch Gram, β.
  */
 export function sgdWorkLength(m: i32, d: i32, B: i32): i32 {
-  return 2 * (B * d + 2 * B + B * m) + 2 + B + B * m + B * B + B;
+  return 2 * slotDoubles(m, d, B) + 2 + B + B * m + B * B + B;
 }
 
 /**
@@ -45,8 +45,11 @@ export function sgdSamples(
 
 // A batch slot in sgdSteps' scratch: B samples (online), B labels, B sample addresses
 // (one u64 slot each), then B × m pre-activations z_bi.
+@inline function slotDoubles(m: i32, d: i32, B: i32): i32 {
+  return B * d + 2 * B + B * m;
+}
 @inline function slotBytes(m: i32, d: i32, B: i32): usize {
-  return <usize>(B * d + 2 * B + B * m) << 3;
+  return <usize>slotDoubles(m, d, B) << 3;
 }
 @inline function slotY(slot: usize, d: i32, B: i32): usize {
   return slot + ((<usize>B * d) << 3);
@@ -125,7 +128,6 @@ export function sgdSteps(
     for (let i = 0; i < m; i++) {
       const ai = load<f64>(a + (<usize>i << 3));
       let ga = 0.0;
-      let alpha = 1.0;
       let bz = 0.0; // Σ_b β_b z_bi
       for (let b = 0; b < B; b++) {
         const z = load<f64>(Z + ((<usize>b * m + i) << 3));
@@ -135,7 +137,7 @@ export function sgdSteps(
         store<f64>(beta + (<usize>b << 3), be);
         bz += be * z;
       }
-      alpha -= bz;
+      const alpha = 1.0 - bz;
       const aNew = ai + etaA * ga * invB;
       store<f64>(a + (<usize>i << 3), aNew);
       // ‖α w + Σ_b β_b x_b‖² = α²‖w‖² + 2α Σ_b β_b z_b + Σ_bc β_b β_c ⟨x_b, x_c⟩

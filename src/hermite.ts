@@ -30,7 +30,6 @@ export interface QuadratureRule {
 export const MAX_DEGREE = 1000;
 /** The adaptive projection stops doubling its Gauss–Hermite rule beyond this many nodes. */
 const MAX_NODES = 1024;
-const EPS = 2 ** -52;
 /** |z| beyond which the split rule drops the line: |h_k φ| ≤ 0.44 e^{−z²/4} (Cramér), e^{−64} ≈ 1.6e−28. */
 const TRUNCATION = 16;
 /** Gauss–Legendre nodes per panel of the split rule. */
@@ -111,13 +110,16 @@ function projectOn(core: Core, f: Integrand, rule: QuadratureRule, K: number): {
 
 /** Rounding error of a sum of K + 1 products of size ~‖f‖: the floor of every estimate. */
 function roundingBound(K: number, norm2: number): number {
-  return 8 * EPS * (K + 2) * Math.sqrt(Math.max(norm2, 1));
+  return 8 * Number.EPSILON * (K + 2) * Math.sqrt(Math.max(norm2, 1));
 }
 
-function maxDifference(a: Float64Array, b: Float64Array): number {
-  let d = 0;
-  for (let k = 0; k < a.length; k++) d = Math.max(d, Math.abs(a[k] - b[k]));
-  return d;
+type RuleSums = ReturnType<typeof projectOn>;
+
+/** `fine` as the projection, `diff` its largest difference from `coarse` (coefficients and ‖f‖²): the error estimate. */
+function compareRules(coarse: RuleSums, fine: RuleSums, K: number): { projection: Projection; diff: number } {
+  let diff = Math.abs(coarse.norm2 - fine.norm2);
+  for (let k = 0; k <= K; k++) diff = Math.max(diff, Math.abs(coarse.c[k] - fine.c[k]));
+  return { projection: { coefficients: fine.c, norm2: fine.norm2, errorBound: Math.max(diff, roundingBound(K, fine.norm2)) }, diff };
 }
 
 /**
@@ -131,8 +133,7 @@ function adaptiveProjection(core: Core, f: Integrand, K: number, tolerance: numb
   for (;;) {
     n *= 2;
     const fine = projectOn(core, f, cachedGaussHermite(core, n), K);
-    const diff = Math.max(maxDifference(coarse.c, fine.c), Math.abs(coarse.norm2 - fine.norm2));
-    const result = { coefficients: fine.c, norm2: fine.norm2, errorBound: Math.max(diff, roundingBound(K, fine.norm2)) };
+    const { projection: result, diff } = compareRules(coarse, fine, K);
     if (diff <= (tolerance ?? 1e-13 * Math.max(1, Math.sqrt(fine.norm2)))) return result;
     if (2 * n > MAX_NODES) {
       const split = splitProjection(core, f, K, []);
@@ -168,8 +169,7 @@ function splitProjection(core: Core, f: Integrand, K: number, kinks: readonly nu
   const h = Math.min(0.5, 4 / Math.sqrt(K + 1)); // h_k oscillates with wavelength ~ 2π/√k
   const coarse = projectOn(core, f, splitRule(core, kinks, h), K);
   const fine = projectOn(core, f, splitRule(core, kinks, h / 2), K);
-  const diff = Math.max(maxDifference(coarse.c, fine.c), Math.abs(coarse.norm2 - fine.norm2));
-  return { coefficients: fine.c, norm2: fine.norm2, errorBound: Math.max(diff, roundingBound(K, fine.norm2)) };
+  return compareRules(coarse, fine, K).projection;
 }
 
 /** Degree of a polynomial activation in z, or −1 if it is not one. */

@@ -19,14 +19,13 @@ export interface Kernel {
   tail: number;
 }
 
-const EPS = 2 ** -52;
 const SERIES = { kind: KERNEL_KINDS.series, gain: 1 };
 
 /** Σ_{k>K} σ_k² from Parseval, plus room for the rounding of that difference. */
 function tailMass(p: Projection): number {
   let head = 0;
   for (const c of p.coefficients) head += c * c;
-  return Math.max(0, p.norm2 - head) + 4 * EPS * (p.coefficients.length + 1) * p.norm2;
+  return Math.max(0, p.norm2 - head) + 4 * Number.EPSILON * (p.coefficients.length + 1) * p.norm2;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The d→∞ neuron dynamics of MODEL.md §4 (the flow in R^{2m} of (a_i, s_i)) as a problem, and
 // its solve loop: the right-hand side, Jacobian and integrators run in Wasm, between output
 // times; this file checks the input, picks the form and method, and collects the trajectory.
+import { KERNEL_KINDS } from './activation.js';
 import { ConfigError } from './errors.js';
 import { Integrator, type IntegratorStats, type MethodName } from './integrators.js';
 import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
@@ -11,7 +12,7 @@ export interface MeanfieldProblem {
   sigma: Float64Array;
   /** φ_0..φ_K of the target, same length (zero-padded). */
   phi: Float64Array;
-  /** Closed-form U (KERNEL_RELU / KERNEL_ERF codes of assembly/kernels.ts) or null (the series Σ σ_k² ρ^k). */
+  /** Closed-form U (a KERNEL_KINDS code: relu or erf) or null (the series Σ σ_k² ρ^k). */
   kernel: { kind: number; gain: number } | null;
   /** Label noise τ: adds ½τ² to the risk. */
   noise: number;
@@ -71,7 +72,7 @@ function checkPositive(field: string, x: unknown, allowZero = false): number {
 }
 
 /** Every input check, one ConfigError each (after scipy's check_arguments). */
-function checkArguments(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm, times: Float64Array): void {
+function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm, times: Float64Array): void {
   const K = checkVector('problem.sigma', problem.sigma).length - 1;
   checkVector('problem.phi', problem.phi, K + 1);
   const m = checkVector('problem.a0', problem.a0).length;
@@ -84,7 +85,7 @@ function checkArguments(core: Core, problem: MeanfieldProblem, algorithm: Meanfi
     throw new ConfigError('problem.degrees', `an integer in 0..${K}`, problem.degrees);
   }
   if (problem.kernel !== null) {
-    const kinds = [core.exports.KERNEL_RELU.value, core.exports.KERNEL_ERF.value, core.exports.KERNEL_SERIES.value];
+    const kinds: number[] = Object.values(KERNEL_KINDS);
     if (!kinds.includes(problem.kernel.kind)) throw new ConfigError('problem.kernel.kind', `one of ${kinds.join(', ')}`, problem.kernel.kind);
     if (!Number.isFinite(problem.kernel.gain)) throw new ConfigError('problem.kernel.gain', FINITE, problem.kernel.gain);
   }
@@ -135,7 +136,7 @@ export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kern
   const phi = core.put(problem.phi);
   const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
   const sys = x.alloc(x.meanfieldBytes(m, K, code, lu));
-  const kernel = problem.kernel ?? { kind: x.KERNEL_SERIES.value, gain: 1 };
+  const kernel = problem.kernel ?? { kind: KERNEL_KINDS.series, gain: 1 };
   x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, lu);
   return sys;
 }
@@ -157,7 +158,7 @@ function failureMessage(stats: IntegratorStats, m: number, maxSteps: number): st
  */
 export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm,
   times: Float64Array, hooks: RunHooks = {}): Trajectory {
-  checkArguments(core, problem, algorithm, times);
+  checkArguments(problem, algorithm, times);
   const started = performance.now();
   const m = problem.a0.length;
   const K = problem.sigma.length - 1;

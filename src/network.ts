@@ -6,7 +6,7 @@ import type { Activation } from './activation.js';
 import { ConfigError } from './errors.js';
 import { crossKernel, dotKernel, type Kernel } from './kernels.js';
 import type { RunHooks, Trajectory } from './solution.js';
-import { runSteps, type Observation } from './stepping.js';
+import { CHUNK_WORK, runSteps, type Observation } from './stepping.js';
 import type { Core } from './wasm/loader.js';
 
 export interface NetworkProblem {
@@ -142,6 +142,14 @@ export function riskEvaluator(core: Core, p: NetworkProblem): RiskEvaluator {
   };
 }
 
+/** The risks at the reduced state (a, C), C m × r: s_i = C[i, 0] into `s` (m), ρ = C Cᵀ into `rho` (m × m). */
+function evaluateReduced(core: Core, ev: RiskEvaluator, a: number, C: number, m: number, r: number, s: number, rho: number): Observation {
+  const c = core.f64(C, m * r);
+  core.f64(s, m).set(Array.from({ length: m }, (_, i) => c[i * r]));
+  core.exports.gram(C, m, r, rho);
+  return ev.evaluate(a, s, rho);
+}
+
 /** The variable named by a kernel's blow-up code at `fail` (firstBad in assembly/network.ts): 'a[i]' or 'w[i]'. */
 export function blowupVariable(core: Core, fail: number): string {
   const code = new Int32Array(core.exports.memory.buffer, fail, 1)[0];
@@ -199,16 +207,11 @@ export function solveNetwork(core: Core, problem: NetworkProblem, algorithm: Net
     const ex = core.exports;
     return runSteps({
       advance: (n) => ex.networkSteps(n, eta, epsilon, a, C, m, r, ...U, ...V, K, Uk, Ud, ga, gw, fail),
-      observe: () => {
-        const c = core.f64(C, m * r);
-        core.f64(s, m).set(Array.from({ length: m }, (_, i) => c[i * r]));
-        ex.gram(C, m, r, Uk);
-        return risk.evaluate(a, s, Uk);
-      },
+      observe: () => evaluateReduced(core, risk, a, C, m, r, s, Uk),
       culprit: () => blowupVariable(core, fail),
     }, times, {
       eta, m, degrees: problem.degrees, keepWeights: algorithm.keepWeights, startStep: 0,
-      chunk: Math.max(1, Math.floor(3e7 / (m * m * (r + 50)))), method: 'gd',
+      chunk: Math.max(1, Math.floor(CHUNK_WORK / (m * m * (r + 50)))), method: 'gd',
     }, hooks);
   });
 }
@@ -220,11 +223,7 @@ export function populationRisk(core: Core, problem: NetworkProblem, a: Float64Ar
     const ap = core.put(a);
     const C = core.allocF64(problem.m * (problem.m + 1));
     const { r } = reduceInto(core, problem, w, C, false);
-    const rho = core.allocF64(problem.m * problem.m);
-    const c = core.f64(C, problem.m * r);
-    const s = core.put(Array.from({ length: problem.m }, (_, i) => c[i * r]));
-    core.exports.gram(C, problem.m, r, rho);
-    return ev.evaluate(ap, s, rho);
+    return evaluateReduced(core, ev, ap, C, problem.m, r, core.allocF64(problem.m), core.allocF64(problem.m * problem.m));
   });
 }
 

@@ -9,7 +9,7 @@ import { readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkp
 import { ConfigError } from './errors.js';
 import { blowupVariable, checkProblem, riskEvaluator, unitDirection, type NetworkProblem } from './network.js';
 import type { RunHooks, Trajectory } from './solution.js';
-import { runSteps } from './stepping.js';
+import { CHUNK_WORK, runSteps } from './stepping.js';
 import type { Core } from './wasm/loader.js';
 
 export interface SgdAlgorithm {
@@ -122,7 +122,7 @@ export function solveSgd(core: Core, problem: NetworkProblem, algorithm: SgdAlgo
       ...(checkpoint ? { persist: { everySteps: checkpoint.everySteps, save: (k: number) => writeCheckpoint(checkpoint.path, { ...header, step: k }, block()) } } : {}),
     }, times, {
       eta, m, degrees: problem.degrees, keepWeights: algorithm.keepWeights, startStep: step,
-      chunk: Math.max(1, Math.floor(3e7 / (m * d * B))), method: 'sgd',
+      chunk: Math.max(1, Math.floor(CHUNK_WORK / (m * d * B))), method: 'sgd',
     }, hooks);
   });
 }

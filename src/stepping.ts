@@ -26,6 +26,9 @@ export interface Observation {
   loss?: number;
 }
 
+/** Work per Wasm call, in a model's per-step cost units (SGD m·d·B, GD m²·(r + 50)): StepRun.chunk is this over the cost. */
+export const CHUNK_WORK = 3e7;
+
 export interface StepRun {
   eta: number;
   m: number;

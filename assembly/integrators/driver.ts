@@ -1,11 +1,10 @@
 // Runs an integrator between output times, so the host crosses into Wasm once per output time:
 // integratorInit sets up the block, integratorAdvance(tOut) steps until the solution passes tOut
 // and writes the dense output there, integratorStats reports time, counters and failure.
-import { meanfieldRhs } from '../meanfield';
 import { dopri5Interpolate, dopri5Step, DOPRI5_STAGES } from './dopri5';
 import { rk4Interpolate, rk4Step, RK4_STAGES } from './rk4';
 import { rodas4Interpolate, rodas4Step, RODAS4_STAGES } from './rodas4';
-import { BLOWUP, copy, initialStep, invalid, Integrator, MAX_STEPS, RUNNING, state } from './state';
+import { BLOWUP, copy, fail, initialStep, invalid, Integrator, MAX_STEPS, rhs, RUNNING, state } from './state';
 
 export const METHOD_RK4: i32 = 0;
 export const METHOD_DOPRI5: i32 = 1;
@@ -18,7 +17,7 @@ function stages(method: i32): i32 {
   return method == METHOD_RK4 ? RK4_STAGES : method == METHOD_DOPRI5 ? DOPRI5_STAGES : RODAS4_STAGES;
 }
 
-/** Error order q of the method's step-size rule and order p of the method (for the starting step). */
+/** Order p of the method, for the starting step (initialStep). */
 function order(method: i32): f64 {
   return method == METHOD_DOPRI5 ? 5.0 : 4.0;
 }
@@ -73,13 +72,10 @@ export function integratorInit(p: usize, method: i32, sys: usize, n: i32, y0: us
   copy(st, st.yOld, y0);
   const bad = invalid(st, st.y);
   if (bad >= 0) {
-    st.status = BLOWUP;
-    st.failIndex = bad;
-    st.failValue = load<f64>(y0 + (<usize>bad << 3));
+    fail(st, BLOWUP, bad, st.y);
     return;
   }
-  meanfieldRhs(sys, st.y, st.f);
-  st.nfev = 1.0;
+  rhs(st, st.y, st.f);
   copy(st, st.fOld, st.f);
   st.h = h0 > 0.0 ? h0 : initialStep(st, order(method));
 }

@@ -91,7 +91,7 @@ export function errorNorm(st: Integrator, y0: usize, y1: usize, e: usize): f64 {
 
 /** The smallest step distinguishable at t. */
 @inline export function minStep(t: f64): f64 {
-  return 8.0 * 2.220446049250313e-16 * Math.abs(t) + 1e-300; // 8 ulp(t); 2^−52 = DBL_EPSILON
+  return 8.0 * f64.EPSILON * Math.abs(t) + 1e-300; // 8 ulp(t); f64.EPSILON = 2^−52
 }
 
 /** The next step from an error norm, for a method whose error estimate is O(h^q): standard safety 0.9, growth in [0.2, 6]. */

@@ -70,9 +70,12 @@ async function instantiateVariant(variant: Variant): Promise<Core> {
   return new Core(exports as unknown as CoreExports, variant);
 }
 
-/** True when this engine accepts the SIMD build. */
-export async function simdSupported(): Promise<boolean> {
-  return WebAssembly.validate(await readBytes(moduleUrl('simd')));
+let simdCheck: Promise<boolean> | undefined;
+
+/** True when this engine accepts the SIMD build (checked once per realm). */
+export function simdSupported(): Promise<boolean> {
+  simdCheck ??= readBytes(moduleUrl('simd')).then((bytes) => WebAssembly.validate(bytes));
+  return simdCheck;
 }
 
 /**
