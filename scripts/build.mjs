@@ -6,10 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
-const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'build');
 const tmp = join(out, `.tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });

@@ -66,7 +66,7 @@ export function scalingExponent(epsilon: number[], times: (number | null)[], dec
     const [e0, t0] = pts[i];
     return { epsilon: Math.sqrt(e0 * e1), slope: Math.log(t1 / t0) / Math.log(e1 / e0) };
   });
-  const smallest = pts.filter(([e]) => pts.length > 0 && e <= pts[0][0] * 10 ** decades * (1 + 1e-12));
+  const smallest = pts.filter(([e]) => e <= pts[0][0] * 10 ** decades * (1 + 1e-12));
   const fit = smallest.length >= 2 ? logLogFit(smallest.map((p) => p[0]), smallest.map((p) => p[1])) : null;
   return { localSlopes, fit };
 }

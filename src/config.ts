@@ -8,6 +8,7 @@ import type { Core } from './wasm/loader.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = finite.refine((x) => x > 0, 'must be > 0');
+const nonNegative = finite.refine((x) => x >= 0, 'must be ≥ 0');
 const count = (max: number) => z.number().int('must be an integer').min(1, 'must be ≥ 1').max(max, `must be ≤ ${max}`);
 
 const activationSpec = z.union([
@@ -18,11 +19,11 @@ const activationSpec = z.union([
 ]).describe('a name (relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity), {name, shift, scale}, {hermite: [c_0, c_1, ...]} or {polynomial: [c_0, c_1, ...], shift, scale}');
 
 const timeSpec = z.union([
-  z.object({ at: z.array(finite.refine((t) => t >= 0, 'must be ≥ 0')).min(1, 'needs at least one time') }).strict(),
+  z.object({ at: z.array(nonNegative).min(1, 'needs at least one time') }).strict(),
   z.object({
     end: positive,
     points: count(1_000_000),
-    start: finite.refine((t) => t >= 0, 'must be ≥ 0').optional(),
+    start: nonNegative.optional(),
     spacing: z.enum(['log', 'linear']).default('log'),
   }).strict(),
 ]).describe('{at: [t...]} increasing output times, or {end, points, start, spacing: "log" | "linear"}');
@@ -32,7 +33,7 @@ export const configSchema = z.object({
     .describe('meanfield: the d→∞ flow of (a_i, s_i); network: projected GD on the population risk at finite d; sgd: stochastic gradient descent'),
   activation: activationSpec.default('relu'),
   target: activationSpec.default({ hermite: [1, 1, 1] }),
-  noise: finite.refine((x) => x >= 0, 'must be ≥ 0').default(0).describe('label noise τ'),
+  noise: nonNegative.default(0).describe('label noise τ'),
   epsilon: positive.default(1).describe('learning-rate ratio ε (second layer runs at 1/ε)'),
   m: count(1_000_000).describe('number of neurons'),
   seed: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').default(0),
@@ -51,8 +52,8 @@ export const configSchema = z.object({
     atol: positive.default(1e-10),
     dt: positive.optional().describe('rk4 step; initial step for adaptive methods'),
     maxSteps: count(1e12).default(10_000_000),
-    truncation: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(400, 'must be ≤ 400').optional()
-      .describe('Hermite degree K of the truncated series (default: the target\'s degree for polynomial activations, else 40)'),
+    truncation: count(400).optional()
+      .describe('Hermite degree K of the truncated series (default: the larger degree when activation and target are both polynomials or Hermite lists, else 40; never below degrees)'),
   }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }),
   degrees: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(400, 'must be ≤ 400').default(3)
     .describe('report the Hermite components R_0..R_degrees'),

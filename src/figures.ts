@@ -9,7 +9,7 @@ import type { RunResult } from './run.js';
 import { timeScaleTable, type TimeScaleRow } from './sweep.js';
 
 /** ReLU on φ = h_0 + h_1 + h_2, a_i(0) ~ N(0, 1), s(0) = 0: the setting of Figs. 2–4. */
-export const paperBase = {
+const paperBase = {
   model: 'meanfield',
   activation: 'relu',
   target: { hermite: [1, 1, 1] },
@@ -21,8 +21,8 @@ export const paperBase = {
 } as const satisfies Partial<RunConfigInput>;
 
 /** Dimension and step of the finite network in Fig. 4 (projected GD, t = eta·steps). */
-export const FIG4_D = 10_000;
-export const FIG4_ETA = 1e-3;
+const FIG4_D = 10_000;
+const FIG4_ETA = 1e-3;
 
 export interface FigureJob {
   name: string;

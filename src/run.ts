@@ -52,7 +52,7 @@ export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients
   };
 }
 
-/** Degree of a polynomial or Hermite-list activation without shift/scale; null for the others. */
+/** Degree of a polynomial (shifted and scaled or not) or Hermite-list activation; null for the others. */
 function finiteDegree(a: Activation): number | null {
   return a.params.length > 0 ? a.params.length - 1 : null;
 }
@@ -69,20 +69,20 @@ export interface RunOptions extends RunHooks {
 /** Validates `input`, runs the model it names, and returns the solution with its learning times. */
 export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunResult> {
   const config = parseConfig(input);
+  if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
+    throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
+  }
   const core = hooks.core ?? (await loadCore());
   const coefficients = hermiteCoefficients(core, config);
   const requested = outputTimes(core, config.time);
   // The solvers also report t = 0 (prepended when not asked for): learning times need R_k(0).
   const withZero = requested[0] === 0 ? requested : prependZero(requested);
   const shift = withZero.length - requested.length;
-  const frameHooks: RunHooks = {
+  const shifted: RunOptions = {
     ...hooks,
     onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
   };
-  if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
-    throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
-  }
-  const traj = solve(core, config, coefficients, withZero, { ...frameHooks, checkpoint: hooks.checkpoint, resume: hooks.resume });
+  const traj = solve(core, config, coefficients, withZero, shifted);
   // A resumed run starts past t = 0: its initial risk comes from a run of zero steps.
   const started = traj.t[0] === 0;
   const first = started ? traj : solve(core, config, coefficients, Float64Array.of(0), { keepWeights: false });

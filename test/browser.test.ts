@@ -1,5 +1,6 @@
 // The core in Chromium: loaded from dist/ by a page (through web/importmap.js) and by a
 // module Web Worker (through serve.mjs's import rewriting), SIMD picked and both builds agreeing.
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../web/serve.mjs';
 import type { Page } from 'playwright-core';
@@ -90,7 +91,7 @@ describe('explorer (web/)', () => {
     expect(stats).toMatch(/learning time t_2/);
     expect(problems).toEqual([]);
     // For a person to look at; web/screenshot.png is a committed copy of one.
-    await page.screenshot({ path: new URL('../out/explorer.png', import.meta.url).pathname });
+    await page.screenshot({ path: fileURLToPath(new URL('../out/explorer.png', import.meta.url)) });
   });
 
   it('reports a bad config by the field it names, and bad JSON by position', async () => {

@@ -5,7 +5,7 @@ import { main } from '../src/cli/main.js';
 import { reluCoefficients } from './support/network.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'hermite', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'hermite', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('timescales hermite', () => {
   it('prints the ReLU coefficients of MODEL.md as JSON', () => {

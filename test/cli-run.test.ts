@@ -1,14 +1,18 @@
-// `timescales run`, `schema` and `figures` as a user calls them: through the bin, on files.
+// `timescales run`, `sweep` and `schema`, and the README's API example, as a user calls
+// them: through the bin, on files. Each child gets a deadline (a synchronous spawn
+// blocks vitest's own timeout), so a hung command fails its test instead of the suite.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const child = { encoding: 'utf8', timeout: 60_000 } as const;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], child);
 const dir = mkdtempSync(join(tmpdir(), 'timescales-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function configFile(name: string, config: unknown): string {
   const path = join(dir, name);
@@ -140,7 +144,7 @@ describe('timescales sweep', () => {
 
 describe('examples/api.mjs (the README API example)', () => {
   it('runs as written and prints MODEL.md\'s GELU coefficients', () => {
-    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../examples/api.mjs', import.meta.url))], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../examples/api.mjs', import.meta.url))], child);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/learning times t_0\.\.t_2/);

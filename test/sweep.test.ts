@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { timeScaleTables } from '../src/cli/tables.js';
 import { ConfigError } from '../src/errors.js';
 import { predictedExponent, sweepEpsilon, timeScaleTable } from '../src/sweep.js';
 
@@ -14,6 +15,14 @@ describe('sweeps over ε', () => {
     expect(table[0].fit!.slope).toBeCloseTo(1, 12);
     expect(table[1].fit!.slope).toBeCloseTo(0.5, 12);
     expect(table[2].fit).toBeNull();
+  });
+
+  it('prints the span of ε the exponents were fitted over', () => {
+    const eps = [1e-2, 1e-4, 1e-6];
+    const table = timeScaleTable(eps, eps.map((e) => [e]));
+    expect(timeScaleTables(eps, table)).toContain('| degree k | predicted exponent | fitted (two smallest decades) | local slopes, large ε → small ε |');
+    expect(timeScaleTables(eps, table, 1).join('\n')).toMatch(/fitted \(smallest decade\)/);
+    expect(timeScaleTables(eps, table, 4).join('\n')).toMatch(/fitted \(4 smallest decades\)/);
   });
 
   it('finds t_0 = ε·ln(10)/(2σ_0²) for the constant phase, at every ε', async () => {

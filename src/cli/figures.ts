@@ -11,7 +11,7 @@ import { resultToJSON } from '../result.js';
 import { run, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
 import { CliUsageError, type Command } from './command.js';
-import { timeScaleTables } from './tables.js';
+import { fmtTime, runLine, timeScaleTables } from './tables.js';
 
 export const figuresCommand: Command = {
   summary: "reproduce the paper's figures (SVG, result JSON, summary)",
@@ -40,7 +40,7 @@ export const figuresCommand: Command = {
           r = await run(config, { core });
           cache.set(id, r);
           writeFileAtomic(join(out, 'runs', `${job.name}-${key}.json`), `${JSON.stringify(resultToJSON(r))}\n`);
-          if (!values.quiet) process.stderr.write(`${job.name} ${key}: ${r.retcode}, ${r.stats.method}, ${r.stats.steps} steps, ${fmt(r.stats.wallMs / 1000)} s\n`);
+          if (!values.quiet) process.stderr.write(`${job.name} ${key}: ${runLine(r)}\n`);
         }
         if (r.retcode !== 'success') failures++;
         results[key] = r;
@@ -61,6 +61,6 @@ function summaryLines(name: string, results: Record<string, RunResult>): string[
     '| run | R(0) | R(end) | learning times t_k | method, steps |',
     '| --- | --- | --- | --- | --- |',
     ...Object.entries(results).map(([key, r]) =>
-      `| ${key} | ${fmt(r.initial.risk)} | ${fmt(r.risk[r.risk.length - 1])} | ${r.learningTimes.map((t) => (t === null ? '—' : fmt(t))).join(', ')} | ${r.stats.method}, ${r.stats.steps} |`),
+      `| ${key} | ${fmt(r.initial.risk)} | ${fmt(r.risk[r.risk.length - 1])} | ${r.learningTimes.map(fmtTime).join(', ')} | ${r.stats.method}, ${r.stats.steps} |`),
   ];
 }

@@ -6,7 +6,7 @@ import { fmt } from '../format.js';
 import { sweepEpsilon } from '../sweep.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
-import { timeScaleTables } from './tables.js';
+import { runLine, timeScaleTables } from './tables.js';
 
 export const sweepCommand: Command = {
   summary: 'run a config over several ε and fit how learning times scale',
@@ -21,9 +21,9 @@ export const sweepCommand: Command = {
     if (!(decades > 0)) throw new CliUsageError(`--decades: must be a number > 0 (got ${values.decades})`);
     const result = await sweepEpsilon(readConfig(positionals[0]), epsilon, {
       decades,
-      onRun: (e, r) => values.quiet || process.stderr.write(`ε = ${fmt(e)}: ${r.retcode}, ${r.stats.method}, ${r.stats.steps} steps, ${fmt(r.stats.wallMs / 1000)} s\n`),
+      onRun: (e, r) => values.quiet || process.stderr.write(`ε = ${fmt(e)}: ${runLine(r)}\n`),
     });
-    process.stdout.write(`${timeScaleTables(result.epsilon, result.table).join('\n')}\n`);
+    process.stdout.write(`${timeScaleTables(result.epsilon, result.table, decades).join('\n')}\n`);
     if (values.out) {
       const json = {
         epsilon: result.epsilon, table: result.table,

@@ -96,14 +96,16 @@ export function chartBody(spec: ChartSpec): ChartBody {
   parts.push(`<svg width="${px(w)}" height="${px(h)}" overflow="hidden" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
   spec.series.forEach((s, i) => {
     const d = pathData(s, xs, ys, w, h);
-    if (d) parts.push(`<path d="${d}" stroke="${esc(color(s, i))}" stroke-width="${s.width ?? 1.5}"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''}/>`);
+    if (d) parts.push(`<path d="${d}" ${stroke(s, i)}/>`);
   });
   parts.push('</svg>', legend(spec, w, h), '</g>');
   return { width, height, body: parts.join('') };
 }
 
-function color(s: Series, i: number): string {
-  return s.color ?? palette[i % palette.length];
+/** Stroke color, width and dashes of series `i`, shared by its line and its legend entry. */
+function stroke(s: Series, i: number): string {
+  const color = s.color ?? palette[i % palette.length];
+  return `stroke="${esc(color)}" stroke-width="${s.width ?? 1.5}"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''}`;
 }
 
 /**
@@ -174,7 +176,7 @@ function legend(spec: ChartSpec, w: number, h: number): string {
   let out = `<g transform="translate(${px(bx)},${px(by)})"><rect width="${px(boxW)}" height="${px(boxH)}" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`;
   entries.forEach(({ s, i }, k) => {
     const y = px(4 + row * (k + 0.5));
-    out += `<line x1="6" x2="24" y1="${y}" y2="${y}" stroke="${esc(color(s, i))}" stroke-width="${s.width ?? 1.5}"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ''}/>`;
+    out += `<line x1="6" x2="24" y1="${y}" y2="${y}" ${stroke(s, i)}/>`;
     out += `<text x="28" y="${y}" dy="0.35em" font-size="${size.tick}">${esc(s.name!)}</text>`;
   });
   return out + '</g>';

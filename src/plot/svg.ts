@@ -11,7 +11,7 @@ export function px(v: number): string {
   return String(r === 0 ? 0 : r);
 }
 
-export const font = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
+const font = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 
 /** Rough width of `chars` characters at `size` px in a sans-serif font (SVG strings cannot be measured). */
 export function textWidth(chars: number, size: number): number {
