@@ -15,3 +15,4 @@ export { resultToJSON, resultToCSV, RESULT_FORMAT } from './result.js';
 export { learningTimes, scalingExponent, logLogFit } from './analysis.js';
 export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solution.js';
 export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './sweep.js';
+export { fmt } from './format.js';

@@ -1,4 +1,5 @@
 // The explorer page: presets and a JSON editor, Run and Stop, live plots, stats and errors.
+import { fmt } from '../dist/index.js';
 import { traceFigure } from './charts.js';
 import { presetConfig, presets } from './presets.js';
 import { simulate } from './simulation.js';
@@ -12,7 +13,7 @@ let current = null;
 let lastTrace = null;
 let lastConfig = null;
 
-const fmt = (v) => (v === null || v === undefined ? '—' : v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(3)));
+const show = (v) => (v === null || v === undefined ? '—' : fmt(v));
 
 /** JSON with two-space indents, keeping arrays and objects on one line when they fit in `room` characters. */
 function formatJSON(value, indent = '', room = 56) {
@@ -56,7 +57,7 @@ function showStats({ stats, retcode, message, learningTimes, degrees, m }) {
     ['Jacobians / linear solves', `${stats.jacobianEvaluations} / ${stats.linearSolves}`],
     ['wall time', `${stats.wallMs.toFixed(0)} ms`],
     ['neurons, degrees', `m = ${m}, R_0…R_${degrees}`],
-    ...learningTimes.map((t, k) => [`learning time t_${k}`, fmt(t)]),
+    ...learningTimes.map((t, k) => [`learning time t_${k}`, show(t)]),
   ];
   ui.stats.innerHTML = rows.map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('');
 }
@@ -86,7 +87,7 @@ async function start() {
       lastTrace = trace;
       draw();
       const t = trace.t.at(-1);
-      if (current && t !== undefined) setStatus('running', `Running… t = ${fmt(t)} (${trace.t.length} frames)`);
+      if (current && t !== undefined) setStatus('running', `Running… t = ${show(t)} (${trace.t.length} frames)`);
     },
     onProgress(fraction) {
       setStatus('running', `Running… ${(100 * fraction).toFixed(0)} %`);
@@ -102,7 +103,7 @@ async function start() {
   const { retcode, t } = outcome.result;
   showStats(outcome.result);
   if (retcode === 'success') return setStatus('done', `Done in ${seconds} s.`);
-  const at = `at t = ${fmt(t.at(-1))} after ${seconds} s`;
+  const at = `at t = ${show(t.at(-1))} after ${seconds} s`;
   if (retcode === 'aborted') return setStatus('stopped', `Stopped ${at}.`);
   setStatus('failed', `The run stopped early (${escape(retcode)}) ${at}: see the return code below.`);
 }
