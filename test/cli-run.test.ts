@@ -83,6 +83,13 @@ describe('timescales run', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('reports an unwritable --out in one line, exit 1', () => {
+    const r = cli('run', configFile('small4.json', small), '--out', join(dir, 'missing', 'r.json'), '--quiet');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^timescales run: ENOENT/);
+  });
+
   it('rejects unknown commands and options with exit 2', () => {
     expect(cli('frobnicate').status).toBe(2);
     const r = cli('run', configFile('small3.json', small), '--bogus');

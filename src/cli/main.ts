@@ -33,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`timescales ${name}: ${e.message}\n`);
       return 2;
     }
+    if (isSystemError(e)) {
+      process.stderr.write(`timescales ${name}: ${e.message}\n`); // e.g. ENOENT on --out in a missing folder
+      return 1;
+    }
     throw e;
   }
 }
@@ -40,4 +44,9 @@ export async function main(argv: string[]): Promise<number> {
 /** node:util parseArgs refuses unknown options and missing values with these codes. */
 function isParseArgsError(e: unknown): e is Error {
   return e instanceof Error && String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+}
+
+/** A failed file or process operation (it carries a code such as ENOENT or EACCES). */
+function isSystemError(e: unknown): e is Error {
+  return e instanceof Error && typeof (e as { syscall?: unknown }).syscall === 'string';
 }
