@@ -161,6 +161,29 @@ describe('examples/api.mjs (the README API example)', () => {
   });
 });
 
+describe('timescales figures (what npm start runs)', () => {
+  it('writes the SVG, the runs and a summary whose plateaus match MODEL.md §6', () => {
+    const out = join(dir, 'figures');
+    const r = cli('figures', '--out', out, '--only', 'fig2,fig3', '--quiet');
+    expect(r.status).toBe(0);
+    for (const f of ['fig2.svg', 'fig3.svg', 'summary.md', 'runs/fig2-eps1e-6.json']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'fig2.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    const run = JSON.parse(readFileSync(join(out, 'runs', 'fig2-eps1e-6.json'), 'utf8'));
+    expect(run.retcode).toBe('success');
+    // Constant learnt by t ≈ 1e-4 (R ≈ R_1 + R_2 = 1), linear by t ≈ 2e-2 (R ≈ ½).
+    const at = (t: number) => run.risk[run.t.findIndex((x: number) => x >= t)];
+    expect(at(1e-4)).toBeCloseTo(1, 2);
+    expect(Math.abs(at(2e-2) - 0.5)).toBeLessThan(0.06);
+    expect(r.stdout).toMatch(/\| eps1e-6 \|/);
+  });
+
+  it('names the figures it knows when asked for another', () => {
+    const r = cli('figures', '--only', 'fig9');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/fig2, fig3, fig4, timescales/);
+  });
+});
+
 describe('timescales schema', () => {
   it('prints a JSON Schema whose required fields are m and time', () => {
     const r = cli('schema');
