@@ -1,4 +1,4 @@
-// `timescales run`, `sweep` and `schema`, and the README's API example, as a user calls
+// `timescales run`, `sweep`, `figures` and `schema`, and the README's API example, as a user calls
 // them: through the bin, on files. Each child gets a deadline (a synchronous spawn
 // blocks vitest's own timeout), so a hung command fails its test instead of the suite.
 import { spawnSync } from 'node:child_process';
