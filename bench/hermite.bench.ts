@@ -1,9 +1,9 @@
 // Hermite toolkit: the projection reduction (K = 32 on a 200-node Gauss–Hermite rule)
 // and bulk kernel evaluation over 1e5 points, SIMD Wasm vs scalar Wasm vs the same
 // algorithm in plain TypeScript (bench/plain/hermite.ts).
-import { resolveActivation } from '../src/activation.js';
-import { gaussHermite, project } from '../src/hermite.js';
-import { dotKernel } from '../src/kernels.js';
+import { resolveActivation } from '../src/hermite/activation.js';
+import { gaussHermite, project } from '../src/hermite/projection.js';
+import { dotKernel } from '../src/hermite/kernels.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { table, time, type Row } from './lib.js';
 import * as plain from './plain/hermite.js';

@@ -1,7 +1,7 @@
 // The d→∞ neuron flow: our RODAS4 (in Wasm) against scipy's stiff solvers on the same equations
 // (bench/peers/meanfield_scipy.py), step counts as ε → 0, and the cost of many particles.
 import { readFileSync } from 'node:fs';
-import { solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/meanfield.js';
+import { solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { normals, reluCoefficients } from '../test/support/network.js';
 import { fmt, python, table, time, type Row } from './lib.js';

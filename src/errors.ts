@@ -1,5 +1,5 @@
 // The error the library throws for bad input. A run that goes wrong numerically does not
-// throw: it returns its partial trajectory with a retcode and a message (src/solution.ts).
+// throw: it returns its partial trajectory with a retcode and a message (src/solvers/solution.ts).
 
 /** Bad input: names the field (a dotted path such as `solver.rtol`) and what is allowed. */
 export class ConfigError extends Error {

@@ -2,17 +2,17 @@
 // turns a validated config into a numeric problem (Hermite coefficients, initial
 // state, output times), hands it to the model's solver, and reads the time scales
 // off the solution.
-import { type Activation, resolveActivation } from './activation.js';
-import { learningTimes } from './analysis.js';
+import { type Activation, resolveActivation } from './hermite/activation.js';
+import { learningTimes } from './analysis/learning-times.js';
 import { parseConfig, outputTimes, type RunConfig } from './config.js';
 import { ConfigError } from './errors.js';
-import { initialState } from './init.js';
-import { project } from './hermite.js';
-import { crossKernel, dotKernel } from './kernels.js';
-import { solveMeanfield } from './meanfield.js';
-import { type NetworkProblem, solveNetwork } from './network.js';
-import { solveSgd } from './sgd.js';
-import type { RunHooks, Trajectory } from './solution.js';
+import { initialState } from './models/init.js';
+import { project } from './hermite/projection.js';
+import { crossKernel, dotKernel } from './hermite/kernels.js';
+import { solveMeanfield } from './models/meanfield.js';
+import { type NetworkProblem, solveNetwork } from './models/network.js';
+import { solveSgd } from './models/sgd.js';
+import type { RunHooks, Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_CODES, ACTIVATION_NAMES, KERNEL_KINDS, resolveActivation, type Activation } from '../src/activation.js';
+import { ACTIVATION_CODES, ACTIVATION_NAMES, KERNEL_KINDS, resolveActivation, type Activation } from '../src/hermite/activation.js';
 import { ConfigError } from '../src/errors.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { cdf, erfRef, erfcLarge, hermiteRow, pdf } from './support/gaussian.js';

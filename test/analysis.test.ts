@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningTimes, logLogFit, scalingExponent } from '../src/analysis.js';
+import { learningTimes, logLogFit, scalingExponent } from '../src/analysis/learning-times.js';
 
 describe('learning times', () => {
   // Two components: R_0 = e^{−t/τ0}, R_1 = ½ + ½ tanh-like drop at t ≈ 1 sampled on a log grid.

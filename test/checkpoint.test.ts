@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCheckpoint } from '../src/checkpoint.js';
+import { readCheckpoint } from '../src/io/checkpoint.js';
 import { ConfigError } from '../src/errors.js';
-import { solveSgd } from '../src/sgd.js';
+import { solveSgd } from '../src/models/sgd.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { makeProblem } from './support/network.js';
 

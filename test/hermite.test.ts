@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_NAMES, resolveActivation, type ActivationSpec } from '../src/activation.js';
+import { ACTIVATION_NAMES, resolveActivation, type ActivationSpec } from '../src/hermite/activation.js';
 import { ConfigError } from '../src/errors.js';
-import { gaussHermite, hermiteValues, project } from '../src/hermite.js';
+import { gaussHermite, hermiteValues, project } from '../src/hermite/projection.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { cdf, expect as gaussExpect, hermiteCoefficients, pdf, tanhSinh } from './support/gaussian.js';
 

@@ -3,8 +3,8 @@
 // ε-independent step counts, monotone risk, failures that keep the trajectory, and SIMD = scalar.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { Integrator, type MethodName } from '../src/integrators.js';
-import { prepareSystem, resolveForm, resolveMethod, solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/meanfield.js';
+import { Integrator, type MethodName } from '../src/solvers/integrator.js';
+import { prepareSystem, resolveForm, resolveMethod, solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { normals, reluCoefficients } from './support/network.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_KINDS, resolveActivation, type ActivationSpec } from '../src/activation.js';
-import { project } from '../src/hermite.js';
-import { crossKernel, dotKernel, kernelTailBound, kernelValues, type Kernel } from '../src/kernels.js';
+import { KERNEL_KINDS, resolveActivation, type ActivationSpec } from '../src/hermite/activation.js';
+import { project } from '../src/hermite/projection.js';
+import { crossKernel, dotKernel, kernelTailBound, kernelValues, type Kernel } from '../src/hermite/kernels.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { cdf, expect as gaussExpect, pdf } from './support/gaussian.js';
 

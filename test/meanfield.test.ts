@@ -2,7 +2,7 @@
 // the two forms against each other, the exact Jacobian against finite differences, the Woodbury
 // solve against dense LU, and the SIMD build against the scalar one.
 import { describe, expect, it } from 'vitest';
-import { prepareSystem, type MeanfieldProblem } from '../src/meanfield.js';
+import { prepareSystem, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { normals, poly, reluCoefficients, reluU } from './support/network.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { populationGradient, populationRisk, solveNetwork, type NetworkProblem } from '../src/network.js';
+import { populationGradient, populationRisk, solveNetwork, type NetworkProblem } from '../src/models/network.js';
 import { loadCore } from '../src/wasm/loader.js';
-import { resolveActivation } from '../src/activation.js';
+import { resolveActivation } from '../src/hermite/activation.js';
 import { makeProblem, normals, poly, polyDeriv, reluCoefficients, reluU, reluUp, unitRows } from './support/network.js';
 
 type Kernels = { U: (r: number) => number; Up: (r: number) => number; V: (s: number) => number; Vp: (s: number) => number };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { run } from '../src/run.js';
-import type { Frame } from '../src/solution.js';
+import type { Frame } from '../src/solvers/solution.js';
 import { loadCore } from '../src/wasm/loader.js';
 
 // The setting of MODEL.md §6: ReLU, φ = h_0 + h_1 + h_2, m = 10, a(0) ~ N(0, 1), s(0) = 0.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { populationRisk, solveNetwork } from '../src/network.js';
-import { solveSgd } from '../src/sgd.js';
+import { populationRisk, solveNetwork } from '../src/models/network.js';
+import { solveSgd } from '../src/models/sgd.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { makeProblem, normals, unitRows } from './support/network.js';
 

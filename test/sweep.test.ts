@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeScaleTables } from '../src/cli/tables.js';
 import { ConfigError } from '../src/errors.js';
-import { predictedExponent, sweepEpsilon, timeScaleTable } from '../src/sweep.js';
+import { predictedExponent, sweepEpsilon, timeScaleTable } from '../src/analysis/sweep.js';
 
 describe('sweeps over ε', () => {
   it('states the paper\'s predicted exponents', () => {

@@ -1,13 +1,13 @@
 // `timescales figures [--out DIR] [--only fig2,fig4]`: runs the paper's figures
-// (src/figures.ts), writes one SVG per figure, the result JSON of every run, and a
+// (src/analysis/figures.ts), writes one SVG per figure, the result JSON of every run, and a
 // summary of learning times and fitted exponents (summary.md, also printed).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { fmt } from '../format.js';
-import { paperFigures, SWEEP_EPSILONS, sweepTable } from '../figures.js';
-import { resultToJSON } from '../result.js';
+import { paperFigures, SWEEP_EPSILONS, sweepTable } from '../analysis/figures.js';
+import { resultToJSON } from '../io/result.js';
 import { run, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
 import { CliUsageError, type Command } from './command.js';

@@ -1,7 +1,7 @@
 // `timescales hermite <activation> --degree K`: the Hermite coefficients of an activation.
 import { parseArgs } from 'node:util';
-import { resolveActivation, type ActivationSpec } from '../activation.js';
-import { project } from '../hermite.js';
+import { resolveActivation, type ActivationSpec } from '../hermite/activation.js';
+import { project } from '../hermite/projection.js';
 import { loadCore } from '../wasm/loader.js';
 import { CliUsageError, type Command } from './command.js';
 

@@ -3,8 +3,8 @@
 // runs a config and writes the documented result JSON (stdout without --out).
 // Progress goes to stderr; files are written whole or not at all.
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../atomic.js';
-import { resultToCSV, resultToJSON } from '../result.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { resultToCSV, resultToJSON } from '../io/result.js';
 import { run } from '../run.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';

@@ -1,9 +1,9 @@
 // `timescales sweep <config.json> --epsilon 1e-2,1e-3,... [--decades N] [--out sweep.json]`:
 // runs a config at several ε and prints the learning times and how they scale with ε.
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { fmt } from '../format.js';
-import { sweepEpsilon } from '../sweep.js';
+import { sweepEpsilon } from '../analysis/sweep.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
 import { runLine, timeScaleTables } from './tables.js';

@@ -2,7 +2,7 @@
 // of learning times across a sweep and their scaling.
 import { fmt } from '../format.js';
 import type { RunResult } from '../run.js';
-import type { TimeScaleRow } from '../sweep.js';
+import type { TimeScaleRow } from '../analysis/sweep.js';
 
 /** A learning time for people: '—' when not reached. */
 export const fmtTime = (t: number | null) => (t === null ? '—' : fmt(t));

@@ -2,8 +2,8 @@
 // MODEL.md's closed forms, a seeded normal generator (independent of the Wasm RNG), and
 // problem builders.
 import seedrandom from 'seedrandom';
-import { resolveActivation, type ActivationSpec } from '../../src/activation.js';
-import type { NetworkProblem } from '../../src/network.js';
+import { resolveActivation, type ActivationSpec } from '../../src/hermite/activation.js';
+import type { NetworkProblem } from '../../src/models/network.js';
 
 /** ReLU σ_0..σ_K (MODEL.md §1): σ_0 = 1/√(2π), σ_1 = ½, odd k ≥ 3: 0, even k ≥ 2: He_{k−2}(0)/(√(2π)√k!). */
 export function reluCoefficients(K: number): Float64Array {

@@ -1,5 +1,5 @@
 // Checkpoint files (Node only): a one-line JSON header, then the raw bytes of a model's
-// state block in Wasm memory, written whole-or-nothing (src/atomic.ts).
+// state block in Wasm memory, written whole-or-nothing (src/io/atomic.ts).
 import { nodeFs, writeFileAtomic } from './atomic.js';
 
 export type CheckpointHeader = Record<string, string | number>;

@@ -1,6 +1,6 @@
 // The ODE integrators of the Wasm core (assembly/integrators/), seen from TypeScript: their
 // names, and one running instance in Wasm memory that advances between output times.
-import type { Core } from './wasm/loader.js';
+import type { Core } from '../wasm/loader.js';
 import type { ReturnCode } from './solution.js';
 
 export type MethodName = 'rk4' | 'dopri5' | 'rodas4';

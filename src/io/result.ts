@@ -3,7 +3,7 @@
 //   t[j], risk[j], mfRisk[j] (network/sgd), loss[j] (multi-pass sgd),
 //   components[j][k] = R_k(t_j) for k = 0..degrees, a[j][i], s[j][i] (when kept),
 //   initial {risk, components}, learningTimes[k], retcode, message, note, stats, coefficients.
-import type { RunResult } from './run.js';
+import type { RunResult } from '../run.js';
 
 /** Format version of the result JSON; bumped on any incompatible change. */
 export const RESULT_FORMAT = 1;

@@ -2,7 +2,7 @@
 // t falls at step count round(t/η); the steps between two outputs run inside Wasm, in
 // chunks small enough to report progress and honour an abort signal; a non-finite weight
 // stops the run with retcode 'blowup' and keeps the trajectory so far.
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
 
 /** What the loop needs from a model whose state lives in Wasm memory. */

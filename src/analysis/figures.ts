@@ -1,11 +1,11 @@
 // The paper's figures (MODEL.md §7) as runs plus charts, and the ε-sweep of learning
 // times that tests the predicted scalings (§6). Each figure names its configs; the
 // runs go through run(), so every number in a figure can be reproduced from JSON.
-import { fmt } from './format.js';
-import type { RunConfigInput } from './config.js';
-import { type ChartSpec, type Series, palette } from './plot/line-chart.js';
-import { figure } from './plot/figure.js';
-import type { RunResult } from './run.js';
+import { fmt } from '../format.js';
+import type { RunConfigInput } from '../config.js';
+import { type ChartSpec, type Series, palette } from '../plot/line-chart.js';
+import { figure } from '../plot/figure.js';
+import type { RunResult } from '../run.js';
 import { timeScaleTable, type TimeScaleRow } from './sweep.js';
 
 /** ReLU on φ = h_0 + h_1 + h_2, a_i(0) ~ N(0, 1), s(0) = 0: the setting of Figs. 2–4. */

@@ -1,11 +1,11 @@
 // The d→∞ neuron dynamics of MODEL.md §4 (the flow in R^{2m} of (a_i, s_i)) as a problem, and
 // its solve loop: the right-hand side, Jacobian and integrators run in Wasm, between output
 // times; this file checks the input, picks the form and method, and collects the trajectory.
-import { KERNEL_KINDS } from './activation.js';
-import { ConfigError } from './errors.js';
-import { Integrator, type IntegratorStats, type MethodName } from './integrators.js';
-import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
-import type { Core } from './wasm/loader.js';
+import { KERNEL_KINDS } from '../hermite/activation.js';
+import { ConfigError } from '../errors.js';
+import { Integrator, type IntegratorStats, type MethodName } from '../solvers/integrator.js';
+import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from '../solvers/solution.js';
+import type { Core } from '../wasm/loader.js';
 
 export interface MeanfieldProblem {
   /** σ_0..σ_K of the activation. */

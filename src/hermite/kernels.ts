@@ -2,9 +2,9 @@
 // V(s) = E[φ(G1) σ(G2)] = Σ_k φ_k σ_k s^k, as a closed form when one is exact, else as a
 // truncated series with an a-priori bound on what the truncation drops.
 import { ACTIVATION_CODES, KERNEL_KINDS, type Activation } from './activation.js';
-import { ConfigError } from './errors.js';
-import type { Projection } from './hermite.js';
-import type { Core } from './wasm/loader.js';
+import { ConfigError } from '../errors.js';
+import type { Projection } from './projection.js';
+import type { Core } from '../wasm/loader.js';
 
 export interface Kernel {
   /** KERNEL_KINDS: series, or a closed form times `gain`. */

@@ -1,7 +1,7 @@
 // Activations as a run config names them, resolved into what the Wasm kernels take:
 // σ(z) = act(scale·z + shift) with `act` one of the codes of assembly/activations.ts,
 // a polynomial Σ_j c_j u^j, or a Hermite series Σ_k c_k h_k(z).
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * A run config's activation (or target): a name; a name with shift and scale; Hermite

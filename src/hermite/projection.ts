@@ -3,8 +3,8 @@
 // Wasm; this file picks the rule, places panel edges, compares rules for the error
 // estimate and evaluates a JS callback at the nodes.
 import { ACTIVATION_CODES, type Activation } from './activation.js';
-import { ConfigError } from './errors.js';
-import type { Core } from './wasm/loader.js';
+import { ConfigError } from '../errors.js';
+import type { Core } from '../wasm/loader.js';
 
 export interface Projection {
   /** f_0..f_K, f_k = E[f(G) h_k(G)]. */

@@ -1,10 +1,10 @@
 // Sweeps over ε: the same config run at several learning-rate ratios, and the scaling
 // of each component's learning time with ε read off the runs (MODEL.md §6).
-import { scalingExponent } from './analysis.js';
-import { parseConfig } from './config.js';
-import { ConfigError } from './errors.js';
-import { run, type RunOptions, type RunResult } from './run.js';
-import { loadCore } from './wasm/loader.js';
+import { scalingExponent } from './learning-times.js';
+import { parseConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { run, type RunOptions, type RunResult } from '../run.js';
+import { loadCore } from '../wasm/loader.js';
 
 /** The paper's prediction for degree k: t_0 ≍ ε, t_l ≍ ε^{1/(2l)} for l ≥ 1 (MODEL.md §6). */
 export function predictedExponent(k: number): number {

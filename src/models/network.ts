@@ -2,12 +2,12 @@
 // exact at any d. The weights live in an orthonormal basis of span{u_*, w_1(0), …, w_m(0)}
 // (assembly/network.ts), so a step costs O(m²·r), r ≤ m+1, whether d is 100 or 1e9.
 // This file also holds what SGD shares with it: the problem, its checks and the risks.
-import type { Activation } from './activation.js';
-import { ConfigError } from './errors.js';
-import { crossKernel, dotKernel, type Kernel } from './kernels.js';
-import type { RunHooks, Trajectory } from './solution.js';
-import { CHUNK_WORK, runSteps, type Observation } from './stepping.js';
-import type { Core } from './wasm/loader.js';
+import type { Activation } from '../hermite/activation.js';
+import { ConfigError } from '../errors.js';
+import { crossKernel, dotKernel, type Kernel } from '../hermite/kernels.js';
+import type { RunHooks, Trajectory } from '../solvers/solution.js';
+import { CHUNK_WORK, runSteps, type Observation } from '../solvers/stepping.js';
+import type { Core } from '../wasm/loader.js';
 
 export interface NetworkProblem {
   /** Pointwise σ and φ (SGD evaluates them; GD uses their Hermite coefficients). */
@@ -50,7 +50,7 @@ export function maxStableEta(problem: Pick<NetworkProblem, 'epsilon' | 'sigmaNor
 }
 
 /**
- * U and V of the problem (src/kernels.ts): closed forms where exact, else the degree-K
+ * U and V of the problem (src/hermite/kernels.ts): closed forms where exact, else the degree-K
  * series, whose `tail` bounds what the truncation drops on [−1, 1].
  */
 export function networkKernels(p: NetworkProblem): { U: Kernel; V: Kernel } {

@@ -4,13 +4,13 @@
 // null), the fixed samples, then the samples and label noise of the steps. The state
 // (generator, a, ‖w_i‖², W, fixed samples) is one block of Wasm memory, which is what a
 // checkpoint stores; a resumed run therefore continues to the same bits.
-import type { Activation } from './activation.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
-import { ConfigError } from './errors.js';
+import type { Activation } from '../hermite/activation.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointHeader } from '../io/checkpoint.js';
+import { ConfigError } from '../errors.js';
 import { blowupVariable, checkProblem, riskEvaluator, unitDirection, type NetworkProblem } from './network.js';
-import type { RunHooks, Trajectory } from './solution.js';
-import { CHUNK_WORK, runSteps } from './stepping.js';
-import type { Core } from './wasm/loader.js';
+import type { RunHooks, Trajectory } from '../solvers/solution.js';
+import { CHUNK_WORK, runSteps } from '../solvers/stepping.js';
+import type { Core } from '../wasm/loader.js';
 
 export interface SgdAlgorithm {
   eta: number;

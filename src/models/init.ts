@@ -2,9 +2,9 @@
 // the Wasm generator (xoshiro256**, assembly/rng.ts) so a seed gives the same bits in
 // every engine. a(0) and s(0) use the stream seeded with seed + 2^32, kept apart from
 // the stream (seed) that the network and SGD models use for W(0) and samples.
-import type { RunConfig } from './config.js';
-import { ConfigError } from './errors.js';
-import type { Core } from './wasm/loader.js';
+import type { RunConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import type { Core } from '../wasm/loader.js';
 
 const INIT_STREAM = 2 ** 32;
 
