@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { resultToCSV, resultToJSON } from '../io/result.js';
+import type { RunConfigInput } from '../config.js';
 import { run } from '../run.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
@@ -26,7 +27,7 @@ export const runCommand: Command = {
     if (positionals.length !== 1) throw new CliUsageError(`usage: timescales run <config.json | -> [--out result.json] [--csv result.csv] [--quiet] [--checkpoint FILE [--checkpoint-every STEPS]] [--resume FILE]`);
     const config = readConfig(positionals[0]);
     const progress = values.quiet ? undefined : progressReporter(process.stderr);
-    const result = await run(config, { onProgress: progress, checkpoint: checkpointOption(values), resume: values.resume });
+    const result = await run(config as RunConfigInput, { onProgress: progress, checkpoint: checkpointOption(values), resume: values.resume });
     progress?.(1, result.t[result.t.length - 1] ?? 0);
     const json = `${JSON.stringify(resultToJSON(result))}\n`;
     if (values.out) writeFileAtomic(values.out, json);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { fmt } from '../format.js';
 import { sweepEpsilon } from '../analysis/sweep.js';
+import type { RunConfigInput } from '../config.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
 import { runLine, timeScaleTables } from './tables.js';
@@ -19,7 +20,7 @@ export const sweepCommand: Command = {
     const epsilon = values.epsilon.split(',').map(Number);
     const decades = Number(values.decades);
     if (!(decades > 0)) throw new CliUsageError(`--decades: must be a number > 0 (got ${values.decades})`);
-    const result = await sweepEpsilon(readConfig(positionals[0]), epsilon, {
+    const result = await sweepEpsilon(readConfig(positionals[0]) as RunConfigInput, epsilon, {
       decades,
       onRun: (e, r) => values.quiet || process.stderr.write(`ε = ${fmt(e)}: ${runLine(r)}\n`),
     });
