@@ -13,11 +13,17 @@ import { compileSource, type ModuleSource, unsupported } from './source.js';
 export type { ModuleSource } from './source.js';
 
 export type CoreExports = Awaited<ReturnType<typeof instantiate>>;
-export type Variant = 'simd' | 'scalar';
+/**
+ * 'simd' and 'scalar' give the same bits in every engine; 'relaxed' (opt-in, never picked by
+ * 'auto') fuses the SIMD multiply-adds with f64x2.relaxed_madd, whose rounding depends on the
+ * engine and hardware, and needs an engine with relaxed SIMD (Node ≥ 22, Chromium, Deno, Bun).
+ */
+export type Variant = 'simd' | 'scalar' | 'relaxed';
 
-/** The builds, in order of preference. */
-const VARIANTS: readonly Variant[] = ['simd', 'scalar'];
-const NAMES: Record<Variant, string> = { simd: 'the SIMD build', scalar: 'the scalar build' };
+const VARIANTS: readonly Variant[] = ['simd', 'scalar', 'relaxed'];
+/** The builds 'auto' chooses from, in order of preference. */
+const AUTO: readonly Variant[] = ['simd', 'scalar'];
+const NAMES: Record<Variant, string> = { simd: 'the SIMD build', scalar: 'the scalar build', relaxed: 'the relaxed-SIMD build' };
 
 /**
  * Where each build lives beside this file: one literal `new URL('…', import.meta.url)`
@@ -29,6 +35,7 @@ const NAMES: Record<Variant, string> = { simd: 'the SIMD build', scalar: 'the sc
 const DEFAULT_URLS: Record<Variant, () => URL> = {
   simd: () => new URL('../../build/timescales.simd.wasm', import.meta.url),
   scalar: () => new URL('../../build/timescales.scalar.wasm', import.meta.url),
+  relaxed: () => new URL('../../build/timescales.relaxed.wasm', import.meta.url),
 };
 
 /** A loaded core: typed exports plus memory helpers that respect `memory.grow`. */
@@ -111,7 +118,12 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
   if (!url && (typeof source !== 'object' || source === null)) return Promise.reject(unsupported(source, NAMES[variant]));
   const cached = url ? byUrl.get(url) : byObject.get(source as object);
   if (cached) return cached;
-  const p = compileSource(source, NAMES[variant]).then(async (module) => {
+  const p = compileSource(source, NAMES[variant]).catch((e: unknown) => {
+    if (variant === 'relaxed' && e instanceof WebAssembly.CompileError) {
+      throw new Error("loadCore('relaxed'): this engine does not support relaxed SIMD (Node >= 22, Chromium, Deno or Bun do); use 'simd' or 'auto'", { cause: e });
+    }
+    throw e;
+  }).then(async (module) => {
     const { exports } = await instantiateWasm<CoreExports>(module, {});
     return new Core(exports as unknown as CoreExports, variant, module);
   });
@@ -123,9 +135,9 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
 }
 
 /**
- * The core: `loadCore()`, `loadCore('simd' | 'scalar')`, or `loadCore({ variant, modules })`
- * with the builds supplied by the caller. 'auto' (default) is SIMD where the engine runs
- * it, scalar otherwise. Each build is fetched and instantiated once per realm (and
+ * The core: `loadCore()`, `loadCore('simd' | 'scalar' | 'relaxed')`, or
+ * `loadCore({ variant, modules })` with the builds supplied by the caller. 'auto' (default)
+ * is SIMD where the engine runs it, scalar otherwise; never 'relaxed'. Each build is fetched and instantiated once per realm (and
  * source); later calls return the same Core.
  */
 export function loadCore(variant?: Variant | 'auto'): Promise<Core>;
@@ -133,13 +145,15 @@ export function loadCore(options: LoadOptions): Promise<Core>;
 export async function loadCore(arg: Variant | 'auto' | LoadOptions = 'auto'): Promise<Core> {
   const { variant = 'auto', modules } = typeof arg === 'string' ? { variant: arg } : arg;
   if (variant !== 'auto' && !VARIANTS.includes(variant)) {
-    throw new ConfigError('variant', `must be 'auto', ${VARIANTS.map((v) => `'${v}'`).join(' or ')}`, variant);
+    throw new ConfigError('variant', `must be one of 'auto', ${VARIANTS.map((v) => `'${v}'`).join(', ')}`, variant);
   }
-  const offered = VARIANTS.filter((v) => !modules || modules[v] !== undefined);
   if (variant !== 'auto') {
-    if (!offered.includes(variant)) throw new ConfigError(`modules.${variant}`, `is needed to load ${NAMES[variant]} (modules names ${offered.join(', ') || 'none'})`);
+    if (modules && modules[variant] === undefined) {
+      throw new ConfigError(`modules.${variant}`, `is needed to load ${NAMES[variant]} (modules names ${Object.keys(modules).join(', ') || 'none'})`);
+    }
     return instance(variant, modules?.[variant]);
   }
+  const offered = AUTO.filter((v) => !modules || modules[v] !== undefined);
   const usable = (await simdSupported()) ? offered : offered.filter((v) => v !== 'simd');
   if (!usable.length) throw new ConfigError('modules.scalar', `is needed: this engine does not run ${NAMES.simd}`);
   return instance(usable[0], modules?.[usable[0]]);
