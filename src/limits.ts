@@ -10,7 +10,7 @@ import { ConfigError } from './errors.js';
 /** Addressable bytes of 32-bit WebAssembly memory (65 536 pages of 64 KiB). */
 export const WASM_MEMORY_LIMIT = 2 ** 32;
 /** Kept for the module's data, stack and the arena's small blocks (coefficients, rules, counters). */
-const RESERVED_BYTES = 64 * 2 ** 20;
+export const RESERVED_BYTES = 64 * 2 ** 20;
 /** Bytes of the a and s arrays kept at every output time (JavaScript memory, one array each). */
 export const KEPT_WEIGHTS_LIMIT = 2 ** 33;
 
@@ -41,7 +41,8 @@ export interface MemoryShape {
  * - sgd: the state (generator, a, ‖w_i‖², W = m·d, labels n, samples n·d), the step's
  *   scratch (two batch slots of B(d + 2 + m), residuals, σ(z) B·m, the batch Gram B²),
  *   the Gram of W and the risk's matrices (3m²), u_* (d).
- * Each term is rounded up; 64 MiB are added for the module and small blocks.
+ * A quarter is added for alignment and the smaller blocks, and 64 MiB for the module.
+ * test/config.test.ts checks the estimate against the arena's real high-water mark.
  */
 export function wasmBytes(c: MemoryShape): number {
   const { m, K } = c;
@@ -62,7 +63,7 @@ export function wasmBytes(c: MemoryShape): number {
     }
     doubles += 4 * K1 * K1; // the risk's series and Gauss–Hermite tables
   }
-  return 8 * doubles + RESERVED_BYTES;
+  return Math.ceil(1.25 * 8 * doubles) + RESERVED_BYTES;
 }
 
 /** "3.2 GB"-style size for messages (bytes as well, exactly). */
