@@ -1,5 +1,6 @@
 // Builds everything `npm start`, `npm test` and the package need, once:
-//   1. the AssemblyScript core twice (SIMD and scalar) from asconfig.json, into build/;
+//   1. the AssemblyScript core from asconfig.json into build/: SIMD, scalar, and the opt-in
+//      relaxed-SIMD build (fused multiply-add; loadCore('relaxed'));
 //   2. the TypeScript facade and CLI into dist/ (tsconfig.build.json);
 //   3. a type check of everything else (tests, benchmarks, examples, web; tsconfig.json).
 // Skipped when build/ and dist/ match the sources (scripts/freshness.mjs: a content hash
@@ -32,7 +33,7 @@ const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'ts
 const tmp = join(out, `.tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 try {
-  for (const target of ['simd', 'scalar']) {
+  for (const target of ['simd', 'scalar', 'relaxed']) {
     execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json',
       '--target', target, '--outFile', join(tmp, `timescales.${target}.wasm`)],
     { cwd: root, stdio: 'inherit' });
