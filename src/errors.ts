@@ -34,7 +34,7 @@ export function preview(value: unknown, limit = ECHO_LIMIT): string {
     } else if (typeof v === 'string') {
       out += JSON.stringify(v.length > limit ? v.slice(0, limit + 1) : v);
     } else if (Array.isArray(v) || (v !== null && typeof v === 'object')) {
-      const entries: [string | null, unknown][] = Array.isArray(v) ? v.slice(0, limit).map((x) => [null, x]) : Object.entries(v).slice(0, limit);
+      const entries: [string | null, unknown][] = Array.isArray(v) ? Array.from(v.slice(0, limit), (x): [null, unknown] => [null, x]) : Object.entries(v).slice(0, limit);
       out += Array.isArray(v) ? '[' : '{';
       stack.push(new Text(Array.isArray(v) ? ']' : '}'));
       for (let i = entries.length - 1; i >= 0; i--) {

@@ -169,6 +169,8 @@ describe('sanity limits, refused up front with the field named', () => {
     expect(e.field).toBe('m');
     expect(e.message).toMatch(/^m: must be a finite number \(got \[\[\[\[.*…\)$/);
     expect(preview(deep).length).toBeLessThanOrEqual(ECHO_LIMIT + 1);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(refusal({ ...base, activation: { polynomial: [, 1] } }).field).toBe('activation'); // a hole, from the API
   });
 
   it('defaults keepWeights to m·points ≤ 1e7 exactly as the README says (t = 0, added for learning times, not counted)', async () => {
