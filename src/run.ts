@@ -9,10 +9,11 @@ import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
-import { solveMeanfield } from './models/meanfield.js';
+import { checkMeanfieldSteps } from './limits.js';
+import { resolveMethod, solveMeanfield } from './models/meanfield.js';
 import { type NetworkProblem, solveNetwork } from './models/network.js';
 import { solveSgd } from './models/sgd.js';
-import type { RunHooks, Trajectory } from './solvers/solution.js';
+import { keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */
@@ -86,7 +87,10 @@ export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promis
     ...hooks,
     onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
   };
-  const traj = solve(core, config, coefficients, withZero, shifted);
+  if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+  // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
+  const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
+  const traj = solve(core, config, coefficients, withZero, { ...shifted, keepWeights });
   // A resumed run starts past t = 0: its initial risk comes from a run of zero steps.
   const started = traj.t[0] === 0;
   const first = started ? traj : solve(core, config, coefficients, Float64Array.of(0), { keepWeights: false });
