@@ -103,7 +103,7 @@ export interface LoadOptions {
   /**
    * Where the builds come from: a URL, the bytes, a fetch Response or a compiled
    * WebAssembly.Module per build. Default: the files beside the package
-   * (build/timescales.simd.wasm, build/timescales.scalar.wasm).
+   * (build/timescales.<variant>.wasm).
    */
   modules?: Partial<Record<Variant, ModuleSource>>;
 }
@@ -137,8 +137,8 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
 /**
  * The core: `loadCore()`, `loadCore('simd' | 'scalar' | 'relaxed')`, or
  * `loadCore({ variant, modules })` with the builds supplied by the caller. 'auto' (default)
- * is SIMD where the engine runs it, scalar otherwise; never 'relaxed'. Each build is fetched and instantiated once per realm (and
- * source); later calls return the same Core.
+ * is SIMD where the engine runs it, scalar otherwise; never 'relaxed'. Each build is
+ * fetched and instantiated once per realm (and source); later calls return the same Core.
  */
 export function loadCore(variant?: Variant | 'auto'): Promise<Core>;
 export function loadCore(options: LoadOptions): Promise<Core>;

@@ -128,7 +128,7 @@ await run({ m: 10, time: { end: 10, points: 50 } }, { onFrame: (f) => f.rsik });
     expect(errors[2]).toMatch(/Type '"exp"' is not assignable to type '"linear" \| "log" \| undefined'/);
     expect(errors[3]).toMatch(/'pionts' does not exist in type/);
     expect(errors[4]).toMatch(/Property 'rsik' does not exist on type 'Frame'/);
-  });
+  }, 180_000);
 });
 
 function expectSameAsNode(where: string, outcome: Outcome): void {
@@ -162,10 +162,14 @@ describe('Vite', () => {
     afterAll(() => browser?.close());
 
     for (const [server, served] of [['the dev server', () => dev], ['the production build', () => prod]] as const) {
-      it(`runs from ${server}, on the page and in a module worker, to the same bits as Node`, async () => {
-        const { page, worker } = await browser.results<{ page: Outcome; worker: Outcome }>(served().url, 60_000);
+      it(`runs from ${server}, on the page and in module workers, to the same bits as Node`, async () => {
+        type Handed = { result: { variant: string; risk: number[]; wasm: string[] }; error?: undefined } | { error: string; result?: undefined };
+        const { page, worker, handed } = await browser.results<{ page: Outcome; worker: Outcome; handed: Handed }>(served().url, 60_000);
         expectSameAsNode(`${browser.name}, ${server}, page`, page);
         expectSameAsNode(`${browser.name}, ${server}, worker`, worker);
+        // A worker handed the page's compiled module (postMessage) fetches nothing.
+        expect(handed.error, handed.error).toBeUndefined();
+        expect(handed.result).toEqual({ variant: 'simd', risk: node.risk, wasm: [] });
         expect(served().messages).toEqual([]);
       });
     }
