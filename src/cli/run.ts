@@ -1,7 +1,8 @@
 // `timescales run <config.json> [--out result.json] [--csv result.csv] [--quiet]
 //   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
 // runs a config and writes the documented result JSON (stdout without --out).
-// Progress goes to stderr; files are written whole or not at all.
+// Progress goes to stderr; files are written whole or not at all. Ctrl-C or SIGTERM stops the
+// run at its next safe point, writes the partial result (and a final checkpoint) and exits 130.
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { resultToCSV, resultToJSON } from '../io/result.js';
@@ -26,13 +27,19 @@ export const runCommand: Command = {
     if (positionals.length !== 1) throw new CliUsageError(`usage: timescales run <config.json | -> [--out result.json] [--csv result.csv] [--quiet] [--checkpoint FILE [--checkpoint-every STEPS]] [--resume FILE]`);
     const config = readConfig(positionals[0]);
     const progress = values.quiet ? undefined : progressReporter(process.stderr);
-    const result = await run(config, { onProgress: progress, checkpoint: checkpointOption(values), resume: values.resume });
+    const stop = stopOnSignals();
+    const result = await run(config, { onProgress: progress, checkpoint: checkpointOption(values), resume: values.resume, signal: stop.signal })
+      .finally(stop.dispose);
     progress?.(1, result.t[result.t.length - 1] ?? 0);
     const json = `${JSON.stringify(resultToJSON(result))}\n`;
     if (values.out) writeFileAtomic(values.out, json);
     else process.stdout.write(json);
     if (values.csv) writeFileAtomic(values.csv, resultToCSV(result));
     if (result.note) process.stderr.write(`timescales run: note: ${result.note}\n`);
+    if (result.retcode === 'aborted') {
+      process.stderr.write(`timescales run: ${result.message ?? 'aborted'}; partial result kept${values.checkpoint ? `, checkpoint in ${values.checkpoint}` : ''}\n`);
+      return 130;
+    }
     if (result.retcode !== 'success') {
       process.stderr.write(`timescales run: stopped early (${result.retcode}): ${result.message ?? ''}; partial result kept\n`);
       return 1;
@@ -40,6 +47,27 @@ export const runCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM abort the run at its next safe point: it returns its partial
+ * result (and writes a final checkpoint); a second signal exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
 
 function checkpointOption(values: { checkpoint?: string; 'checkpoint-every'?: string }): { path: string; everySteps: number } | undefined {
   const every = values['checkpoint-every'];
