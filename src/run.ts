@@ -9,6 +9,7 @@ import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
+import { nodeFs } from './io/atomic.js';
 import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
 import { meanfieldModel } from './models/meanfield.js';
 import { type NetworkProblem, networkModel } from './models/network.js';
@@ -81,6 +82,7 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
   const config = parseConfig(input);
   const every = hooks.checkpoint?.everySteps;
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
+  if (hooks.checkpoint) checkWritableFolder(hooks.checkpoint.path);
   // a corrupt or mismatched checkpoint is refused before any work
   const saved = hooks.resume === undefined ? undefined : { ...resumable(hooks.resume, config), path: hooks.resume };
   const core = hooks.core ?? (await loadCore());
@@ -121,6 +123,18 @@ function resumable(path: string, config: RunConfig): Checkpoint {
     throw new CheckpointError(path, `was written for another config: ${named || 'the config'} ${fields.length === 1 ? 'differs' : 'differ'}`);
   }
   return saved;
+}
+
+/** A checkpoint that could not be written would lose the run's protection: its folder is checked first. */
+function checkWritableFolder(path: string): void {
+  const fs = nodeFs();
+  const folder = path.slice(0, path.lastIndexOf('/') + 1) || '.';
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    if (!fs.statSync(folder).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new ConfigError('checkpoint.path', `the folder ${folder} must exist and be writable`, path);
+  }
 }
 
 /** The arena is a stack: runs on one core take turns (each awaits between chunks of work). */
