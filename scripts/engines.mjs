@@ -75,7 +75,7 @@ const runners = {
  * `install`: install the missing npm engines (else report them missing).
  */
 export function engines({ install = true, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const list = [{ name: 'node', label: `Node ${process.version.slice(1)} (this one)`, version: process.version.slice(1), command: [process.execPath] }];
+  const list = [{ name: 'node', label: `Node ${process.version.slice(1)} (host)`, version: process.version.slice(1), command: [process.execPath] }];
   for (const [pkg, version] of Object.entries(PINNED)) {
     const label = { node: 'Node', deno: 'Deno', bun: 'Bun' }[pkg];
     const entry = { name: `${pkg}@${version}`, label: `${label} ${version}`, version };
