@@ -19,18 +19,20 @@ const WORKLOADS = {
   stiff: 'stiff flow, m = 10, ε = 1e-6, T = 100 (RODAS4, rtol 1e-8)',
   moment: 'moment form, m = 1e5, K = 8, 10 RK4 steps',
   gd: 'population GD, d = 1e4, m = 50, 20 steps',
-  sgd: 'SGD, d = 1000, m = 100, 2000 steps',
-  hermite: 'Hermite projection, 9 activations, K = 40',
+  sgd: 'SGD, d = 1000, m = 100, 1000 steps',
+  hermite: 'Hermite projection, 9 activations, K = 200',
 } as const;
 type Workload = keyof typeof WORKLOADS;
 
-interface Timing { loadMs: number; coldMs: number; warmMs: number; calls: number; batches: number; stepUs?: number }
+interface Cold { loadMs: number; coldMs: number }
+interface Warm { warmMs: number; calls: number; rounds: number; halfMs?: number; stepUs?: number }
+type Timing = Cold & Warm;
 type Outcome = Timing | { error: string };
 interface EngineResult {
   engine: Omit<Engine, 'command'>;
   error?: string;
   results: Partial<Record<Workload, Partial<Record<Variant, Outcome>>>>;
-  /** Native C µs per SGD step, timed right after this engine's SGD jobs. */
+  /** Native C µs per SGD step, timed right before and after this engine's warm SGD job (mean). */
   nativeStepUs?: number;
 }
 type Relative = Partial<Record<Variant, { relativeToSimd?: Record<string, number>; error?: string }>>;
@@ -61,17 +63,27 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
   try {
     for (const workload of Object.keys(WORKLOADS) as Workload[]) {
       const row: Partial<Record<Variant, Outcome>> = {};
-      for (const variant of VARIANTS) {
+      for (const variant of VARIANTS) { // cold: each build in a fresh realm
         try {
-          row[variant] = await handle.run<Outcome>('bench/runtimes/suite.js', { workload, variant });
+          row[variant] = await handle.run<Cold | { error: string }>('bench/runtimes/suite.js', { workload, variant }) as Outcome;
         } catch (e) {
           row[variant] = { error: (e as Error).message };
         }
       }
+      const before = workload === 'sgd' ? nativeStep() : null;
+      let warm: Partial<Record<Variant, Warm | { error: string }>>;
+      try { // warm: the builds interleaved in one realm
+        warm = await handle.run('bench/runtimes/suite.js', { workload, variants: VARIANTS.filter((v) => ok(row[v])) });
+      } catch (e) {
+        warm = Object.fromEntries(VARIANTS.filter((v) => ok(row[v])).map((v) => [v, { error: (e as Error).message }]));
+      }
+      for (const [v, w] of Object.entries(warm) as [Variant, Warm | { error: string }][]) {
+        row[v] = 'error' in w ? w : { ...(row[v] as Cold), ...w };
+      }
       out.results[workload] = row;
-      if (workload === 'sgd') {
-        const n = nativeStep();
-        if (typeof n === 'number') out.nativeStepUs = n;
+      if (before !== null) {
+        const after = nativeStep();
+        if (typeof before === 'number' && typeof after === 'number') out.nativeStepUs = (before + after) / 2;
       }
     }
   } finally {
@@ -166,14 +178,15 @@ export async function run(): Promise<string> {
 
 The same module (bench/runtimes/suite.js over dist/index.js) in every engine, each (workload, build) in a fresh realm: ` +
     `a new process for Node, Deno and Bun, a new module Web Worker in the browsers (as the explorer runs). ` +
-    `Cold: the first call after loading the module; warm: median per call over batches (≥ 5 batches of ≥ 20 ms, ≥ 400 ms in all). ` +
+    `Cold: the first call after loading the module, each build in its own fresh realm; warm: median time per call, the builds interleaved ` +
+    `in one realm (rounds of one ≥ 20 ms batch per build, ≥ 7 rounds and ≥ 1.5 s), so that their ratios are side by side on a loaded machine. ` +
     `Ratios > 1: the second build is that many times faster. Relaxed SIMD is the opt-in build (\`loadCore('relaxed')\`) with fused multiply-adds; ` +
     `n/a where the engine has no relaxed SIMD. Raw numbers: bench/results/runtimes.json.
 
 ${table(main)}
-SGD per step (d = 1000, m = 100, batch 1, online, ReLU; from the difference between 2000- and 1000-step runs, so free of set-up), ` +
-    `against the same step in C (bench/native/sgd.c, gcc -O3 -march=native -ffast-math: 256-bit AVX2 with FMA) timed right after ` +
-    `each engine's SGD jobs. "× native speed": native time / Wasm time (1 = as fast as C).
+SGD per step (d = 1000, m = 100, batch 1, online, ReLU; from the difference between 1000- and 500-step runs, interleaved, so free of set-up), ` +
+    `against the same step in C (bench/native/sgd.c, gcc -O3 -march=native -ffast-math: 256-bit AVX2 with FMA), timed right before and after ` +
+    `each engine's warm SGD job (mean of the two medians of 3 runs). "× native speed": native time / Wasm time (1 = as fast as C).
 
 ${table(sgd)}
 Engines (pinned: scripts/engines.mjs; the module load is fetch or read, compile and instantiate of the SIMD build):

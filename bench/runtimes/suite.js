@@ -3,15 +3,17 @@
 // browsers (in a module Web Worker) run the very same code; bench/runtimes.bench.ts runs
 // each (workload, build) pair in a fresh realm of every engine and tabulates the results.
 //
-// A job loads the core (timed: fetch or read, compile, instantiate), then times the first
-// call of the workload (cold: the engine's baseline tier, first use of the JavaScript
-// around it) and the median of warm calls: batches of calls (doubling until a batch takes
-// 20 ms, which also covers coarse timers such as Firefox's 1 ms) until 400 ms have passed
-// and at least 5 batches are in; the median of the batches' times per call.
+// Two kinds of job. A cold job (one build, in a fresh realm) loads the core (timed: fetch
+// or read, compile, instantiate) and times the first call of the workload: the engine's
+// baseline tier, the first use of the JavaScript around it. A warm job loads every build
+// the engine has, calls each once, sizes a batch per build (doubling until a batch takes
+// 20 ms, which also covers coarse timers such as Firefox's 1 ms), then runs rounds of one
+// batch per build, interleaved so that the builds share whatever load the machine is under,
+// until at least 7 rounds and 1.5 s; it reports each build's median time per call.
 import { ACTIVATION_NAMES, loadCore, project, resolveActivation, run } from '../../dist/index.js';
 
 const relu = { activation: 'relu', target: { hermite: [1, 1, 1] }, seed: 1, degrees: 2 };
-const SGD_STEPS = 2000;
+const SGD_STEPS = 1000;
 const SGD_ETA = 1e-3;
 
 /** SGD at d = 1000, m = 100, batch 1, online, σ = φ = ReLU (bench/sgd.bench.ts, bench/native/sgd.c) for `steps` steps. */
@@ -42,27 +44,10 @@ export const WORKLOADS = {
     steps: SGD_STEPS / 2,
   },
   hermite: {
-    label: `Hermite projection of the ${ACTIVATION_NAMES.length} activations, K = 40`,
-    call: (core) => { for (const name of ACTIVATION_NAMES) project(core, resolveActivation(name), 40); },
+    label: `Hermite projection of the ${ACTIVATION_NAMES.length} activations, K = 200`,
+    call: (core) => { for (const name of ACTIVATION_NAMES) project(core, resolveActivation(name), 200); },
   },
 };
-
-function warm(fn, minMs = 400) {
-  const perCall = [];
-  let calls = 0;
-  let batch = 1;
-  const start = performance.now();
-  while (performance.now() - start < minMs || perCall.length < 5) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    const dt = performance.now() - t0;
-    calls += batch;
-    if (dt < 20) batch *= 2;
-    else perCall.push(dt / batch);
-  }
-  perCall.sort((x, y) => x - y);
-  return { ms: perCall[perCall.length >> 1], calls, batches: perCall.length };
-}
 
 /** A call running the config; fails on anything but success. */
 function runner(core, config) {
@@ -72,31 +57,17 @@ function runner(core, config) {
   };
 }
 
-async function warmAsync(fn, minMs = 400) {
-  const perCall = [];
-  let calls = 0;
-  let batch = 1;
-  const start = performance.now();
-  while (performance.now() - start < minMs || perCall.length < 5) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) await fn();
-    const dt = performance.now() - t0;
-    calls += batch;
-    if (dt < 20) batch *= 2;
-    else perCall.push(dt / batch);
-  }
-  perCall.sort((x, y) => x - y);
-  return { ms: perCall[perCall.length >> 1], calls, batches: perCall.length };
+const call = (w, core) => (w.call ? async () => w.call(core) : runner(core, w.config));
+
+/** Times one batch of `n` calls, in ms. */
+async function batch(fn, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  return performance.now() - t0;
 }
 
-/**
- * Times `workload` in `variant` ('simd', 'scalar' or 'relaxed'). Returns { loadMs, coldMs,
- * warmMs, calls, batches } (and stepUs for SGD), or { error } when this engine cannot load
- * the build.
- */
-export async function main({ workload, variant }) {
-  const w = WORKLOADS[workload];
-  if (!w) throw new Error(`unknown workload ${workload}`);
+/** Cold job: { loadMs, coldMs } of `variant`, or { error } when this engine cannot load it. */
+async function cold(w, variant) {
   const t0 = performance.now();
   let core;
   try {
@@ -105,15 +76,57 @@ export async function main({ workload, variant }) {
     return { error: e.message };
   }
   const loadMs = performance.now() - t0;
-  const call = w.call ? async () => w.call(core) : runner(core, w.config);
-  const t1 = performance.now();
-  await call();
-  const coldMs = performance.now() - t1;
-  const timing = w.call ? warm(() => w.call(core)) : await warmAsync(call);
-  const out = { loadMs, coldMs, warmMs: timing.ms, calls: timing.calls, batches: timing.batches };
+  return { loadMs, coldMs: await batch(call(w, core), 1) };
+}
+
+/**
+ * Warm job over `variants`: per build { warmMs, calls, rounds } (and stepUs for SGD: the
+ * marginal time per step between the full and the half run), or { error }.
+ */
+async function warm(w, variants, { minRounds = 7, minMs = 1500 } = {}) {
+  const out = {};
+  const series = [];
+  for (const variant of variants) {
+    let core;
+    try {
+      core = await loadCore(variant);
+    } catch (e) {
+      out[variant] = { error: e.message };
+      continue;
+    }
+    series.push({ variant, key: 'warmMs', fn: call(w, core) });
+    if (w.marginal) series.push({ variant, key: 'halfMs', fn: runner(core, w.marginal) });
+  }
+  for (const s of series) {
+    await s.fn();
+    s.n = 1;
+    while ((await batch(s.fn, s.n)) < 20) s.n *= 2;
+    s.times = [];
+  }
+  const start = performance.now();
+  let rounds = 0;
+  while (series.length && (rounds < minRounds || performance.now() - start < minMs)) {
+    for (const s of series) s.times.push((await batch(s.fn, s.n)) / s.n);
+    rounds++;
+  }
+  for (const s of series) {
+    s.times.sort((x, y) => x - y);
+    out[s.variant] ??= { calls: 0, rounds };
+    out[s.variant][s.key] = s.times[s.times.length >> 1];
+    out[s.variant].calls += s.n * rounds;
+  }
   if (w.marginal) {
-    const half = await warmAsync(runner(core, w.marginal));
-    out.stepUs = ((timing.ms - half.ms) / w.steps) * 1e3;
+    for (const r of Object.values(out)) if (r.halfMs !== undefined) r.stepUs = ((r.warmMs - r.halfMs) / w.steps) * 1e3;
   }
   return out;
+}
+
+/**
+ * `{ workload, variant }`: a cold job, { loadMs, coldMs } or { error }.
+ * `{ workload, variants }`: a warm job, { [variant]: { warmMs, calls, rounds, stepUs? } or { error } }.
+ */
+export async function main({ workload, variant, variants }) {
+  const w = WORKLOADS[workload];
+  if (!w) throw new Error(`unknown workload ${workload}`);
+  return variants ? warm(w, variants) : cold(w, variant);
 }
