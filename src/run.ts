@@ -4,7 +4,7 @@
 // off the solution.
 import { type Activation, resolveActivation } from './hermite/activation.js';
 import { learningTimes } from './analysis/learning-times.js';
-import { parseConfig, outputTimes, type RunConfig } from './config.js';
+import { parseConfig, outputTimes, type RunConfig, type RunConfigInput } from './config.js';
 import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
@@ -67,8 +67,12 @@ export interface RunOptions extends RunHooks {
   resume?: string;
 }
 
-/** Validates `input`, runs the model it names, and returns the solution with its learning times. */
-export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunResult> {
+/**
+ * Validates `input`, runs the model it names, and returns the solution with its learning
+ * times. The type gives completion and compile-time errors; the check that counts is the
+ * one at run time (ConfigError naming the field), which also covers configs read from JSON.
+ */
+export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promise<RunResult> {
   const config = parseConfig(input);
   if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
     throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
