@@ -1,14 +1,16 @@
-// The values of one axis. Generated values are rounded to 15 significant digits, so
-// that {log: [1e-1, 1e-8, 8]} gives 0.1, 0.01, …, 1e-8 exactly and {linear: [0, 1, 11]}
-// gives 0.3 rather than 0.30000000000000004; log grids come from the Wasm core (the same
-// bits in every engine) and toPrecision is exactly specified, so every engine gets the
-// same cells.
+// The values of one axis. Generated values are rounded to a few significant digits
+// fewer than a double holds, so that {log: [1e-1, 1e-8, 8]} gives 0.1, 0.01, …, 1e-8
+// exactly and {linear: [0, 1, 11]} gives 0.3 rather than 0.30000000000000004. Log grids
+// come from the Wasm core's logspace (the same bits in every engine; exp(log a + i·h) is
+// off by a few ulps, hence 12 digits there) and toPrecision is exactly specified, so every
+// engine gets the same cells.
 import { ConfigError } from '../errors.js';
 import type { Core } from '../wasm/loader.js';
 import { canonicalJSON } from './canonical.js';
 import type { Axis } from './spec.js';
 
-const round15 = (x: number) => Number(x.toPrecision(15));
+const round = (digits: number) => (x: number) => Number(x.toPrecision(digits));
+const round15 = round(15);
 
 export function axisValues(core: Core, path: string, axis: Axis): unknown[] {
   let values: unknown[];
@@ -22,7 +24,7 @@ export function axisValues(core: Core, path: string, axis: Axis): unknown[] {
     values = core.scoped(() => {
       const ptr = core.allocF64(n);
       core.exports.logspace(from, to, n, ptr);
-      return Array.from(core.f64(ptr, n), round15);
+      return Array.from(core.f64(ptr, n), round(12));
     });
   }
   const seen = new Map<string, number>();

@@ -120,7 +120,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
  */
 function cellError(axes: StudyAxis[], values: unknown[], i: number, e: ConfigError): ConfigError {
   const show = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
-  const related = (path: string) => e.field === path || e.field.startsWith(`${path}.`) || e.field.startsWith(`${path}[`) || path.startsWith(`${e.field}.`);
+  const related = (path: string) => e.field === path || e.field.startsWith(`${path}.`) || e.field.startsWith(`${path}[`) || path.startsWith(`${e.field}.`)
+    || (e.field === '(config)' && e.message.includes(`"${path.split('.')[0]}"`)); // an unknown top-level field
   const a = axes.findIndex((axis) => related(axis.path));
   const where = a >= 0
     ? `grid["${axes[a].path}"] = ${show(values[a])}`

@@ -44,7 +44,8 @@ export function parseStudy(input: unknown): StudyFile {
       : issue.code === 'invalid_union' ? `must be ${axisSchema.description}`
       : issue.code === 'invalid_type' ? (issue.input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected === 'record' ? 'an object' : `a ${issue.expected}`}`)
       : issue.message;
-    throw new ConfigError(field, rule, issue.code === 'unrecognized_keys' || issue.code === 'invalid_union' ? undefined : issue.input);
+    const leaf = issue.input === null || typeof issue.input !== 'object';
+    throw new ConfigError(field, rule, issue.code === 'unrecognized_keys' || issue.code === 'invalid_union' || !leaf ? undefined : issue.input);
   }
   const study = r.data;
   const seen = new Set<string>();
