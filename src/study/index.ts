@@ -9,3 +9,4 @@ export { runCell, outcomeOf, type CellOutcome } from './cell.js';
 export { StudyTables } from './tables.js';
 export { tableHeader, tableFields, csvLine, parseCsv, type StudyRow } from './table.js';
 export type { StudySummary, SeedGroup, EpsilonGroup } from './summary.js';
+export { studyInBrowser, type BrowserStudy, type BrowserStudyOptions } from './browser.js';
