@@ -103,7 +103,7 @@ export async function study(studyFile: unknown, options: StudyOptions): Promise<
     await Promise.all(inFlight.values());
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    await pool?.terminate(aborted() || failure !== undefined);
+    if (pool) await settleWithin(pool.terminate(aborted() || failure !== undefined) as unknown as PromiseLike<void>, 10_000);
     // A worker stopped between writing its temporary file and renaming it leaves the temporary file.
     for (const tmp of tmpFiles) fs.rmSync(tmp, { force: true });
   }
@@ -121,7 +121,16 @@ function defaultWorkers(): number {
 async function startPool(workers: number): Promise<Pool> {
   const { default: workerpool } = await import('workerpool');
   const script = new URL('../../dist/study/worker.js', import.meta.url);
-  return workerpool.pool(nodeFs().realpathSync(script), { maxWorkers: workers, minWorkers: workers, workerType: 'thread' });
+  // Threads inherit the process's Node flags, but not --input-type (for `node -e` only; a worker refuses it).
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  return workerpool.pool(nodeFs().realpathSync(script), { maxWorkers: workers, minWorkers: workers, workerType: 'thread', workerThreadOpts: { execArgv } });
+}
+
+/** Waits for `p`, but not past `ms` (workerpool's terminate() never settles once a worker has died on start). */
+async function settleWithin(p: PromiseLike<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.resolve(p).catch(() => {}), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }
 
 /**
