@@ -2,13 +2,15 @@
 // a change of order or hashing would orphan every result folder), and the one-line
 // errors for bad studies, from the API and from the command line.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { canonicalJSON, cellKey } from '../src/study/canonical.js';
 import { planStudy } from '../src/study/plan.js';
 import { studyJsonSchema } from '../src/study/spec.js';
 import { type Core, loadCore } from '../src/wasm/loader.js';
-import { cli, scratch, smallBase, smallStudy } from './support/study.js';
+import { progressLine } from '../src/cli/study.js';
+import { cli, repo, scratch, smallBase, smallStudy } from './support/study.js';
 
 let core: Core;
 beforeAll(async () => { core = await loadCore(); });
@@ -140,5 +142,41 @@ describe('study schema', () => {
     const r = cli(['study', '--schema']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(schema);
+  });
+});
+
+describe('the example study files', () => {
+  it('validate, with the grids the README describes', () => {
+    const read = (name: string) => JSON.parse(readFileSync(`${repo}/examples/${name}`, 'utf8'));
+    const table = planStudy(read('timescales-study.json'), core);
+    expect(table.axes.map((a) => [a.path, a.values])).toEqual([['epsilon', [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]], ['m', [10, 20, 50]]]);
+    const sgd = planStudy(read('sgd-seeds-study.json'), core);
+    expect(sgd.size).toBe(200);
+    expect([sgd.cell(0).config.model, sgd.cell(199).config.model, sgd.cell(199).config.seed]).toEqual(['network', 'sgd', 99]);
+  });
+});
+
+describe('the progress line', () => {
+  const stream = (isTTY: boolean) => {
+    const writes: string[] = [];
+    return { writes, s: { isTTY, write: (t: string) => writes.push(t) } as unknown as NodeJS.WriteStream };
+  };
+
+  it('is rewritten in place on a terminal, with done/total, cells/s and ETA, and ends with a newline', () => {
+    const { writes, s } = stream(true);
+    const line = progressLine(s);
+    line.update({ done: 0, total: 10, computed: 0, elapsedMs: 0 }); // too early to show
+    line.update({ done: 4, total: 10, computed: 3, elapsedMs: 2000 }); // 1 skipped, 3 computed in 2 s: 1.5 cells/s
+    line.end();
+    expect(writes).toEqual(['\r\x1b[K4/10 cells  1.5 cells/s  ETA 4 s', '\r\x1b[K4/10 cells  1.5 cells/s  ETA 4 s', '\n']);
+  });
+
+  it('prints whole lines, now and then, in a log', () => {
+    const { writes, s } = stream(false);
+    const line = progressLine(s);
+    line.update({ done: 1, total: 10, computed: 1, elapsedMs: 500 }); // a log gets a line every 10 s at most
+    line.update({ done: 9, total: 10, computed: 9, elapsedMs: 12_000 });
+    line.end();
+    expect(writes).toEqual(['9/10 cells  0.75 cells/s  ETA 2 s\n', '9/10 cells  0.75 cells/s  ETA 2 s\n']);
   });
 });

@@ -68,7 +68,7 @@ export const studyCommand: Command = {
  * One progress line on stderr: rewritten in place on a terminal (at most 5 times a
  * second), a plain line every 10 s otherwise (logs of batch jobs).
  */
-function progressLine(stream: NodeJS.WriteStream): { update(p: StudyProgress): void; end(): void } {
+export function progressLine(stream: NodeJS.WriteStream): { update(p: StudyProgress): void; end(): void } {
   const every = stream.isTTY ? 200 : 10_000;
   let last = 0;
   let shown = false;
