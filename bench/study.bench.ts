@@ -18,18 +18,24 @@ function child<T>(code: string): T {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** Seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
-function studySeconds(study: unknown, workers: number): number {
+/** CPU seconds of the process so far, all threads (workers included). */
+const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };';
+
+interface Cost { s: number; cpu: number }
+
+/** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
+function studyCost(study: unknown, workers: number): Cost {
   const dir = mkdtempSync(join(tmpdir(), 'timescales-bench-study-'));
   try {
-    return child<{ s: number }>(`
-      const t0 = performance.now();
+    return child<Cost>(`${CPU}
+      const t0 = performance.now(); const c0 = cpu();
       await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000 }));`).s;
+      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -43,14 +49,16 @@ export async function run(): Promise<string> {
 
   // 2. Per-cell overhead on 500 small cells: bare run() calls in one process against the study at 1 worker.
   const small = { base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, 50] } } };
-  const bare = median([0, 1, 2].map(() => child<{ s: number }>(`
+  const bareRuns = [0, 1, 2].map(() => child<Cost>(`${CPU}
     const core = await lib.loadCore();
     const plan = lib.planStudy(${JSON.stringify(small)}, core);
     const configs = Array.from({ length: plan.size }, (_, i) => plan.cell(i).config);
-    const t0 = performance.now();
+    const t0 = performance.now(); const c0 = cpu();
     for (const c of configs) await lib.run(c, { core });
-    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000 }));`).s));
-  const viaStudy = median([0, 1, 2].map(() => studySeconds(small, 1)));
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`));
+  const studyRuns = [0, 1, 2].map(() => studyCost(small, 1));
+  const [bare, viaStudy] = [median(bareRuns.map((r) => r.s)), median(studyRuns.map((r) => r.s))];
+  const [bareCpu, studyCpu] = [median(bareRuns.map((r) => r.cpu)), median(studyRuns.map((r) => r.cpu))];
   // The pool's start (a thread, its modules and Wasm), timed on a one-cell study.
   const start = median([0, 1, 2].map(() => studySeconds({ base: small.base, grid: { seed: [0] } }, 1)));
 
@@ -78,11 +86,11 @@ export async function run(): Promise<string> {
     ]), '',
     `Overhead: 500 small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts). The pool's start is timed on a one-cell study.`, '',
     table([
-      { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000 },
-      { case: 'study, 1 worker', seconds: viaStudy, 'ms/cell': (viaStudy / 500) * 1000 },
-      { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '' },
+      { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000, 'CPU s (all threads)': bareCpu },
+      { case: 'study, 1 worker', seconds: viaStudy, 'ms/cell': (viaStudy / 500) * 1000, 'CPU s (all threads)': studyCpu },
+      { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '', 'CPU s (all threads)': '' },
     ]), '',
-    `Overhead: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started.`, '',
+    `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}%.`, '',
     'Peak memory: tiny cells (m = 2, 3 output times), 2 workers; max RSS of the whole process.', '',
     table(memory.map((m) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB }))),
   ].join('\n');

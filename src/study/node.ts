@@ -10,7 +10,6 @@ import type { Pool } from 'workerpool';
 import { nodeFs, writeFileAtomic } from '../io/atomic.js';
 import { loadCore } from '../wasm/loader.js';
 import { outcomeOf, type CellOutcome } from './cell.js';
-import { canonicalJSON } from './canonical.js';
 import { planStudy, type StudyPlan } from './plan.js';
 import { readResult, resultFile, RUNS_DIR } from './results.js';
 import type { Shard } from './shard.js';
@@ -153,6 +152,7 @@ export function writeTables(plan: StudyPlan, dir: string, input: unknown): Study
   writeFileAtomic(`${dir}/summary.json`, `${JSON.stringify(summary, null, 1)}\n`);
   writeFileAtomic(`${dir}/summary.md`, markdown);
   for (const { name, svg } of charts) writeFileAtomic(`${dir}/${name}`, svg);
-  writeFileAtomic(`${dir}/study.json`, `${JSON.stringify(JSON.parse(canonicalJSON(input)), null, 1)}\n`);
+  // As written: the order of the grid's axes is the order of the cells.
+  writeFileAtomic(`${dir}/study.json`, `${JSON.stringify(input, null, 1)}\n`);
   return summary;
 }
