@@ -14,6 +14,17 @@ const usage = 'usage: timescales study <study.json> --out DIR [--workers N] [--s
 
 export const studyCommand: Command = {
   summary: 'run a grid of configs on every core or as shards of a job array',
+  help: `${usage}
+Runs every cell of the study (a base config and a grid of axes) on a pool of worker
+threads; each cell's result goes to DIR/runs/<key>.json, and the command again skips
+every cell already done. Writes DIR/table.csv, summary.json, summary.md and one SVG per t_k.
+  -o, --out DIR        the study's folder (created if missing)
+  -j, --workers N      worker threads (default: the available cores)
+  --shard I/N          only the cells with index ≡ I (mod N)
+  --shard slurm        I and N from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT
+  --shard k8s          I from JOB_COMPLETION_INDEX, N from --shards N
+  -q, --quiet          no progress line
+  --schema             print the JSON Schema of study files`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
