@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunked, outputProblem, writeFileAtomic, writeStreamAtomic } from '../src/io/atomic.js';
 import { resultToJSON, writeResultJSON } from '../src/io/result.js';
-import type { RunConfigInput } from '../src/config.js';
 import { run, type RunResult } from '../src/run.js';
+import type { RunConfigInput } from '../src/config.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
 const child = { encoding: 'utf8', timeout: 60_000 } as const;

@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util';
 import { fmt } from '../format.js';
 import { sweepEpsilon } from '../analysis/sweep.js';
-import type { RunConfigInput } from '../config.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
 import { checkOutputs, writeOutput } from './output.js';
@@ -32,7 +31,7 @@ over the smallest decades of ε.
     const decades = Number(values.decades);
     if (!(decades > 0)) throw new CliUsageError(`--decades: must be a number > 0 (got ${values.decades.slice(0, 40)})`);
     checkOutputs({ out: values.out });
-    const result = await sweepEpsilon(readConfig(positionals[0]) as RunConfigInput, epsilon, {
+    const result = await sweepEpsilon(readConfig(positionals[0]), epsilon, {
       decades,
       onRun: (e, r) => values.quiet || process.stderr.write(`ε = ${fmt(e)}: ${runLine(r)}\n`),
     });
