@@ -7,7 +7,8 @@
 // pool are reached at call time only, so importing the library in a browser never
 // loads them.
 import type { Pool } from 'workerpool';
-import { nodeFs, writeFileAtomic } from '../io/atomic.js';
+import { nodeFs } from '../io/node-fs.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { loadCore } from '../wasm/loader.js';
 import { outcomeOf, type CellOutcome } from './cell.js';
 import { planStudy, type StudyPlan } from './plan.js';

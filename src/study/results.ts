@@ -3,7 +3,7 @@
 // charts. A result file counts as done when it parses, has the current format and holds
 // the very config of its cell; anything else (a file from an older format, a foreign
 // file) is computed again.
-import { nodeFs } from '../io/atomic.js';
+import { nodeFs } from '../io/node-fs.js';
 import { RESULT_FORMAT } from '../io/result.js';
 import { canonicalJSON, cellKey } from './canonical.js';
 import type { Cell } from './plan.js';
