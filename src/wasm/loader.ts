@@ -5,7 +5,7 @@
 // AssemblyScript abort into an Error carrying its message and source position. The
 // exports' types come from the declaration file that asc emits beside each build
 // (build/timescales.simd.d.ts), so the signatures are written down in one place only.
-import { instantiate as instantiateWasm } from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 import type { instantiate } from '../../build/timescales.simd.js';
 
 export type CoreExports = Awaited<ReturnType<typeof instantiate>>;
@@ -75,7 +75,11 @@ async function instantiateVariant(variant: Variant): Promise<Core> {
   if (variant === 'relaxed' && !WebAssembly.validate(bytes)) {
     throw new Error("loadCore('relaxed'): this engine does not support relaxed SIMD (Node >= 22, Chromium, Deno or Bun do); use 'simd' or 'auto'");
   }
-  const { exports } = await instantiateWasm<CoreExports>(bytes, {});
+  // Compiled here, then instantiated from the module: the loader's async instantiate first asks
+  // `typeof Response`, which in Node loads its whole fetch stack (undici, with a Wasm HTTP parser
+  // of its own) just to answer — tens of ms of start-up, more when Wasm is compiled eagerly.
+  const module = await WebAssembly.compile(bytes);
+  const { exports } = instantiateSync<CoreExports>(module, {});
   return new Core(exports as unknown as CoreExports, variant);
 }
 
