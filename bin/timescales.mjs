@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `timescales` command; the code lives in src/cli (compiled to dist/).
+// A checkout is built by `npm start`, `npm test` or `npm run build`; this never builds by itself.
 //
 // Cold start. A solve's time goes to a handful of Wasm functions (moments, the right-hand side,
 // the Jacobian, LU, the integrator's step). V8 (Node 20) compiles each lazily on its first call
@@ -20,15 +21,19 @@
 // own modules load and the config is read and validated, so that the two overlap. Wasm arithmetic
 // is deterministic: TurboFan and Liftoff code give the same bits, and results are unchanged. The
 // browser and the API keep the engine's defaults.
+import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('timescales: dist/ is missing: this checkout is not built yet. Run `npm run build` (about a minute) in it, then try again.\n');
+  process.exit(1);
+}
 const SOLVING = new Set(['run', 'sweep', 'figures']);
 if (SOLVING.has(process.argv[2])) {
   setFlagsFromString('--no-liftoff');
   setFlagsFromString('--no-wasm-lazy-compilation');
-  const { loadCore } = await import('../dist/wasm/loader.js');
+  const { loadCore } = await import(new URL('../dist/wasm/loader.js', import.meta.url).href);
   loadCore().catch(() => {}); // a failure surfaces again where the command loads the core
 }
-const { main } = await import('../dist/cli/main.js');
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await (await import(main.href)).main(process.argv.slice(2));
