@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../src/config.js';
 import { run } from '../src/run.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
@@ -15,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'timescales-cold-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const base = { activation: 'relu', target: { hermite: [1, 1, 1] }, m: 6, seed: 5, degrees: 2 };
-const configs = {
+const configs: Record<string, RunConfigInput> = {
   stiff: { ...base, epsilon: 1e-6, time: { start: 1e-6, end: 10, points: 9, spacing: 'log' } },
   explicit: { ...base, epsilon: 0.5, solver: { method: 'dopri5' }, time: { start: 0.01, end: 5, points: 5, spacing: 'log' } },
   sgd: { ...base, model: 'sgd', d: 50, eta: 1e-3, epsilon: 1, time: { start: 0.01, end: 0.2, points: 4, spacing: 'log' } },

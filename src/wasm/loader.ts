@@ -174,7 +174,7 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
       throw new Error("loadCore('relaxed'): this engine does not support relaxed SIMD (Node >= 22, Chromium, Deno or Bun do); use 'simd' or 'auto'", { cause: e });
     }
     throw e;
-  }).then(async (module) => {
+  }).then((module) => {
     // Instantiated synchronously from the compiled module: the loader's async instantiate first
     // asks `typeof Response`, which in Node loads its whole fetch stack (undici, with a Wasm HTTP
     // parser of its own) just to answer: tens of ms of start-up, more when Wasm is compiled eagerly.
