@@ -16,3 +16,4 @@ export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-t
 export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solvers/solution.js';
 export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './analysis/sweep.js';
 export { fmt } from './format.js';
+export * from './study/index.js';

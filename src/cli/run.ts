@@ -2,7 +2,9 @@
 //   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
 // runs a config and writes the documented result JSON (stdout without --out).
 // Output paths are checked before the run; progress and a one-line summary go to
-// stderr; files are written whole or not at all, streamed (no size limit).
+// stderr; files are written whole or not at all, streamed (no size limit). Ctrl-C or SIGTERM
+// stops the run at its next safe point, writes the partial result (and a final checkpoint)
+// and exits 130.
 import { parseArgs } from 'node:util';
 import { writeResultCSV, writeResultJSON } from '../io/result.js';
 import { run } from '../run.js';
@@ -44,11 +46,17 @@ a file operation failed, 2 for bad input (refused before the run starts).`,
     checkOutputs({ out: values.out, csv: values.csv, checkpoint: values.checkpoint });
     const config = readConfig(positionals[0]);
     const progress = values.quiet ? undefined : progressReporter(process.stderr);
-    const result = await run(config, { onProgress: progress, checkpoint, resume: values.resume });
+    const stop = stopOnSignals();
+    const result = await run(config, { onProgress: progress, checkpoint, resume: values.resume, signal: stop.signal })
+      .finally(stop.dispose);
     if (result.retcode === 'success') progress?.(1, result.t[result.t.length - 1] ?? 0);
     await writeOutput(values.out, (write) => writeResultJSON(result, write));
     if (values.csv) await writeOutput(values.csv, (write) => writeResultCSV(result, write));
     if (result.note) process.stderr.write(`timescales run: note: ${result.note}\n`);
+    if (result.retcode === 'aborted') {
+      process.stderr.write(`timescales run: ${result.message ?? 'aborted'}; partial result kept${values.checkpoint ? `, checkpoint in ${values.checkpoint}` : ''}\n`);
+      return 130;
+    }
     if (result.retcode !== 'success') {
       const kept = result.t.length ? `partial result kept (${result.t.length} output times)` : 'no output time was reached';
       process.stderr.write(`timescales run: stopped early (${result.retcode}): ${result.message ?? ''}; ${kept}\n`);
@@ -61,6 +69,27 @@ a file operation failed, 2 for bad input (refused before the run starts).`,
     return 0;
   },
 };
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM abort the run at its next safe point: it returns its partial
+ * result (and writes a final checkpoint); a second signal exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
 
 function checkpointOption(values: { checkpoint?: string; 'checkpoint-every'?: string }): { path: string; everySteps: number } | undefined {
   const every = values['checkpoint-every'];

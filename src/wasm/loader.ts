@@ -38,7 +38,23 @@ const DEFAULT_URLS: Record<Variant, () => URL> = {
   relaxed: () => new URL('../../build/timescales.relaxed.wasm', import.meta.url),
 };
 
-/** A loaded core: typed exports plus memory helpers that respect `memory.grow`. */
+/** Wasm32 memory holds at most 65536 pages of 64 KiB. */
+export const WASM_MEMORY_LIMIT = 2 ** 32;
+
+/** A reservation the 32-bit Wasm memory cannot hold; `bytes` is the size asked for. */
+export class WasmMemoryError extends RangeError {
+  override name = 'WasmMemoryError';
+  constructor(readonly bytes: number, inUse: number) {
+    super(`cannot reserve ${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB) of Wasm memory: `
+      + `32-bit Wasm memory holds at most 4 GiB, and ${(inUse / 2 ** 30).toFixed(2)} GiB are in use`);
+  }
+}
+
+/**
+ * A loaded core: typed exports plus memory helpers that respect `memory.grow`. The raw
+ * bindings return usize as a signed i32, so every pointer they return is read with `>>> 0`
+ * here; the arena's pointers above 2 GiB are then positive, as typed-array offsets need.
+ */
 export class Core {
   /** `module` is the compiled build: post it to a worker and loadCore it there to skip the fetch. */
   constructor(readonly exports: CoreExports, readonly variant: Variant, readonly module?: WebAssembly.Module) {}
@@ -49,12 +65,25 @@ export class Core {
    * the last allocation, or call this again.
    */
   f64(ptr: number, n: number): Float64Array {
-    return new Float64Array(this.exports.memory.buffer, ptr, n);
+    return new Float64Array(this.exports.memory.buffer, ptr >>> 0, n);
+  }
+
+  /** Reserves `bytes` bytes (16-byte aligned) and returns the pointer; WasmMemoryError if they do not fit. */
+  alloc(bytes: number): number {
+    // a size ≥ 2^32 would be wrapped by the i32 parameter: refuse it here
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes >= WASM_MEMORY_LIMIT) throw new WasmMemoryError(bytes, this.mark());
+    try {
+      return this.exports.alloc(bytes) >>> 0;
+    } catch (e) {
+      // assembly/memory.ts aborts when the end would pass 2^32 or memory.grow fails
+      if ((this.exports.allocFailed() >>> 0) === bytes) throw new WasmMemoryError(bytes, this.mark());
+      throw e;
+    }
   }
 
   /** Reserves n doubles and returns the pointer. */
   allocF64(n: number): number {
-    return this.exports.alloc(8 * Math.max(n, 1));
+    return this.alloc(8 * Math.max(n, 1));
   }
 
   /** Reserves space for `values` and copies them in; returns the pointer. */
@@ -64,13 +93,35 @@ export class Core {
     return ptr;
   }
 
+  /** The arena's top: everything reserved since a mark is freed by release(mark). */
+  mark(): number {
+    return this.exports.mark() >>> 0;
+  }
+
+  release(mark: number): void {
+    this.exports.release(mark);
+  }
+
   /** Runs `fn` and then frees everything it reserved in the arena, even if it throws. */
   scoped<T>(fn: () => T): T {
-    const m = this.exports.mark();
+    const m = this.mark();
     try {
       return fn();
     } finally {
-      this.exports.release(m);
+      this.release(m);
+    }
+  }
+
+  /**
+   * scoped() for work that awaits between Wasm calls. The arena is a stack: nothing else may
+   * reserve memory on this core until the promise settles (run() takes turns per core).
+   */
+  async scopedAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const m = this.mark();
+    try {
+      return await fn();
+    } finally {
+      this.release(m);
     }
   }
 }
