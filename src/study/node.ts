@@ -105,7 +105,7 @@ export async function study(studyFile: unknown, options: StudyOptions): Promise<
     options.signal?.removeEventListener('abort', stop);
     if (pool) await settleWithin(pool.terminate(aborted() || failure !== undefined) as unknown as PromiseLike<void>, 10_000);
     // A worker stopped between creating its temporary file and renaming it leaves that file
-    // (writeFileAtomic names it .<name>.<pid>.<n>.part.tmp beside the target): remove ours.
+    // (.<name>.<pid>.part.tmp beside the target, results.ts): remove ours.
     if (running.size) removeTemporaries(`${dir}/${RUNS_DIR}`, running);
   }
   if (failure !== undefined) throw failure;
