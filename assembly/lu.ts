@@ -250,3 +250,21 @@ export function luSolve(A: usize, n: i32, piv: usize, b: usize): void {
     subScaled(xk, ck, b, 0, k);
   }
 }
+
+/**
+ * Factors A = x I − J (both column-major n×n; J is left as it is) with luFactor: the matrix of a
+ * stiff method's stage equations, from the Jacobian J and x = 1/(γh). False when singular.
+ */
+export function luFactorShifted(J: usize, x: f64, A: usize, n: i32, piv: usize): bool {
+  const nn = n * n;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= nn; i += 2) v128.store(A + (<usize>i << 3), f64x2.neg(v128.load(J + (<usize>i << 3))));
+  }
+  for (; i < nn; i++) store<f64>(A + (<usize>i << 3), -load<f64>(J + (<usize>i << 3)));
+  for (i = 0; i < n; i++) {
+    const d = A + (<usize>(i * n + i) << 3);
+    store<f64>(d, load<f64>(d) + x);
+  }
+  return luFactor(A, n, piv);
+}

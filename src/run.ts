@@ -11,11 +11,12 @@ import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
 import { nodeFs } from './io/atomic.js';
 import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
-import { meanfieldModel } from './models/meanfield.js';
+import { checkMeanfieldSteps } from './limits.js';
+import { meanfieldModel, resolveMethod } from './models/meanfield.js';
 import { type NetworkProblem, networkModel } from './models/network.js';
 import { sgdModel } from './models/sgd.js';
 import { drive, driveAsync, outputLoop, type Model, type Persistence } from './solvers/loop.js';
-import type { RunHooks, Trajectory } from './solvers/solution.js';
+import { keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */
@@ -96,11 +97,14 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
       ...hooks,
       onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
     };
+    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+    // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
+    const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
     const persist: Persistence = {
       checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
       resume: saved,
     };
-    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, withZero, config.keepWeights), shifted, persist)));
+    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, withZero, keepWeights), shifted, persist)));
     // A run stopped before t = 0 was reported: the initial risk comes from a run of zero steps.
     const started = traj.t.length > 0;
     const first = started ? traj : core.scoped(() => drive(outputLoop(core, buildModel(core, config, coefficients, Float64Array.of(0), false))));

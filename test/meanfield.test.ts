@@ -46,7 +46,7 @@ function evalRhs(c: Core, p: MeanfieldProblem, form: 'kernel' | 'moment', y: Flo
     const sys = prepareSystem(c, p, form, true);
     const yp = c.put(y);
     const dy = c.allocF64(y.length);
-    c.exports.meanfieldRhs(sys, yp, dy);
+    c.exports.systemRhs(sys, yp, dy);
     return c.f64(dy, y.length).slice();
   });
 }
@@ -202,10 +202,10 @@ describe('mean-field Jacobian and linear solves', () => {
     for (const x of [1 / (0.25 * 1e-3), nearlySingular(p, y)]) {
       const solve = (dense: boolean) => core.scoped(() => {
         const sys = prepareSystem(core, p, 'moment', dense);
-        core.exports.meanfieldJacobian(sys, core.put(y));
-        expect(core.exports.meanfieldFactor(sys, x)).toBeTruthy();
+        core.exports.systemJacobian(sys, core.put(y));
+        expect(core.exports.systemFactor(sys, x)).toBeTruthy();
         const u = core.put(b);
-        core.exports.meanfieldSolve(sys, x, u);
+        core.exports.systemSolve(sys, x, u);
         return core.f64(u, n).slice();
       });
       const dense = solve(true);

@@ -3,7 +3,7 @@
 // Error coefficients e = b − b̂ and the fourth-order dense output d_j are those of Hairer's
 // dopri5.f (Hairer–Nørsett–Wanner I, II.5–II.6).
 import { axpy } from '../blas';
-import { accept, BLOWUP, copy, errorNorm, fail, Integrator, invalid, nextStep, reject, rhs, stage, trialStep } from './state';
+import { accept, STATUS_BLOWUP, copy, errorNorm, fail, Integrator, invalid, nextStep, reject, rhs, stage, trialStep } from './state';
 
 export const DOPRI5_STAGES: i32 = 5;
 
@@ -56,7 +56,7 @@ export function dopri5Step(st: Integrator): bool {
     }
     const err = errorNorm(st, y, yt, k2);
     if (st.fixed) {
-      if (bad >= 0) return fail(st, BLOWUP, bad, yt);
+      if (bad >= 0) return fail(st, STATUS_BLOWUP, bad, yt);
       accept(st, h);
       return true;
     }

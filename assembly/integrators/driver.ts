@@ -1,51 +1,78 @@
 // Runs an integrator between output times, so the host crosses into Wasm once per output time:
 // integratorInit sets up the block, integratorAdvance(tOut) steps until the solution passes tOut
 // and writes the dense output there, integratorStats reports time, counters and failure.
+// Methods are rows of one table (step, dense output, stage vectors, order), indexed by their
+// METHOD_* code: adding a method is adding a row. The codes, the status codes (state.ts) and the
+// layout of integratorStats are exported, and the host reads them from here.
 import { dopri5Interpolate, dopri5Step, DOPRI5_STAGES } from './dopri5';
 import { rk4Interpolate, rk4Step, RK4_STAGES } from './rk4';
 import { rodas4Interpolate, rodas4Step, RODAS4_STAGES } from './rodas4';
-import { BLOWUP, copy, fail, initialStep, invalid, Integrator, MAX_STEPS, rhs, RUNNING, state } from './state';
+import { copy, fail, initialStep, invalid, Integrator, rhs, state, STATUS_BLOWUP, STATUS_MAX_STEPS, STATUS_PAUSED, STATUS_RUNNING } from './state';
+import { system } from './system';
+
+type StepFn = (st: Integrator) => bool;
+type InterpolateFn = (st: Integrator, t: f64, out: usize) => void;
 
 export const METHOD_RK4: i32 = 0;
 export const METHOD_DOPRI5: i32 = 1;
 export const METHOD_RODAS4: i32 = 2;
+/** Number of rows of the method table (valid codes are 0 .. METHOD_COUNT − 1). */
+export const METHOD_COUNT: i32 = 3;
+
+// The method table, one row per METHOD_* code, in code order.
+/** Advances by one accepted step (retrying rejected ones) or sets a failure status and returns false. */
+const STEP: StaticArray<StepFn> = [rk4Step, dopri5Step, rodas4Step];
+/** Dense output on the last step [tOld, t]. */
+const INTERPOLATE: StaticArray<InterpolateFn> = [rk4Interpolate, dopri5Interpolate, rodas4Interpolate];
+/** Stage vectors of n doubles the method keeps besides the common ones. */
+const STAGES: StaticArray<i32> = [RK4_STAGES, DOPRI5_STAGES, RODAS4_STAGES];
+/** Order p, for the starting step (initialStep). */
+const ORDER: StaticArray<f64> = [4.0, 5.0, 4.0];
+/** Takes a fixed step without error control (rk4 has no error estimate). */
+const FIXED_ONLY: StaticArray<bool> = [true, false, false];
+
+// Layout of integratorStats' output: index of each f64.
+export const STAT_T: i32 = 0;
+export const STAT_H: i32 = 1;
+export const STAT_NFEV: i32 = 2;
+export const STAT_NJEV: i32 = 3;
+export const STAT_NLU: i32 = 4;
+export const STAT_STEPS: i32 = 5;
+export const STAT_REJECTED: i32 = 6;
+export const STAT_STATUS: i32 = 7;
+export const STAT_FAIL_INDEX: i32 = 8;
+export const STAT_FAIL_VALUE: i32 = 9;
+export const STATS_LENGTH: i32 = 10;
 
 /** Solution, previous solution, scratch, and f at each: six vectors besides the stages. */
 const COMMON_VECTORS: i32 = 6;
-
-function stages(method: i32): i32 {
-  return method == METHOD_RK4 ? RK4_STAGES : method == METHOD_DOPRI5 ? DOPRI5_STAGES : RODAS4_STAGES;
-}
-
-/** Order p of the method, for the starting step (initialStep). */
-function order(method: i32): f64 {
-  return method == METHOD_DOPRI5 ? 5.0 : 4.0;
-}
 
 @inline function header(): usize {
   return (offsetof<Integrator>() + 15) & ~15;
 }
 
-/** Bytes of an integrator block for `method` on n unknowns. */
+/** Bytes of an integrator block for `method` (a METHOD_* code) on n unknowns. */
 export function integratorBytes(method: i32, n: i32): usize {
-  return header() + <usize>(COMMON_VECTORS + stages(method)) * (<usize>n << 3);
+  return header() + <usize>(COMMON_VECTORS + STAGES[method]) * (<usize>n << 3);
 }
 
 /**
- * Starts `method` on the system `sys` (a meanfieldInit block) from y0 at t0, never stepping past
- * tBound. h0 > 0 is the (rk4: fixed) step or the first step to try; h0 ≤ 0 lets the method choose.
- * With `fixed`, every step is accepted with h = h0 (for convergence-order studies).
+ * Starts `method` on the system at `sys` (a block that begins with a System header, system.ts)
+ * from y0 at t0, never stepping past tBound. h0 > 0 is the (rk4: fixed) step or the first step to
+ * try; h0 ≤ 0 lets the method choose. With `fixed`, every step is accepted with h = h0 (for
+ * convergence-order studies).
  */
-export function integratorInit(p: usize, method: i32, sys: usize, n: i32, y0: usize, t0: f64, tBound: f64,
+export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0: f64, tBound: f64,
   rtol: f64, atol: f64, h0: f64, fixed: bool, maxSteps: f64): void {
   const st = state(p);
+  const n = system(sys).n;
   st.method = method;
   st.n = n;
   st.sys = sys;
-  st.status = RUNNING;
+  st.status = STATUS_RUNNING;
   st.failIndex = -1;
   st.failValue = 0.0;
-  st.fixed = fixed || method == METHOD_RK4 ? 1 : 0;
+  st.fixed = fixed || FIXED_ONLY[method] ? 1 : 0;
   st.fresh = 0;
   st.rejectedLast = 0;
   st.t = t0;
@@ -72,64 +99,50 @@ export function integratorInit(p: usize, method: i32, sys: usize, n: i32, y0: us
   copy(st, st.yOld, y0);
   const bad = invalid(st, st.y);
   if (bad >= 0) {
-    fail(st, BLOWUP, bad, st.y);
+    fail(st, STATUS_BLOWUP, bad, st.y);
     return;
   }
   rhs(st, st.y, st.f);
   copy(st, st.fOld, st.f);
-  st.h = h0 > 0.0 ? h0 : initialStep(st, order(method));
+  st.h = h0 > 0.0 ? h0 : initialStep(st, ORDER[method]);
 }
-
-function step(st: Integrator): bool {
-  if (st.method == METHOD_RK4) return rk4Step(st);
-  if (st.method == METHOD_DOPRI5) return dopri5Step(st);
-  return rodas4Step(st);
-}
-
-function interpolate(st: Integrator, t: f64, out: usize): void {
-  if (t == st.t || st.t == st.tOld) copy(st, out, st.y);
-  else if (st.method == METHOD_RK4) rk4Interpolate(st, t, out);
-  else if (st.method == METHOD_DOPRI5) dopri5Interpolate(st, t, out);
-  else rodas4Interpolate(st, t, out);
-}
-
-/** Returned by integratorAdvance when its step budget ran out before tOut: call again to go on. */
-export const PAUSED: i32 = -1;
 
 /**
  * Steps until t ≥ tOut (tOut ≤ tBound, non-decreasing across calls) and writes y(tOut) into
- * `out` from the dense output of the last step. Returns the status, or PAUSED after `budget`
- * steps (so the host can report progress and honour an abort); on failure `out` is untouched
- * and the state holds the last accepted solution.
+ * `out` from the dense output of the last step. Returns the status, or STATUS_PAUSED after
+ * `budget` steps (so the host can report progress and honour an abort); on failure `out` is
+ * untouched and the state holds the last accepted solution.
  */
 export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64): i32 {
   const st = state(p);
-  if (st.status != RUNNING) return st.status;
+  if (st.status != STATUS_RUNNING) return st.status;
+  const step = STEP[st.method];
   let left = budget;
   while (st.t < tOut) {
-    if (left <= 0.0) return PAUSED;
+    if (left <= 0.0) return STATUS_PAUSED;
     if (st.steps >= st.maxSteps) {
-      st.status = MAX_STEPS;
-      return MAX_STEPS;
+      st.status = STATUS_MAX_STEPS;
+      return STATUS_MAX_STEPS;
     }
     if (!step(st)) return st.status;
     left -= 1.0;
   }
-  interpolate(st, tOut, out);
-  return RUNNING;
+  if (tOut == st.t || st.t == st.tOld) copy(st, out, st.y);
+  else INTERPOLATE[st.method](st, tOut, out);
+  return STATUS_RUNNING;
 }
 
-/** out = [t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue]. */
+/** out[STAT_*] = t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue (STATS_LENGTH doubles). */
 export function integratorStats(p: usize, out: usize): void {
   const st = state(p);
-  store<f64>(out, st.t);
-  store<f64>(out, st.h, 8);
-  store<f64>(out, st.nfev, 16);
-  store<f64>(out, st.njev, 24);
-  store<f64>(out, st.nlu, 32);
-  store<f64>(out, st.steps, 40);
-  store<f64>(out, st.rejected, 48);
-  store<f64>(out, <f64>st.status, 56);
-  store<f64>(out, <f64>st.failIndex, 64);
-  store<f64>(out, st.failValue, 72);
+  store<f64>(out + (<usize>STAT_T << 3), st.t);
+  store<f64>(out + (<usize>STAT_H << 3), st.h);
+  store<f64>(out + (<usize>STAT_NFEV << 3), st.nfev);
+  store<f64>(out + (<usize>STAT_NJEV << 3), st.njev);
+  store<f64>(out + (<usize>STAT_NLU << 3), st.nlu);
+  store<f64>(out + (<usize>STAT_STEPS << 3), st.steps);
+  store<f64>(out + (<usize>STAT_REJECTED << 3), st.rejected);
+  store<f64>(out + (<usize>STAT_STATUS << 3), <f64>st.status);
+  store<f64>(out + (<usize>STAT_FAIL_INDEX << 3), <f64>st.failIndex);
+  store<f64>(out + (<usize>STAT_FAIL_VALUE << 3), st.failValue);
 }

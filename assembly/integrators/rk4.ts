@@ -2,7 +2,7 @@
 // fixed step h. Dense output: the cubic Hermite interpolant through y and f at both ends of the
 // step, whose O(h⁴) error matches the method's order.
 import { axpy } from '../blas';
-import { accept, BLOWUP, copy, fail, Integrator, invalid, rhs, stage, trialStep } from './state';
+import { accept, STATUS_BLOWUP, copy, fail, Integrator, invalid, rhs, stage, trialStep } from './state';
 
 export const RK4_STAGES: i32 = 3;
 
@@ -28,7 +28,7 @@ export function rk4Step(st: Integrator): bool {
   axpy(h / 3.0, k3, yt, n);
   axpy(h / 6.0, k4, yt, n);
   const bad = invalid(st, yt);
-  if (bad >= 0) return fail(st, BLOWUP, bad, yt);
+  if (bad >= 0) return fail(st, STATUS_BLOWUP, bad, yt);
   rhs(st, yt, st.fTmp);
   accept(st, h);
   return true;

@@ -7,14 +7,13 @@
 // in one step whatever hλ, and it keeps its order on singularly perturbed problems (it satisfies
 // the index-1 DAE conditions), which is what makes the step count independent of ε once the
 // initial layer is passed. It is linearly implicit: one Jacobian and one factorization of
-// x I − J (x = 1/(γh)) per step, no Newton iteration to converge — and the model's exact Jacobian
-// is cheap (2×2 blocks per neuron plus a rank-(K+1) term, solved in O(mK) by Woodbury).
+// x I − J (x = 1/(γh)) per step, no Newton iteration to converge — and the mean-field flow's exact
+// Jacobian is cheap (2×2 blocks per neuron plus a rank-(K+1) term, solved in O(mK) by Woodbury).
 // Stages, in Hairer–Wanner's transformed variables u_i:
 //   (x I − J) u_i = f(y + Σ_{j<i} a_ij u_j) + Σ_{j<i} (c_ij/h) u_j,   y1 = y + Σ_{j≤4} a_5j u_j + u_5 + u_6,
 // and u_6 itself is the error estimate.
 import { axpy } from '../blas';
-import { meanfieldFactor, meanfieldJacobian, meanfieldSolve } from '../meanfield';
-import { accept, BLOWUP, copy, errorNorm, fail, Integrator, invalid, nextStep, reject, rhs, stage, trialStep } from './state';
+import { accept, copy, errorNorm, factor, fail, Integrator, invalid, jacobian, nextStep, reject, rhs, solve, stage, STATUS_BLOWUP, trialStep } from './state';
 
 export const RODAS4_STAGES: i32 = 6;
 
@@ -81,11 +80,9 @@ export function rodas4Step(st: Integrator): bool {
   const n = st.n;
   const y = st.y;
   const yt = st.yTmp;
-  const sys = st.sys;
   const u1 = stage(st, 0), u5 = stage(st, 4), u6 = stage(st, 5);
   if (!st.fresh) {
-    meanfieldJacobian(sys, y);
-    st.njev += 1;
+    jacobian(st, y);
     st.fresh = 1;
   }
   let bad = -1;
@@ -95,29 +92,28 @@ export function rodas4Step(st: Integrator): bool {
     bad = -1;
     const x = 1.0 / (GAMMA * h);
     const ih = 1.0 / h;
-    st.nlu += 1;
-    if (!meanfieldFactor(sys, x)) {
+    if (!factor(st, x)) {
       reject(st, 0.5 * h);
       continue;
     }
     copy(st, u1, st.f);
-    meanfieldSolve(sys, x, u1);
+    solve(st, x, u1);
     // Stage i: yt = y + Σ_j a_ij u_j, then u_i = f(yt) + Σ_j (c_ij/h) u_j, one pass over n each.
     for (let i = 1; i < 5; i++) {
       const ui = stage(st, i);
       combine(st, yt, y, A_ROWS + (<usize>(i - 1) * 4 << 3), i, 1.0);
       rhs(st, yt, ui);
       combine(st, ui, ui, C_ROWS + (<usize>(i - 1) * 5 << 3), i, ih);
-      meanfieldSolve(sys, x, ui);
+      solve(st, x, ui);
     }
     axpy(1.0, u5, yt, n); // the embedded third-order solution
     rhs(st, yt, u6);
     combine(st, u6, u6, C_ROWS + (<usize>4 * 5 << 3), 5, ih);
-    meanfieldSolve(sys, x, u6);
+    solve(st, x, u6);
     axpy(1.0, u6, yt, n);
     bad = invalid(st, yt);
     if (bad >= 0) {
-      if (st.fixed) return fail(st, BLOWUP, bad, yt);
+      if (st.fixed) return fail(st, STATUS_BLOWUP, bad, yt);
       reject(st, 0.25 * h);
       continue;
     }

@@ -5,16 +5,20 @@
 //   interpolate(st, t, out) — its dense output on the last step [tOld, t];
 // and reads and updates only this state: the solution y at t, the previous yOld at tOld, f = f(y)
 // and fOld = f(yOld), its stage vectors, the proposed step h, and the counters. The ODE system is
-// reached through the functions below (rhs, invalid) and, for the stiff method, the Jacobian and
-// linear-solve functions of the model; the model does not know which method runs it.
+// reached only through the counted wrappers below (rhs, invalid, jacobian, factor, solve), which
+// call the functions of its System header (system.ts): no method knows the model, and the model
+// does not know which method runs it.
 // Everything lives in one caller-owned block: this header, then 6 + stages vectors of n doubles.
-import { meanfieldInvalid, meanfieldRhs } from '../meanfield';
+import { system } from './system';
 
-export const RUNNING: i32 = 0;
+// Status codes, exported to the host (src/solvers/integrator.ts reads them from here).
+export const STATUS_RUNNING: i32 = 0;
 /** A variable became non-finite or left its domain. */
-export const BLOWUP: i32 = 1;
-export const STEP_TOO_SMALL: i32 = 2;
-export const MAX_STEPS: i32 = 3;
+export const STATUS_BLOWUP: i32 = 1;
+export const STATUS_STEP_TOO_SMALL: i32 = 2;
+export const STATUS_MAX_STEPS: i32 = 3;
+/** Returned by integratorAdvance when its step budget ran out before tOut: call again to go on. */
+export const STATUS_PAUSED: i32 = -1;
 
 @unmanaged export class Integrator {
   method: i32;
@@ -62,13 +66,30 @@ export const MAX_STEPS: i32 = 3;
 
 /** dy = f(y), counted. */
 export function rhs(st: Integrator, y: usize, dy: usize): void {
-  meanfieldRhs(st.sys, y, dy);
+  system(st.sys).rhs(st.sys, y, dy);
   st.nfev += 1;
 }
 
 /** Index of the first invalid variable of y (non-finite, or outside the model's domain), or −1. */
 export function invalid(st: Integrator, y: usize): i32 {
-  return meanfieldInvalid(st.sys, y);
+  return system(st.sys).invalid(st.sys, y);
+}
+
+/** Takes the system's Jacobian at y, counted. */
+export function jacobian(st: Integrator, y: usize): void {
+  system(st.sys).jacobian(st.sys, y);
+  st.njev += 1;
+}
+
+/** Factors x I − J, counted; false when singular. */
+export function factor(st: Integrator, x: f64): bool {
+  st.nlu += 1;
+  return system(st.sys).factor(st.sys, x);
+}
+
+/** Solves (x I − J) u = b in place on b with the last factorization. */
+export function solve(st: Integrator, x: f64, b: usize): void {
+  system(st.sys).solve(st.sys, x, b);
 }
 
 /** out = y (n doubles). */
@@ -142,8 +163,8 @@ export function trialStep(st: Integrator, badIndex: i32): f64 {
   const rest = st.tBound - st.t;
   const h = st.h > rest - minStep(st.tBound) ? rest : st.h;
   if (h < minStep(st.t) && st.t < st.tBound) {
-    if (badIndex >= 0) fail(st, BLOWUP, badIndex, st.yTmp);
-    else fail(st, STEP_TOO_SMALL, -1, st.y);
+    if (badIndex >= 0) fail(st, STATUS_BLOWUP, badIndex, st.yTmp);
+    else fail(st, STATUS_STEP_TOO_SMALL, -1, st.y);
     return 0.0;
   }
   return h;

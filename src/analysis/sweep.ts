@@ -47,7 +47,9 @@ export async function sweepEpsilon(config: unknown, epsilon: number[], options: 
   if (epsilon.length < 2 || epsilon.some((e) => !(e > 0) || !Number.isFinite(e))) {
     throw new ConfigError('epsilon', 'a sweep needs at least two finite values > 0', epsilon);
   }
-  const sorted = [...new Set(epsilon)].sort((x, y) => y - x);
+  const twice = epsilon.find((e, i) => epsilon.indexOf(e) !== i);
+  if (twice !== undefined) throw new ConfigError('epsilon', `values must be distinct (${twice} is given twice)`, epsilon);
+  const sorted = [...epsilon].sort((x, y) => y - x);
   const core = options.core ?? (await loadCore());
   const runs: RunResult[] = [];
   for (const e of sorted) {

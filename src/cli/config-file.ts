@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { CliUsageError } from './command.js';
 
-/** The parsed JSON of `path`; CliUsageError if unreadable, ConfigError if not JSON. */
+/** The parsed JSON of `path` (a leading UTF-8 byte-order mark is skipped); CliUsageError if unreadable, ConfigError if not JSON. */
 export function readConfig(path: string): unknown {
   let text: string;
   try {
@@ -12,8 +12,8 @@ export function readConfig(path: string): unknown {
     throw new CliUsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new ConfigError('(config)', `${path} is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError('(config)', `${path} is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
   }
 }

@@ -1,5 +1,7 @@
 // The ODE integrators of the Wasm core (assembly/integrators/), seen from TypeScript: their
-// names, and one running instance in Wasm memory that advances between output times.
+// names, and one running instance in Wasm memory that advances between output times. Method
+// codes, status codes and the layout of the counters are read from the core's exports
+// (assembly/integrators/driver.ts and state.ts), never copied here.
 import type { Core } from '../wasm/loader.js';
 import type { ReturnCode } from './solution.js';
 
@@ -31,29 +33,66 @@ export interface IntegratorStats {
   failValue: number;
 }
 
-const STATUS: ReturnCode[] = ['success', 'blowup', 'stepTooSmall', 'maxSteps'];
+/** The core's integrator codes and layouts, by name. */
+interface Codes {
+  methods: Record<MethodName, number>;
+  status: Map<number, ReturnCode | 'paused'>;
+  /** STAT_* index of each field of IntegratorStats (retcode: the status). */
+  stats: Record<Exclude<keyof IntegratorStats, 'retcode'> | 'status', number>;
+  statsLength: number;
+}
 
-function methodCode(core: Core, method: MethodName): number {
-  const x = core.exports;
-  return { rk4: x.METHOD_RK4, dopri5: x.METHOD_DOPRI5, rodas4: x.METHOD_RODAS4 }[method].value;
+const codesOf = new WeakMap<Core, Codes>();
+
+function codes(core: Core): Codes {
+  let c = codesOf.get(core);
+  if (!c) {
+    const x = core.exports;
+    c = {
+      methods: { rk4: x.METHOD_RK4.value, dopri5: x.METHOD_DOPRI5.value, rodas4: x.METHOD_RODAS4.value },
+      status: new Map<number, ReturnCode | 'paused'>([
+        [x.STATUS_RUNNING.value, 'success'], [x.STATUS_BLOWUP.value, 'blowup'],
+        [x.STATUS_STEP_TOO_SMALL.value, 'stepTooSmall'], [x.STATUS_MAX_STEPS.value, 'maxSteps'],
+        [x.STATUS_PAUSED.value, 'paused'],
+      ]),
+      stats: {
+        t: x.STAT_T.value, h: x.STAT_H.value, nfev: x.STAT_NFEV.value, njev: x.STAT_NJEV.value, nlu: x.STAT_NLU.value,
+        steps: x.STAT_STEPS.value, rejected: x.STAT_REJECTED.value, status: x.STAT_STATUS.value,
+        failIndex: x.STAT_FAIL_INDEX.value, failValue: x.STAT_FAIL_VALUE.value,
+      },
+      statsLength: x.STATS_LENGTH.value,
+    };
+    codesOf.set(core, c);
+  }
+  return c;
+}
+
+function statusName(c: Codes, status: number): ReturnCode | 'paused' {
+  const name = c.status.get(status);
+  if (name === undefined) throw new Error(`unknown integrator status ${status}`);
+  return name;
 }
 
 /**
- * An integrator over the system at `sys` (a meanfieldInit block) with n unknowns, from y0 at t0,
- * never stepping past tBound. Its memory is reserved in the core's arena: create it inside
- * `core.scoped`.
+ * An integrator over the system at `sys` (a block that starts with a System header, e.g. from
+ * meanfieldInit) with n unknowns, from y0 at t0, never stepping past tBound. Its memory is
+ * reserved in the core's arena: create it inside `core.scoped`.
  */
 export class Integrator {
   readonly ptr: number;
   private readonly statsPtr: number;
+  private readonly codes: Codes;
 
   constructor(private readonly core: Core, sys: number, n: number, y0: number, t0: number, tBound: number,
     options: IntegratorOptions) {
     const x = core.exports;
-    const code = methodCode(core, options.method);
+    this.codes = codes(core);
+    const size = x.systemSize(sys);
+    if (n !== size) throw new RangeError(`the system at ${sys} has ${size} unknowns, not ${n}`);
+    const code = this.codes.methods[options.method];
     this.ptr = x.alloc(x.integratorBytes(code, n));
-    this.statsPtr = core.allocF64(10);
-    x.integratorInit(this.ptr, code, sys, n, y0, t0, tBound, options.rtol, options.atol, options.h0,
+    this.statsPtr = core.allocF64(this.codes.statsLength);
+    x.integratorInit(this.ptr, code, sys, y0, t0, tBound, options.rtol, options.atol, options.h0,
       options.fixed ?? false, options.maxSteps);
   }
 
@@ -62,13 +101,17 @@ export class Integrator {
    * when `budget` steps ran out first (call again to go on).
    */
   advance(tOut: number, out: number, budget = Infinity): ReturnCode | 'paused' {
-    const status = this.core.exports.integratorAdvance(this.ptr, tOut, out, budget);
-    return status === this.core.exports.PAUSED.value ? 'paused' : STATUS[status];
+    return statusName(this.codes, this.core.exports.integratorAdvance(this.ptr, tOut, out, budget));
   }
 
   stats(): IntegratorStats {
     this.core.exports.integratorStats(this.ptr, this.statsPtr);
-    const [t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue] = this.core.f64(this.statsPtr, 10);
-    return { t, h, nfev, njev, nlu, steps, rejected, retcode: STATUS[status], failIndex, failValue };
+    const v = this.core.f64(this.statsPtr, this.codes.statsLength);
+    const i = this.codes.stats;
+    const retcode = statusName(this.codes, v[i.status]);
+    return {
+      t: v[i.t], h: v[i.h], nfev: v[i.nfev], njev: v[i.njev], nlu: v[i.nlu], steps: v[i.steps], rejected: v[i.rejected],
+      retcode: retcode === 'paused' ? 'success' : retcode, failIndex: v[i.failIndex], failValue: v[i.failValue],
+    };
   }
 }
