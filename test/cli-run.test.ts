@@ -98,34 +98,7 @@ describe('timescales run', () => {
   });
 });
 
-describe('timescales run --checkpoint / --resume (sgd)', () => {
-  const sgd = {
-    model: 'sgd', activation: 'relu', target: { hermite: [1, 1, 1] }, noise: 0.1, epsilon: 1, m: 5, d: 40, eta: 1e-3,
-    seed: 7, time: { at: [0.2, 0.4, 0.6, 0.8, 1.0] }, degrees: 2,
-  };
-
-  it('resumes to the same bits as the uninterrupted run', () => {
-    const config = configFile('sgd.json', sgd);
-    const state = join(dir, 'sgd.state');
-    const full = join(dir, 'sgd-full.json');
-    // Checkpoints every 300 steps: the last one holds step 900 of 1000.
-    expect(cli('run', config, '--out', full, '--checkpoint', state, '--checkpoint-every', '300', '--quiet').status).toBe(0);
-    const resumed = join(dir, 'sgd-resumed.json');
-    expect(cli('run', config, '--out', resumed, '--resume', state, '--quiet').status).toBe(0);
-    const a = JSON.parse(readFileSync(full, 'utf8'));
-    const b = JSON.parse(readFileSync(resumed, 'utf8'));
-    expect(b.t).toEqual([1.0]);
-    expect(b.risk[0]).toBe(a.risk[4]);
-    expect(b.a[0]).toEqual(a.a[4]);
-    expect(b.s[0]).toEqual(a.s[4]);
-  });
-
-  it('refuses checkpoints for the deterministic models', () => {
-    const r = cli('run', configFile('mf.json', small), '--checkpoint', join(dir, 'x.state'));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/sgd model only/);
-  });
-});
+// --checkpoint, --resume and Ctrl-C: test/resume-cli.test.ts
 
 describe('timescales sweep', () => {
   it('prints learning times per ε and their exponents, and writes JSON', () => {
