@@ -4,7 +4,7 @@
 // gives the uninterrupted run's result, every field. A corrupt checkpoint or a changed config
 // is refused with exit 2 and one line. Each child gets a deadline, so a hang fails its test.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,19 @@ describe.each(runs)('timescales run, interrupted: $name', ({ name, signal, confi
     expect(cli('run', file, '--out', whole, '--quiet').status).toBe(0);
     expect(resultOf(resumed)).toEqual(resultOf(whole));
     expect(cut.t).toEqual((resultOf(whole) as unknown as { t: number[] }).t.slice(0, cut.t.length));
+  });
+});
+
+describe('timescales run --checkpoint on a full disk', () => {
+  it('stops with exit 1, one line saying why, and writes the partial result', () => {
+    const link = join(dir, 'full.ckpt');
+    symlinkSync('/dev/full', link);
+    const out = join(dir, 'full.json');
+    const config = configFile('full-run.json', { ...base, model: 'network', m: 4, d: 30, eta: 1e-3, time: { at: [0.2, 0.4] } });
+    const r = cli('run', config, '--out', out, '--checkpoint', link, '--checkpoint-every', '300', '--quiet');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^timescales run: stopped early \(aborted\): stopped at t = 0\.3\d* \(step 300\): the checkpoint .* could not be written \(ENOSPC[^\n]*; partial result kept \(1 output times\)\n$/);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ retcode: 'aborted', t: [0.2] });
   });
 });
 
