@@ -52,7 +52,7 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** JSON with object keys sorted: the same config always gives the same text. */
 export function canonicalJSON(x: unknown): string {
