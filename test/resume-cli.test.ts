@@ -82,6 +82,18 @@ describe.each(runs)('timescales run, interrupted: $name', ({ name, signal, confi
   });
 });
 
+describe('timescales run --resume, mean-field flow', () => {
+  it('a periodic checkpoint, resumed in a new process, gives the uninterrupted result', () => {
+    const config = configFile('mf.json', { ...base, epsilon: 1e-2, m: 4, time: { start: 1e-4, end: 10, points: 9, spacing: 'log' } });
+    const state = join(dir, 'mf.ckpt');
+    const whole = join(dir, 'mf-whole.json');
+    const resumed = join(dir, 'mf-resumed.json');
+    expect(cli('run', config, '--out', whole, '--checkpoint', state, '--checkpoint-every', '25', '--quiet').status).toBe(0);
+    expect(cli('run', config, '--out', resumed, '--resume', state, '--quiet').status).toBe(0);
+    expect(resultOf(resumed)).toEqual(resultOf(whole));
+  });
+});
+
 describe('timescales run --checkpoint on a full disk', () => {
   it('stops with exit 1, one line saying why, and writes the partial result', () => {
     const link = join(dir, 'full.ckpt');
