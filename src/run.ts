@@ -4,7 +4,7 @@
 // off the solution.
 import { type Activation, resolveActivation } from './hermite/activation.js';
 import { learningTimes } from './analysis/learning-times.js';
-import { parseConfig, outputTimes, type RunConfig } from './config.js';
+import { parseConfig, outputTimes, type RunConfig, type RunConfigInput } from './config.js';
 import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
@@ -78,8 +78,12 @@ export interface RunOptions extends RunHooks {
   resume?: string;
 }
 
-/** Validates `input`, runs the model it names, and returns the solution with its learning times. */
-export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunResult> {
+/**
+ * Validates `input`, runs the model it names, and returns the solution with its learning
+ * times. The type gives completion and compile-time errors; the check that counts is the
+ * one at run time (ConfigError naming the field), which also covers configs read from JSON.
+ */
+export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promise<RunResult> {
   const config = parseConfig(input);
   const every = hooks.checkpoint?.everySteps;
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
@@ -93,13 +97,13 @@ export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunRe
     // The models also report t = 0 (prepended when not asked for): learning times need R_k(0).
     const withZero = requested[0] === 0 ? requested : prependZero(requested);
     const shift = withZero.length - requested.length;
+    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+    // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
+    const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
     const shifted: RunHooks = {
       ...hooks,
       onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
     };
-    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
-    // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
-    const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
     const persist: Persistence = {
       checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
       resume: saved,

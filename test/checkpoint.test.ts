@@ -4,6 +4,7 @@ import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { CHECKPOINT_FORMAT, configHash, readCheckpoint } from '../src/io/checkpoint.js';
 import { parseConfig } from '../src/config.js';
@@ -16,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const m = 5;
 const d = 33;
-const config = {
+const config: RunConfigInput = {
   model: 'sgd', activation: 'relu', target: { hermite: [0.5, 1, 0.7] }, noise: 0.2, epsilon: 0.3, m, d, eta: 1e-3, seed: 11,
   degrees: 2, time: { at: [0.5, 2] },
 };

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chunked, outputProblem, writeFileAtomic, writeStreamAtomic } from '../src/io/atomic.js';
 import { resultToJSON, writeResultJSON } from '../src/io/result.js';
 import { run, type RunResult } from '../src/run.js';
+import type { RunConfigInput } from '../src/config.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
 const child = { encoding: 'utf8', timeout: 60_000 } as const;
@@ -151,7 +152,7 @@ describe('timescales run: output paths checked before the run', () => {
 });
 
 describe('the result JSON, streamed', () => {
-  const configs: Record<string, unknown> = {
+  const configs: Record<string, RunConfigInput> = {
     meanfield: { ...small, keepWeights: true },
     network: { model: 'network', m: 4, d: 30, eta: 1e-2, epsilon: 1, seed: 2, time: { at: [0.1, 0.5, 1] }, degrees: 2 },
     sgd: { model: 'sgd', m: 3, d: 10, eta: 1e-2, samples: 20, batch: 2, noise: 0.1, seed: 5, time: { at: [0.1, 0.2] }, degrees: 1 },

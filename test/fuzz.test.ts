@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { run } from '../src/run.js';
+import type { RunConfigInput } from '../src/config.js';
 import { loadCore } from '../src/wasm/loader.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
@@ -107,7 +108,7 @@ describe('fuzz: the API', () => {
   it('resolves or throws a ConfigError for any mutated config', async () => {
     await fc.assert(fc.asyncProperty(fc.oneof(base, mutated), async (config) => {
       try {
-        const r = await run(config);
+        const r = await run(config as RunConfigInput); // deliberately unchecked: run() validates
         expect(['success', 'blowup', 'maxSteps', 'stepTooSmall']).toContain(r.retcode);
       } catch (e) {
         if (!(e instanceof ConfigError)) throw new Error(`${(e as Error).name} for ${JSON.stringify(config).slice(0, 300)}: ${(e as Error).message}`);

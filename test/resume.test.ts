@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { CheckpointError, readCheckpoint } from '../src/io/checkpoint.js';
 import { sgdStateLayout } from '../src/models/sgd.js';
@@ -76,7 +77,7 @@ describe('resume refuses what it cannot continue', () => {
     writeFileSync(file, readFileSync(source));
     return file;
   };
-  const refused = async (file: string, why: RegExp, c: unknown = config) => {
+  const refused = async (file: string, why: RegExp, c: RunConfigInput = config) => {
     const err = await run(c, { resume: file }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(CheckpointError);
     expect(err).toBeInstanceOf(ConfigError); // the CLI's exit 2

@@ -2,9 +2,9 @@
 //   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
 // runs a config and writes the documented result JSON (stdout without --out).
 // Output paths are checked before the run; progress and a one-line summary go to
-// stderr; files are written whole or not at all, streamed (no size limit). Ctrl-C or
-// SIGTERM stops the run at its next safe point, writes the partial result (and a final
-// checkpoint) and exits 130.
+// stderr; files are written whole or not at all, streamed (no size limit). Ctrl-C or SIGTERM
+// stops the run at its next safe point, writes the partial result (and a final checkpoint)
+// and exits 130.
 import { parseArgs } from 'node:util';
 import { writeResultCSV, writeResultJSON } from '../io/result.js';
 import { run } from '../run.js';
