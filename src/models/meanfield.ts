@@ -136,7 +136,7 @@ export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kern
   const sigma = core.put(problem.sigma);
   const phi = core.put(problem.phi);
   const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
-  const sys = x.alloc(x.meanfieldBytes(m, K, code, lu));
+  const sys = core.alloc(x.meanfieldBytes(m, K, code, lu) >>> 0);
   const kernel = problem.kernel ?? { kind: KERNEL_KINDS.series, gain: 1 };
   x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, lu);
   return sys;

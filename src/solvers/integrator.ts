@@ -90,7 +90,7 @@ export class Integrator {
     const size = x.systemSize(sys);
     if (n !== size) throw new RangeError(`the system at ${sys} has ${size} unknowns, not ${n}`);
     const code = this.codes.methods[options.method];
-    this.ptr = x.alloc(x.integratorBytes(code, n));
+    this.ptr = core.alloc(x.integratorBytes(code, n) >>> 0);
     this.statsPtr = core.allocF64(this.codes.statsLength);
     x.integratorInit(this.ptr, code, sys, y0, t0, tBound, options.rtol, options.atol, options.h0,
       options.fixed ?? false, options.maxSteps);
