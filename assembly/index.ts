@@ -20,3 +20,8 @@ export { systemSize, systemRhs, systemInvalid, systemJacobian, systemFactor, sys
 export { integratorBytes, integratorInit, integratorAdvance, integratorStats, METHOD_RK4, METHOD_DOPRI5, METHOD_RODAS4, METHOD_COUNT } from './integrators/driver';
 export { STAT_T, STAT_H, STAT_NFEV, STAT_NJEV, STAT_NLU, STAT_STEPS, STAT_REJECTED, STAT_STATUS, STAT_FAIL_INDEX, STAT_FAIL_VALUE, STATS_LENGTH } from './integrators/driver';
 export { STATUS_RUNNING, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL, STATUS_MAX_STEPS, STATUS_PAUSED } from './integrators/state';
+export { smallSystemBytes } from './systems/small';
+export { robertsonInit } from './systems/robertson';
+export { vanDerPolInit } from './systems/vanderpol';
+export { hiresInit } from './systems/hires';
+export { protheroRobinsonInit } from './systems/prothero-robinson';
