@@ -11,7 +11,7 @@ export { gaussHermite, gaussLegendre, gaussianPanels } from './quadrature';
 export { rngSeed, rngBits, rngNormals, rngUniforms, rngChi2 } from './rng';
 export { gram, normalizeRows, sphereInit, reduceBasis, networkGradient, networkSteps, kernelExcess } from './network';
 export { sgdWorkLength, sgdSamples, sgdSteps, sgdLoss } from './sgd';
-export { meanfieldBytes, meanfieldInit } from './meanfield/system';
+export { meanfieldBytes, meanfieldInit, meanfieldLinear, LINEAR_DENSE, LINEAR_WOODBURY } from './meanfield/system';
 export { FORM_MOMENT, FORM_KERNEL } from './meanfield/params';
 export { meanfieldRisk } from './meanfield/rhs';
 export { meanfieldJacobianDense } from './meanfield/dense';

@@ -22,7 +22,7 @@ export const FORM_KERNEL: i32 = 1;
 export const TAIL_DEGREE: i32 = 64;
 export const TAIL_SERIES_MAX: f64 = 0.5;
 
-/** The system's parameters, after the block's System header; the other parts hang off `tails` and `linear`. */
+/** The system's parameters, after the block's System header; the other parts hang off `tails`, `dense` and `wood`. */
 @unmanaged export class Meanfield {
   m: i32;
   K: i32;
@@ -41,8 +41,11 @@ export const TAIL_SERIES_MAX: f64 = 0.5;
   c: usize; // coefficients of P: c_k = σ_k r_k (k ≤ K), −U_k M_k (K < k ≤ D), of the last evaluation
   /** The Tails part (tails.ts). */
   tails: usize;
-  /** The linear-algebra part: Dense (dense.ts) or Woodbury (woodbury.ts). */
-  linear: usize;
+  /** The linear-algebra parts: Dense (dense.ts) and Woodbury (woodbury.ts), 0 where absent. */
+  dense: usize;
+  wood: usize;
+  /** Which of them the Jacobian last taken went to (system.ts: LINEAR_DENSE or LINEAR_WOODBURY). */
+  linear: i32;
 }
 
 /** The parameters of the system whose block starts at `sys`. */
