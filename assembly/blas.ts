@@ -1,6 +1,8 @@
 // Dense vector primitives shared by the kernels. Each has a v128 path (two f64
 // lanes) chosen at compile time by ASC_FEATURE_SIMD and a scalar path; the
-// scalar build compiles only the latter.
+// scalar build compiles only the latter. The v128 multiply-adds go through madd
+// (simd.ts), fused in the relaxed build only.
+import { madd } from './simd';
 
 /** Σ x[i] y[i] over n doubles. */
 export function dot(x: usize, y: usize, n: i32): f64 {
@@ -11,8 +13,8 @@ export function dot(x: usize, y: usize, n: i32): f64 {
     let acc1 = f64x2.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+      acc0 = madd(v128.load(x + o), v128.load(y + o), acc0);
+      acc1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), acc1);
     }
     const acc = f64x2.add(acc0, acc1);
     s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
@@ -31,7 +33,7 @@ export function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
     const va = f64x2.splat(alpha);
     for (; i + 2 <= n; i += 2) {
       const o = <usize>i << 3;
-      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
+      v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
     }
   }
   for (; i < n; i++) {
@@ -68,15 +70,15 @@ export function axpbyNorm2Dot(alpha: f64, beta: f64, x: usize, y: usize, n: i32,
     let dot1 = f64x2.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      const r0 = f64x2.add(f64x2.mul(va, v128.load(y + o)), f64x2.mul(vb, v128.load(x + o)));
-      const r1 = f64x2.add(f64x2.mul(va, v128.load(y + o, 16)), f64x2.mul(vb, v128.load(x + o, 16)));
+      const r0 = madd(vb, v128.load(x + o), f64x2.mul(va, v128.load(y + o)));
+      const r1 = madd(vb, v128.load(x + o, 16), f64x2.mul(va, v128.load(y + o, 16)));
       v128.store(y + o, r0);
       v128.store(y + o, r1, 16);
-      acc0 = f64x2.add(acc0, f64x2.mul(r0, r0));
-      acc1 = f64x2.add(acc1, f64x2.mul(r1, r1));
+      acc0 = madd(r0, r0, acc0);
+      acc1 = madd(r1, r1, acc1);
       if (withDot) {
-        dot0 = f64x2.add(dot0, f64x2.mul(r0, v128.load(v + o)));
-        dot1 = f64x2.add(dot1, f64x2.mul(r1, v128.load(v + o, 16)));
+        dot0 = madd(r0, v128.load(v + o), dot0);
+        dot1 = madd(r1, v128.load(v + o, 16), dot1);
       }
     }
     const acc = f64x2.add(acc0, acc1);

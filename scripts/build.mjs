@@ -1,4 +1,5 @@
-// Compiles the AssemblyScript core twice (SIMD and scalar) from asconfig.json.
+// Compiles the AssemblyScript core from asconfig.json: SIMD, scalar, and the opt-in
+// relaxed-SIMD build (fused multiply-add; loadCore('relaxed')).
 // Each build goes to a private temporary folder and is renamed into build/, so a
 // reader (a test, the browser) never sees a half-written module even when two
 // builds overlap.
@@ -15,7 +16,7 @@ const out = join(root, 'build');
 const tmp = join(out, `.tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 try {
-  for (const target of ['simd', 'scalar']) {
+  for (const target of ['simd', 'scalar', 'relaxed']) {
     execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json',
       '--target', target, '--outFile', join(tmp, `timescales.${target}.wasm`)],
     { cwd: root, stdio: 'inherit' });

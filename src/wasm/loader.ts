@@ -9,7 +9,12 @@ import { instantiate as instantiateWasm } from '@assemblyscript/loader';
 import type { instantiate } from '../../build/timescales.simd.js';
 
 export type CoreExports = Awaited<ReturnType<typeof instantiate>>;
-export type Variant = 'simd' | 'scalar';
+/**
+ * 'simd' and 'scalar' give the same bits in every engine; 'relaxed' (opt-in, never picked by
+ * 'auto') fuses the SIMD multiply-adds with f64x2.relaxed_madd, whose rounding depends on the
+ * engine and hardware, and needs an engine with relaxed SIMD (Node ≥ 22, Chromium, Deno, Bun).
+ */
+export type Variant = 'simd' | 'scalar' | 'relaxed';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -66,7 +71,11 @@ export class Core {
 const cache = new Map<Variant, Promise<Core>>();
 
 async function instantiateVariant(variant: Variant): Promise<Core> {
-  const { exports } = await instantiateWasm<CoreExports>(await readBytes(moduleUrl(variant)), {});
+  const bytes = await readBytes(moduleUrl(variant));
+  if (variant === 'relaxed' && !WebAssembly.validate(bytes)) {
+    throw new Error("loadCore('relaxed'): this engine does not support relaxed SIMD (Node >= 22, Chromium, Deno or Bun do); use 'simd' or 'auto'");
+  }
+  const { exports } = await instantiateWasm<CoreExports>(bytes, {});
   return new Core(exports as unknown as CoreExports, variant);
 }
 

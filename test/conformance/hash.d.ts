@@ -1,0 +1,1 @@
+export function fnv1a64(...arrays: ArrayBufferView[]): string;
