@@ -27,15 +27,28 @@ describe('stiff test set: agreement with the references', () => {
   // Every method where it is sensible: the explicit DP5 only where the stiffness leaves it a
   // bounded step count (HIRES ~1e4 steps, van der Pol μ = 1e3 ~1e6); on Robertson, μ = 1e6 and
   // λ = −1e6 it would need 1e7 steps or more.
-  const cases: [TestProblem, MethodName][] = [
-    [ROBERTSON, 'rodas4'], [HIRES, 'rodas4'], [VDP3, 'rodas4'], [VDP6, 'rodas4'], [PR_STIFF, 'rodas4'], [PR_MILD, 'rodas4'],
-    [HIRES, 'dopri5'], [VDP3, 'dopri5'], [PR_MILD, 'dopri5'],
+  // BDF's bound on van der Pol μ = 1e3 is looser: its error estimate is local, and the global error
+  // grows through each of the jumps (measured 20–60 rtol for rtol = 1e-5 … 1e-9, the one-step
+  // methods 0.2–1 rtol).
+  const cases: [TestProblem, MethodName, number][] = [
+    [ROBERTSON, 'rodas4', 10], [HIRES, 'rodas4', 10], [VDP3, 'rodas4', 10], [VDP6, 'rodas4', 10], [PR_STIFF, 'rodas4', 10], [PR_MILD, 'rodas4', 10],
+    [ROBERTSON, 'bdf', 10], [HIRES, 'bdf', 10], [VDP3, 'bdf', 100], [VDP6, 'bdf', 10], [PR_STIFF, 'bdf', 10], [PR_MILD, 'bdf', 10],
+    [HIRES, 'dopri5', 10], [VDP3, 'dopri5', 10], [PR_MILD, 'dopri5', 10],
   ];
-  it.each(cases.map(([p, m]) => [p.name, m, p] as const))('%s, %s: within 10 rtol of the reference at rtol 1e-8', (_, method, p) => {
+  it.each(cases.map(([p, m, b]) => [p.name, m, b, p] as const))('%s, %s: within %i rtol of the reference at rtol 1e-8', (_, method, bound, p) => {
     const rtol = 1e-8;
     const run = runProblem(core, p, method, rtol, atolFor(p, rtol));
-    expect(scaledError(p, run.y)).toBeLessThan(10 * rtol);
-    if (method === 'rodas4') expect(run.stats.njev).toBeGreaterThan(0);
+    expect(scaledError(p, run.y)).toBeLessThan(bound * rtol);
+    if (method !== 'dopri5') expect(run.stats.njev).toBeGreaterThan(0);
+  });
+
+  it('BDF reuses its Jacobian and factorization across steps, where RODAS4 takes one of each per step (HIRES)', () => {
+    const bdf = runProblem(core, HIRES, 'bdf', 1e-8, atolFor(HIRES, 1e-8)).stats;
+    const rodas = runProblem(core, HIRES, 'rodas4', 1e-8, atolFor(HIRES, 1e-8)).stats;
+    expect(rodas.njev).toBe(rodas.steps);
+    expect(bdf.njev).toBeLessThan(0.2 * bdf.steps);
+    expect(bdf.nlu).toBeLessThan(0.3 * bdf.steps);
+    expect(bdf.nfev).toBeLessThan(4 * bdf.steps);
   });
 
   it('RK4 with a fixed step agrees on the non-stiff problems (HIRES at h = T/40000, Prothero–Robinson λ = −10 at h = 1e-3)', () => {
@@ -59,13 +72,15 @@ describe('stiff test set: agreement with the references', () => {
 describe('stiff test set: tolerance proportionality', () => {
   // With local extrapolation (advance with order p, control the embedded order p − 1 estimate per
   // step) the global error is ∝ tol^{p/((p−1)+1)} = tol¹ for DP5 (5(4)) and RODAS4 (4(3))
-  // (Hairer–Nørsett–Wanner I, §II.4). Nine tolerances over four decades; both the slope and the
-  // level are asserted. Measured: RODAS4 on van der Pol slope 0.98, fitted error at rtol = 1e-7
-  // 0.89 rtol; DP5 on Prothero–Robinson 1.04 and 0.18 rtol. With the error estimate scaled by 0.01
-  // (tried once) they became 0.75 and 52 rtol, 1.02 and 20 rtol: both fail.
+  // (Hairer–Nørsett–Wanner I, §II.4); BDF controls C_{q+1} ∇^{q+1} y, the local error of its current
+  // order q, with q chosen to maximise the step: again ∝ tol¹. Nine tolerances over four decades;
+  // both the slope and the level are asserted. Measured: RODAS4 on van der Pol slope 0.98, fitted
+  // error at rtol = 1e-7 0.89 rtol; DP5 on Prothero–Robinson 1.04 and 0.18 rtol; BDF on HIRES 0.94
+  // and 1.1 rtol. With the error estimate scaled by 0.01 (tried once) they became 0.75 and 52 rtol,
+  // 1.02 and 20 rtol, 1.02 and 350 rtol: all fail.
   const rtols = Array.from({ length: 9 }, (_, i) => 10 ** (-5 - i / 2));
   it.each([
-    ['rodas4', VDP3], ['dopri5', PR_MILD],
+    ['rodas4', VDP3], ['dopri5', PR_MILD], ['bdf', HIRES],
   ] as const)('%s: error ∝ rtol^1, at the level of rtol (%#)', (method, p) => {
     const errors = rtols.map((rtol) => scaledError(p, runProblem(core, p, method, rtol, atolFor(p, rtol)).y));
     const { slope, intercept } = fit(rtols.map(Math.log10), errors.map(Math.log10));

@@ -18,7 +18,7 @@ export const LINEAR_WOODBURY: i32 = 1;
 function layout(write: bool, p: usize, m: i32, K: i32, form: i32, dense: bool): usize {
   const S = changetype<Meanfield>(p + systemBytes());
   const D = seriesDegree(K, form);
-  let q = paramsLayout(write, p + systemBytes(), K, D);
+  let q = paramsLayout(write, p + systemBytes(), m, K, D);
   if (write) S.tails = q;
   q = tailsLayout(write, q, D);
   if (write) S.dense = dense ? q : 0;
