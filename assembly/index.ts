@@ -1,5 +1,5 @@
 // The Wasm module's public surface: every kernel the TypeScript facade may call.
-export { alloc, mark, release } from './memory';
+export { alloc, allocFailed, mark, release } from './memory';
 export { dot } from './blas';
 export { kernelBulk, KERNEL_SERIES, KERNEL_RELU, KERNEL_ERF } from './kernels';
 export { moments, riskComponents } from './moments';
@@ -8,9 +8,9 @@ export { activationBulk, ACT_IDENTITY, ACT_RELU, ACT_ABS, ACT_TANH, ACT_ERF, ACT
 export { logspace } from './grid';
 export { hermiteValues, hermiteProject, kinkCoefficients } from './hermite';
 export { gaussHermite, gaussLegendre, gaussianPanels } from './quadrature';
-export { rngSeed, rngBits, rngNormals, rngUniforms, rngChi2 } from './rng';
+export { RNG_STATE_BYTES, rngValid, rngSeed, rngBits, rngNormals, rngUniforms, rngChi2 } from './rng';
 export { gram, normalizeRows, sphereInit, reduceBasis, networkGradient, networkSteps, kernelExcess } from './network';
-export { sgdWorkLength, sgdSamples, sgdSteps, sgdLoss } from './sgd';
+export { sgdWorkLength, sgdSamples, sgdSteps, sgdLoss, sgdStateOffset, SGD_RNG, SGD_A, SGD_WN2, SGD_W, SGD_Y, SGD_X, SGD_END } from './sgd';
 export { meanfieldBytes, meanfieldInit, meanfieldLinear, LINEAR_DENSE, LINEAR_WOODBURY } from './meanfield/system';
 export { FORM_MOMENT, FORM_KERNEL } from './meanfield/params';
 export { meanfieldRisk } from './meanfield/rhs';

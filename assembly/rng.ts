@@ -1,4 +1,4 @@
-// Deterministic random numbers with caller-owned state (4 × u64 = 32 bytes at `state`).
+// Deterministic random numbers with caller-owned state (RNG_STATE_BYTES = 4 × u64 at `state`).
 // Generator: xoshiro256** (Blackman & Vigna, "Scrambled linear pseudorandom number
 // generators", ACM TOMS 2021; reference code prng.di.unimi.it/xoshiro256starstar.c),
 // seeded through splitmix64 (Steele, Lea & Flood, OOPSLA 2014; prng.di.unimi.it/splitmix64.c)
@@ -10,6 +10,21 @@ const GOLDEN: u64 = 0x9e3779b97f4a7c15; // splitmix64 increment (2^64/φ)
 const MIX1: u64 = 0xbf58476d1ce4e5b9; // splitmix64 multipliers (Stafford's Mix13)
 const MIX2: u64 = 0x94d049bb133111eb;
 const TWO_M53: f64 = 1.1102230246251565e-16; // 2^−53
+/**
+ * Consecutive rejections after which a sampler gives up. The polar method rejects with
+ * probability 1 − π/4 ≈ 0.215, Marsaglia–Tsang with less: 1000 in a row has probability
+ * < 1e-600 from a working generator, so reaching it means the state is degenerate (the
+ * all-zero xoshiro state outputs 0 forever, and u = v = −1 is always rejected).
+ */
+const MAX_REJECTIONS: i32 = 1000;
+
+/** Bytes of generator state at `state`: four 64-bit words. */
+export const RNG_STATE_BYTES: i32 = 32;
+
+/** False for the all-zero state, the one xoshiro256** never leaves (it outputs 0 forever). */
+export function rngValid(state: usize): bool {
+  return (load<u64>(state) | load<u64>(state, 8) | load<u64>(state, 16) | load<u64>(state, 24)) != 0;
+}
 
 /** Seeds the generator at `state` from an integer seed (0 ≤ seed < 2^53) via splitmix64. */
 export function rngSeed(state: usize, seed: f64): void {
@@ -62,7 +77,9 @@ export function rngNormals(state: usize, out: usize, n: i32): void {
     let u = 0.0;
     let v = 0.0;
     let q = 0.0;
+    let tries = 0;
     do {
+      if (tries++ == MAX_REJECTIONS) abort('rng: generator state is degenerate (all zero)');
       u = 2.0 * rngUniform(state) - 1.0;
       v = 2.0 * rngUniform(state) - 1.0;
       q = u * u + v * v;
@@ -97,7 +114,9 @@ export function rngChi2(state: usize, k: f64): f64 {
   const c = 1.0 / Math.sqrt(9.0 * dd);
   let v = 0.0;
   let accept = false;
+  let tries = 0;
   do {
+    if (tries++ == MAX_REJECTIONS) abort('rng: generator state is degenerate (all zero)');
     const x = normal(state);
     const t = 1.0 + c * x;
     if (t <= 0.0) continue;

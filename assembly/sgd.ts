@@ -12,7 +12,41 @@
 import { activation, activationDeriv } from './activations';
 import { axpbyNorm2, axpbyNorm2Dot, dot } from './blas';
 import { firstBad } from './network';
-import { rngNormals } from './rng';
+import { RNG_STATE_BYTES, rngNormals } from './rng';
+
+// The state of an SGD run is one block, which is what a checkpoint restores:
+//   generator (RNG_STATE_BYTES), a (m), ‖w_i‖² (m), W (m × d), Y (n), X (n × d)  [doubles after the generator]
+// Parts, in block order; SGD_END is the block's size. The facade reads the layout from
+// sgdStateOffset only.
+export const SGD_RNG: i32 = 0;
+export const SGD_A: i32 = 1;
+export const SGD_WN2: i32 = 2;
+export const SGD_W: i32 = 3;
+export const SGD_Y: i32 = 4;
+export const SGD_X: i32 = 5;
+export const SGD_END: i32 = 6;
+
+/**
+ * Byte offset of `part` (an SGD_* code) in the state block of a run with m neurons in
+ * dimension d and n fixed samples; SGD_END gives the block's size. As f64, so that a size past
+ * 4 GiB is seen as such (the facade refuses it before reserving anything).
+ */
+export function sgdStateOffset(part: i32, m: i32, d: i32, n: i32): f64 {
+  const M = <f64>m;
+  const N = <f64>n;
+  const D = <f64>d;
+  let doubles = 0.0;
+  if (part > SGD_A) doubles += M; // a
+  if (part > SGD_WN2) doubles += M; // ‖w_i‖²
+  if (part > SGD_W) doubles += M * D; // W
+  if (part > SGD_Y) doubles += N; // Y
+  if (part > SGD_X) doubles += N * D; // X
+  return (part > SGD_RNG ? <f64>RNG_STATE_BYTES : 0.0) + 8.0 * doubles;
+}
+
+@inline function statePart(state: usize, part: i32, m: i32, d: i32, n: i32): usize {
+  return state + <usize>sgdStateOffset(part, m, d, n);
+}
 
 /**
  * Doubles of scratch that sgdSteps needs: two batch slots (samples, labels, addresses, z),
@@ -62,9 +96,10 @@ export function sgdSamples(
 }
 
 /**
- * Runs `steps` SGD steps with batch B. Online when n = 0 (fresh samples from `rng`), else
+ * Runs `steps` SGD steps with batch B on the state block at `state` (layout above). Online
+ * when n = 0 (fresh samples from the generator), else
  * cycling through the n fixed samples X, Y in order: step k uses samples (kB + b) mod n,
- * with k counted from `start`. `wn2` holds ‖w_i‖² (kept up to date here). Returns the steps
+ * with k counted from `start`. ‖w_i‖² is kept up to date here. Returns the steps
  * completed; fewer than `steps` means the next one produced a non-finite a_i or w_i,
  * whose firstBad code (network.ts) is stored (i32) at `fail`.
  *
@@ -76,12 +111,17 @@ export function sgdSamples(
  */
 export function sgdSteps(
   steps: i32, start: f64, eta: f64, epsilon: f64, noise: f64,
-  a: usize, W: usize, wn2: usize, m: i32, d: i32, u: usize, rng: usize,
-  X: usize, Y: usize, n: i32, B: i32,
+  state: usize, m: i32, d: i32, n: i32, u: usize, B: i32,
   sc: i32, sShift: f64, sScale: f64, sCoef: usize, sN: i32,
   pc: i32, pShift: f64, pScale: f64, pCoef: usize, pN: i32,
   work: usize, fail: usize,
 ): i32 {
+  const rng = statePart(state, SGD_RNG, m, d, n);
+  const a = statePart(state, SGD_A, m, d, n);
+  const wn2 = statePart(state, SGD_WN2, m, d, n);
+  const W = statePart(state, SGD_W, m, d, n);
+  const Y = statePart(state, SGD_Y, m, d, n);
+  const X = statePart(state, SGD_X, m, d, n);
   const rowBytes = <usize>d << 3;
   let cur = work; // this step's batch slot
   let next = cur + slotBytes(m, d, B); // the next step's

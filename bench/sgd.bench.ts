@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveActivation } from '../src/hermite/activation.js';
 import { solveNetwork, type NetworkProblem } from '../src/models/network.js';
+import { sgdStateLayout } from '../src/models/sgd.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { fmt, python, table, time, type Row } from './lib.js';
 import { PlainSgd } from './plain/sgd.js';
@@ -31,17 +32,17 @@ function wasmSgd(core: Core): { steps: (n: number) => void; a: () => Float64Arra
   const u = core.put(Float64Array.from({ length: D }, (_, i) => +(i === 0)));
   const work = core.allocF64(ex.sgdWorkLength(M, D, 1));
   const fail = core.allocF64(1);
-  const rng = core.allocF64(4);
-  const a = core.put(a0);
-  const wn2 = core.allocF64(M);
-  const W = core.allocF64(M * D);
+  const layout = sgdStateLayout(core, M, D, 0);
+  const state = core.alloc(layout.bytes);
+  const [rng, a, wn2, W] = [layout.rng, layout.a, layout.wn2, layout.W].map((o) => state + o);
+  core.f64(a, M).set(a0);
   ex.rngSeed(rng, SEED);
   ex.rngNormals(rng, W, M * D);
   ex.normalizeRows(W, M, D, wn2);
   let step = 0;
   return {
     steps: (n) => {
-      step += ex.sgdSteps(n, step, ETA, EPSILON, 0, a, W, wn2, M, D, u, rng, 0, 0, 0, 1, ...act, ...act, work, fail);
+      step += ex.sgdSteps(n, step, ETA, EPSILON, 0, state, M, D, 0, u, 1, ...act, ...act, work, fail);
     },
     a: () => core.f64(a, M).slice(),
   };

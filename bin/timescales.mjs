@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 // Entry point of the `timescales` command; the code lives in src/cli (compiled to dist/).
-import { main } from '../dist/cli/main.js';
+// A checkout is built by `npm start`, `npm test` or `npm run build`; this never builds by itself.
+import { existsSync } from 'node:fs';
 
-process.exitCode = await main(process.argv.slice(2));
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('timescales: dist/ is missing: this checkout is not built yet. Run `npm run build` (about a minute) in it, then try again.\n');
+  process.exit(1);
+}
+process.exitCode = await (await import(main.href)).main(process.argv.slice(2));

@@ -1,18 +1,35 @@
-// Compiles the AssemblyScript core from asconfig.json: SIMD, scalar, and the opt-in
-// relaxed-SIMD build (fused multiply-add; loadCore('relaxed')).
-// Each build goes to a private temporary folder and is renamed into build/, so a
-// reader (a test, the browser) never sees a half-written module even when two
-// builds overlap.
+// Builds everything `npm start`, `npm test` and the package need, once:
+//   1. the AssemblyScript core from asconfig.json into build/: SIMD, scalar, and the opt-in
+//      relaxed-SIMD build (fused multiply-add; loadCore('relaxed'));
+//   2. the TypeScript facade and CLI into dist/ (tsconfig.build.json);
+//   3. a type check of everything else (tests, benchmarks, examples, web; tsconfig.json).
+// Skipped when build/ and dist/ match the sources (scripts/freshness.mjs: a content hash
+// kept in build/.stamp); a fresh clone always builds. `--force` builds regardless.
+//
+// Each Wasm build goes to a private temporary folder and is renamed into build/, so a
+// reader (a test, the browser) never sees a half-written module even when two builds overlap.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputHash, isFresh, STAMP } from './freshness.mjs';
 
 const require = createRequire(import.meta.url);
-const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'build');
+const stampFile = join(root, STAMP);
+
+const hash = inputHash(root);
+if (!process.argv.includes('--force') && isFresh(root, hash)) {
+  console.log('build: up to date (build/ and dist/ match the sources; npm run build forces a rebuild)');
+  process.exit(0);
+}
+
+const started = Date.now();
+rmSync(stampFile, { force: true });
+const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 const tmp = join(out, `.tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 try {
@@ -25,3 +42,7 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+writeFileSync(stampFile, `${hash}\n`);
+console.log(`build: build/ and dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

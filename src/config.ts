@@ -4,7 +4,13 @@
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { formatBytes, KEPT_WEIGHTS_LIMIT, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
 import type { Core } from './wasm/loader.js';
+
+/** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
+export const MAX_RTOL = 0.1;
+/** Hermite truncation used when the config sets none and a function is not a finite series (as src/run.ts). */
+const DEFAULT_TRUNCATION = 40;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = finite.refine((x) => x > 0, 'must be > 0');
@@ -48,10 +54,10 @@ export const configSchema = z.object({
   solver: z.object({
     method: z.enum(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']).default('auto'),
     form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²) exact kernels; moment: O(mK) truncated series'),
-    rtol: positive.default(1e-8),
+    rtol: positive.refine((x) => x < MAX_RTOL, `must be < ${MAX_RTOL} (looser tolerances move learning times by percents)`).default(1e-8),
     atol: positive.default(1e-10),
     dt: positive.optional().describe('rk4 step; initial step for adaptive methods'),
-    maxSteps: count(1e12).default(10_000_000),
+    maxSteps: count(1e12).default(10_000_000).describe('most steps a run may take (network/sgd: end/eta steps must fit)'),
     truncation: count(400).optional()
       .describe('Hermite degree K of the truncated series (default: the larger degree when activation and target are both polynomials or Hermite lists, else 40; never below degrees)'),
   }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }),
@@ -82,6 +88,7 @@ export const configSchema = z.object({
     if (c.time.spacing === 'log' && start <= 0) fail(['time', 'start'], 'must be > 0 with log spacing');
     if (start >= c.time.end) fail(['time', 'start'], `must be < end = ${c.time.end}`);
   }
+  checkLimits(c, fail);
   if (c.model === 'meanfield') {
     for (const key of ['d', 'eta', 'direction'] as const) if (c[key] !== undefined) fail([key], 'applies to the network and sgd models only');
     if (c.init.w) fail(['init', 'w'], 'applies to the network and sgd models only');
@@ -97,6 +104,53 @@ export const configSchema = z.object({
   }
   if (c.model === 'sgd' && c.samples > 0 && c.batch > c.samples) fail(['batch'], `must be ≤ samples = ${c.samples}`);
 });
+
+type Fail = (path: (string | number)[], message: string, input?: unknown) => void;
+type Parsed = z.output<typeof configSchema>;
+
+/** The last output time a time spec asks for. */
+export function lastTime(time: Parsed['time']): number {
+  return 'at' in time ? time.at[time.at.length - 1] : time.end;
+}
+
+/** Degree of a Hermite-list or polynomial spec; null for a named function. */
+function specDegree(spec: z.output<typeof activationSpec>): number | null {
+  if (typeof spec === 'object' && 'hermite' in spec) return spec.hermite.length - 1;
+  if (typeof spec === 'object' && 'polynomial' in spec) return spec.polynomial.length - 1;
+  return null;
+}
+
+/**
+ * Refuses runs that cannot finish (src/limits.ts): more WebAssembly memory than 32 bits
+ * address, kept weights beyond what JavaScript arrays hold, and step counts known to exceed
+ * solver.maxSteps (network/SGD: t = eta·steps; rk4: a fixed step dt).
+ */
+function checkLimits(c: Parsed, fail: Fail): void {
+  const K = Math.max(c.solver.truncation ?? Math.max(specDegree(c.activation) ?? DEFAULT_TRUNCATION, specDegree(c.target) ?? DEFAULT_TRUNCATION), c.degrees);
+  const bytes = wasmBytes({
+    model: c.model, m: c.m, K, form: c.solver.form, d: c.d, batch: c.batch, samples: c.model === 'sgd' ? c.samples : 0, explicitW: c.init.w !== undefined,
+  });
+  if (bytes > WASM_MEMORY_LIMIT) {
+    const shape = c.model === 'meanfield' ? `solver.form = "${c.solver.form}"` : `d = ${c.d}${c.model === 'sgd' ? `, batch = ${c.batch}, samples = ${c.samples}` : ''}`;
+    fail(['m'], `with ${shape}, this run needs about ${formatBytes(bytes)} of WebAssembly memory, more than the ${formatBytes(WASM_MEMORY_LIMIT)} that 32-bit WebAssembly addresses`);
+    return;
+  }
+  const points = 'at' in c.time ? c.time.at.length : c.time.points;
+  const keep = c.keepWeights ?? c.m * points <= 1e7;
+  const kept = 8 * c.m * (points + 1);
+  if (keep && kept > KEPT_WEIGHTS_LIMIT) fail(['keepWeights'], `storing a and s at ${points} output times needs ${formatBytes(2 * kept)}, more than ${formatBytes(2 * KEPT_WEIGHTS_LIMIT)}; set keepWeights to false or ask for fewer points`);
+  const end = lastTime(c.time);
+  const endPath = 'at' in c.time ? ['time', 'at', c.time.at.length - 1] : ['time', 'end'];
+  const { maxSteps } = c.solver;
+  if (c.model !== 'meanfield' && c.eta !== undefined) {
+    const steps = Math.round(end / c.eta);
+    if (steps > maxSteps) fail(endPath, `reaching t = ${end} takes ${steps} steps of eta = ${c.eta}, more than solver.maxSteps = ${maxSteps}; shorten the time span or raise eta or solver.maxSteps`);
+  }
+  if (c.model === 'meanfield' && c.solver.method === 'rk4' && c.solver.dt !== undefined) {
+    const steps = Math.ceil(end / c.solver.dt);
+    if (steps > maxSteps) fail(endPath, `reaching t = ${end} takes ${steps} rk4 steps of dt = ${c.solver.dt}, more than solver.maxSteps = ${maxSteps}; shorten the time span or raise dt or solver.maxSteps`);
+  }
+}
 
 export type RunConfig = z.output<typeof configSchema>;
 export type RunConfigInput = z.input<typeof configSchema>;

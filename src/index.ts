@@ -1,5 +1,5 @@
 // Public API of timescales.
-export { loadCore, simdSupported, Core, type CoreExports, type Variant } from './wasm/loader.js';
+export { loadCore, simdSupported, Core, type CoreExports, type Variant, type LoadOptions, type ModuleSource } from './wasm/loader.js';
 export { ConfigError } from './errors.js';
 export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
 export { figure, type FigureOptions } from './plot/figure.js';

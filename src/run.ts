@@ -4,15 +4,19 @@
 // off the solution.
 import { type Activation, resolveActivation } from './hermite/activation.js';
 import { learningTimes } from './analysis/learning-times.js';
-import { parseConfig, outputTimes, type RunConfig } from './config.js';
+import { parseConfig, outputTimes, type RunConfig, type RunConfigInput } from './config.js';
 import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
-import { solveMeanfield } from './models/meanfield.js';
-import { type NetworkProblem, solveNetwork } from './models/network.js';
-import { solveSgd } from './models/sgd.js';
-import type { RunHooks, Trajectory } from './solvers/solution.js';
+import { nodeFs } from './io/atomic.js';
+import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
+import { checkMeanfieldSteps } from './limits.js';
+import { meanfieldModel, resolveMethod } from './models/meanfield.js';
+import { type NetworkProblem, networkModel } from './models/network.js';
+import { sgdModel } from './models/sgd.js';
+import { drive, driveAsync, outputLoop, type Model, type Persistence } from './solvers/loop.js';
+import { keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */
@@ -60,57 +64,111 @@ function finiteDegree(a: Activation): number | null {
 export interface RunOptions extends RunHooks {
   /** The loaded core to use (default: loadCore()). */
   core?: Core;
-  /** SGD only (Node): save the whole state every `everySteps` steps, by atomic rename. */
+  /**
+   * Node only: save the run's whole state, with the output rows so far, every `everySteps`
+   * steps (integrator steps for the mean-field flow, updates for GD and SGD) and when the
+   * run is aborted; files are replaced whole (atomic rename).
+   */
   checkpoint?: { path: string; everySteps: number };
-  /** SGD only (Node): continue from this checkpoint, to the same bits as an uninterrupted run. */
+  /**
+   * Node only: continue from a checkpoint written by a run of the same config. The result
+   * is the whole trajectory from t = 0, identical to an uninterrupted run's; a checkpoint of
+   * another config, build or layout, or a corrupt one, is refused (CheckpointError).
+   */
   resume?: string;
 }
 
-/** Validates `input`, runs the model it names, and returns the solution with its learning times. */
-export async function run(input: unknown, hooks: RunOptions = {}): Promise<RunResult> {
+/**
+ * Validates `input`, runs the model it names, and returns the solution with its learning
+ * times. The type gives completion and compile-time errors; the check that counts is the
+ * one at run time (ConfigError naming the field), which also covers configs read from JSON.
+ */
+export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promise<RunResult> {
   const config = parseConfig(input);
-  if ((hooks.checkpoint || hooks.resume) && config.model !== 'sgd') {
-    throw new ConfigError('model', `checkpoint and resume apply to the sgd model only (got "${config.model}")`);
-  }
+  const every = hooks.checkpoint?.everySteps;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
+  if (hooks.checkpoint) checkWritableFolder(hooks.checkpoint.path);
+  // a corrupt or mismatched checkpoint is refused before any work
+  const saved = hooks.resume === undefined ? undefined : { ...resumable(hooks.resume, config), path: hooks.resume };
   const core = hooks.core ?? (await loadCore());
-  const coefficients = hermiteCoefficients(core, config);
-  const requested = outputTimes(core, config.time);
-  // The solvers also report t = 0 (prepended when not asked for): learning times need R_k(0).
-  const withZero = requested[0] === 0 ? requested : prependZero(requested);
-  const shift = withZero.length - requested.length;
-  const shifted: RunOptions = {
-    ...hooks,
-    onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
-  };
-  const traj = solve(core, config, coefficients, withZero, shifted);
-  // A resumed run starts past t = 0: its initial risk comes from a run of zero steps.
-  const started = traj.t[0] === 0;
-  const first = started ? traj : solve(core, config, coefficients, Float64Array.of(0), { keepWeights: false });
-  const D1 = config.degrees + 1;
-  const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
-  const out = started ? dropRows(traj, shift, D1, config.m) : traj;
-  return {
-    ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
-    learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
-  };
+  return takeTurn(core, async () => {
+    const coefficients = hermiteCoefficients(core, config);
+    const requested = outputTimes(core, config.time);
+    // The models also report t = 0 (prepended when not asked for): learning times need R_k(0).
+    const withZero = requested[0] === 0 ? requested : prependZero(requested);
+    const shift = withZero.length - requested.length;
+    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+    // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
+    const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
+    const shifted: RunHooks = {
+      ...hooks,
+      onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
+    };
+    const persist: Persistence = {
+      checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
+      resume: saved,
+    };
+    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, withZero, keepWeights), shifted, persist)));
+    // A run stopped before t = 0 was reported: the initial risk comes from a run of zero steps.
+    const started = traj.t.length > 0;
+    const first = started ? traj : core.scoped(() => drive(outputLoop(core, buildModel(core, config, coefficients, Float64Array.of(0), false))));
+    const D1 = config.degrees + 1;
+    const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
+    const out = started ? dropRows(traj, shift, D1, config.m) : traj;
+    return {
+      ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
+      learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
+    };
+  });
 }
 
-function solve(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, hooks: RunOptions & { keepWeights?: boolean }): Trajectory {
-  const keepWeights = hooks.keepWeights ?? config.keepWeights;
+/** The checkpoint at `path`, if it was written for `config`; CheckpointError naming the fields that differ otherwise. */
+function resumable(path: string, config: RunConfig): Checkpoint {
+  const saved = readCheckpoint(path);
+  if (saved.configHash !== configHash(config)) {
+    const fields = differingFields(saved.config, config);
+    const named = fields.length > 8 ? `${fields.slice(0, 8).join(', ')} and ${fields.length - 8} more` : fields.join(', ');
+    throw new CheckpointError(path, `was written for another config: ${named || 'the config'} ${fields.length === 1 ? 'differs' : 'differ'}`);
+  }
+  return saved;
+}
+
+/** A checkpoint that could not be written would lose the run's protection: its folder is checked first. */
+function checkWritableFolder(path: string): void {
+  const fs = nodeFs();
+  const folder = path.slice(0, path.lastIndexOf('/') + 1) || '.';
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    if (!fs.statSync(folder).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new ConfigError('checkpoint.path', `the folder ${folder} must exist and be writable`, path);
+  }
+}
+
+/** The arena is a stack: runs on one core take turns (each awaits between chunks of work). */
+const turns = new WeakMap<Core, Promise<unknown>>();
+
+function takeTurn<T>(core: Core, fn: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(core) ?? Promise.resolve()).then(fn);
+  turns.set(core, mine.catch(() => undefined));
+  return mine;
+}
+
+/** The config's model, its memory reserved in the current scope. */
+function buildModel(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean | undefined): Model {
   const { a0, s0, w0, direction } = initialState(core, config);
   if (config.model === 'meanfield') {
-    return solveMeanfield(core, {
+    return meanfieldModel(core, {
       sigma: c.sigma, phi: c.phi, kernel: c.activation.kernel, noise: config.noise, epsilon: config.epsilon,
       a0, s0, degrees: config.degrees,
-    }, { ...config.solver, keepWeights }, times, hooks);
+    }, { ...config.solver, keepWeights }, times);
   }
   const problem = {
     activation: c.activation, target: c.target, sigma: c.sigma, phi: c.phi, sigmaNorm2: c.sigmaNorm2, phiNorm2: c.phiNorm2,
     noise: config.noise, epsilon: config.epsilon, d: config.d!, m: config.m, a0, w0, direction, seed: config.seed, degrees: config.degrees,
   };
-  if (config.model === 'network') return solveNetwork(core, problem, { eta: config.eta!, keepWeights }, times, hooks);
-  const { checkpoint, resume } = hooks;
-  return solveSgd(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights, checkpoint, resume }, times, hooks);
+  if (config.model === 'network') return networkModel(core, problem, { eta: config.eta!, keepWeights }, times);
+  return sgdModel(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights }, times);
 }
 
 function prependZero(t: Float64Array): Float64Array {

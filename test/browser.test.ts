@@ -6,7 +6,7 @@ import { startServer } from '../web/serve.mjs';
 import type { Page } from 'playwright-core';
 import { type Session, openPage, openSession, waitFor } from './support/browser.js';
 
-interface Check { variant: string; reference: number; simd: number; scalar: number }
+interface Check { variant: string; reference: number; simd: number; scalar: number; wasm: string[] }
 type Outcome = { result: Check; error?: undefined } | { error: string; result?: undefined };
 interface Results { page: Outcome; worker: Outcome }
 
@@ -23,14 +23,16 @@ async function coreResults(base: string): Promise<Results> {
 
 function expectCoreWorks(where: string, outcome: Outcome): void {
   expect(outcome.error, `${where}: ${outcome.error}`).toBeUndefined();
-  const { variant, reference, simd, scalar } = outcome.result!;
+  const { variant, reference, simd, scalar, wasm } = outcome.result!;
   expect(variant).toBe('simd');
+  // One fetch per build in this realm (the SIMD check fetches nothing).
+  expect(wasm.sort(), where).toEqual(['/build/timescales.scalar.wasm', '/build/timescales.simd.wasm']);
   expect(Math.abs(simd - reference)).toBeLessThan(1e-12 * 1003);
   expect(Math.abs(scalar - simd)).toBeLessThan(1e-12 * 1003);
 }
 
 describe('core in Chromium', () => {
-  it('loads on the page and in a module worker, picks SIMD, and both builds agree', async () => {
+  it('loads on the page and in a module worker, picks SIMD, fetches each build once, and both builds agree', async () => {
     const { page, worker } = await coreResults(session.server.url);
     expectCoreWorks('page', page);
     expectCoreWorks('worker', worker);

@@ -83,11 +83,11 @@ describe('timescales run', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('reports an unwritable --out in one line, exit 1', () => {
+  it('refuses an --out in a missing folder in one line, exit 2, before the run', () => {
     const r = cli('run', configFile('small4.json', small), '--out', join(dir, 'missing', 'r.json'), '--quiet');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^timescales run: ENOENT/);
+    expect(r.stderr).toMatch(/^timescales run: --out: folder .*missing does not exist$/m);
   });
 
   it('rejects unknown commands and options with exit 2', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema, outputTimes, parseConfig } from '../src/config.js';
-import { ConfigError } from '../src/errors.js';
+import { sweepEpsilon } from '../src/analysis/sweep.js';
+import { configJsonSchema, outputTimes, parseConfig, type RunConfigInput } from '../src/config.js';
+import { ConfigError, ECHO_LIMIT, preview } from '../src/errors.js';
+import { dopri5StepsAtLeast, type MemoryShape, RESERVED_BYTES, wasmBytes } from '../src/limits.js';
+import { run } from '../src/run.js';
 import { loadCore } from '../src/wasm/loader.js';
 
 const base = { m: 10, time: { end: 100, points: 5 } };
@@ -71,5 +74,121 @@ describe('run config', () => {
     const [a, b] = await Promise.all([loadCore('simd'), loadCore('scalar')]);
     const spec = { end: 37, points: 101, start: 3e-7, spacing: 'log' as const };
     expect(outputTimes(a, spec)).toEqual(outputTimes(b, spec));
+  });
+});
+
+describe('sanity limits, refused up front with the field named', () => {
+  it('refuses rtol ≥ 0.1 and accepts tighter', () => {
+    expect(refusal({ ...base, solver: { rtol: 0.1 } }).message).toMatch(/^solver\.rtol: must be < 0\.1/);
+    expect(refusal({ ...base, solver: { rtol: 1 } }).field).toBe('solver.rtol');
+    expect(parseConfig({ ...base, solver: { rtol: 0.09 } }).solver.rtol).toBe(0.09);
+  });
+
+  it('refuses a network or SGD span of more than maxSteps steps (steps = end/eta), and accepts exactly maxSteps', () => {
+    const net = { model: 'network', m: 4, d: 10, eta: 1e-3, time: { end: 10, points: 3 }, solver: { maxSteps: 9_999 } };
+    const e = refusal(net);
+    expect(e.field).toBe('time.end');
+    expect(e.message).toMatch(/10000 steps of eta = 0\.001, more than solver\.maxSteps = 9999/);
+    expect(parseConfig({ ...net, solver: { maxSteps: 10_000 } }).solver.maxSteps).toBe(10_000);
+    expect(refusal({ ...net, model: 'sgd', time: { at: [1, 20] } }).field).toBe('time.at[1]');
+    expect(refusal({ ...net, model: 'sgd', eta: 1e-9, time: { at: [1, 20] }, solver: {} }).message).toMatch(/20000000000 steps .* solver\.maxSteps = 10000000;/); // the default
+  });
+
+  it('refuses an rk4 span of more than maxSteps fixed steps', () => {
+    const e = refusal({ ...base, solver: { method: 'rk4', dt: 1e-3, maxSteps: 1000 } });
+    expect(e.field).toBe('time.end');
+    expect(e.message).toMatch(/100000 rk4 steps of dt = 0\.001/);
+  });
+
+  it('refuses time.end = 1e300 on dopri5 before the first step, from a bound that real runs respect', async () => {
+    const started = performance.now();
+    await expect(run({ m: 10, time: { end: 1e300, points: 5 } })).rejects.toThrow(/^time\.end: reaching t = 1e\+300 takes dopri5 at least .* steps/);
+    expect(performance.now() - started).toBeLessThan(20_000); // not minutes (the run itself would take ~150 s)
+    // The bound is a lower bound: a real dopri5 run takes more steps than predicted.
+    const config = { m: 10, epsilon: 0.2, seed: 1, time: { end: 2000, points: 3 }, degrees: 1 };
+    const r = await run(config);
+    const core = await loadCore();
+    const predicted = dopri5StepsAtLeast(2000, 0.2, r.coefficients.sigma, new Float64Array(10));
+    expect(r.stats.method).toBe('dopri5');
+    expect(predicted).toBeGreaterThan(20);
+    expect(r.stats.steps).toBeGreaterThan(predicted);
+    await expect(run({ ...config, solver: { maxSteps: Math.floor(predicted) - 1 } }, { core })).rejects.toThrow(/time\.end/);
+  });
+
+  it('refuses, with the bytes needed, a run beyond the 4 GiB of 32-bit Wasm (sgd m = d = 20000)', () => {
+    const e = refusal({ model: 'sgd', m: 20_000, d: 20_000, eta: 1e-4, time: { end: 1, points: 2 } });
+    expect(e.field).toBe('m');
+    expect(e.message).toMatch(/needs about \d+\.\d GiB \((\d+) bytes\) of WebAssembly memory, more than the 4\.0 GiB \(4294967296 bytes\)/);
+    const bytes = Number(/\((\d+) bytes\) of WebAssembly/.exec(e.message)![1]);
+    expect(bytes).toBeGreaterThan(2 * 8 * 20_000 * 20_000); // W and the Gram of W alone
+    expect(refusal({ m: 30_000, solver: { form: 'kernel' }, time: { end: 1, points: 2 } }).message).toMatch(/solver\.form = "kernel".*WebAssembly memory/);
+    expect(parseConfig({ model: 'sgd', m: 2_000, d: 20_000, eta: 1e-4, time: { end: 1, points: 2 } }).m).toBe(2_000);
+  });
+
+  it('estimates memory above what runs really reserve, and not wildly above', async () => {
+    const core = await loadCore();
+    const real = core.exports;
+    const cases: [RunConfigInput, MemoryShape][] = [
+      [{ model: 'sgd', m: 100, d: 2000, eta: 1e-3, samples: 50, batch: 4, time: { at: [0.002] } }, { model: 'sgd', m: 100, K: 40, form: 'auto', d: 2000, batch: 4, samples: 50, explicitW: false }],
+      [{ model: 'network', m: 120, d: 500, eta: 1e-3, time: { at: [0.002] } }, { model: 'network', m: 120, K: 40, form: 'auto', d: 500, batch: 1, samples: 0, explicitW: false }],
+      [{ m: 64, epsilon: 1e-3, solver: { form: 'kernel' }, time: { at: [1e-3] } }, { model: 'meanfield', m: 64, K: 40, form: 'kernel', batch: 1, samples: 0, explicitW: false }],
+      [{ m: 5000, epsilon: 1e-3, time: { at: [1e-5] } }, { model: 'meanfield', m: 5000, K: 40, form: 'auto', batch: 1, samples: 0, explicitW: false }],
+    ];
+    try {
+      for (const [config, shape] of cases) {
+        const start = real.mark() >>> 0;
+        let peak = start;
+        // Record the arena's high-water mark through every alloc of the run.
+        (core as { exports: typeof real }).exports = new Proxy(real, {
+          get: (t, k) => (k === 'alloc' ? (n: number) => { const p = t.alloc(n) >>> 0; peak = Math.max(peak, p + n); return p; } : t[k as keyof typeof t]),
+        });
+        await run(config, { core });
+        (core as { exports: typeof real }).exports = real;
+        const estimate = wasmBytes(shape) - RESERVED_BYTES;
+        expect(peak - start).toBeLessThanOrEqual(estimate);
+        expect(peak - start).toBeGreaterThan(estimate / 2);
+      }
+    } finally {
+      (core as { exports: typeof real }).exports = real;
+    }
+  });
+
+  it('caps the echoed value: a 5 MB bad value gives a short message', () => {
+    const e = refusal({ ...base, model: 'x'.repeat(5_000_000) });
+    expect(e.field).toBe('model');
+    expect(e.message.length).toBeLessThan(600);
+    expect(e.message).toMatch(/xxx…\)$/);
+    expect(new ConfigError('activation', 'a known name', 'y'.repeat(5_000_000)).message.length).toBeLessThan(300);
+    expect(refusal({ ...base, ['k'.repeat(1e6)]: 1 }).message.length).toBeLessThan(1200);
+  });
+
+  it('formats errors about values nested 10 000 deep without recursion', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const e = refusal({ ...base, m: deep });
+    expect(e.field).toBe('m');
+    expect(e.message).toMatch(/^m: must be a finite number \(got \[\[\[\[.*…\)$/);
+    expect(preview(deep).length).toBeLessThanOrEqual(ECHO_LIMIT + 1);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(refusal({ ...base, activation: { polynomial: [, 1] } }).field).toBe('activation'); // a hole, from the API
+  });
+
+  it('defaults keepWeights to m·points ≤ 1e7 exactly as the README says (t = 0, added for learning times, not counted)', async () => {
+    const kept = await run({ m: 100_000, time: { end: 1e-6, points: 100 }, degrees: 1 }); // m·points = 1e7
+    expect(kept.a).toHaveLength(1e7);
+    const dropped = await run({ m: 100_000, time: { end: 1e-6, points: 101 }, degrees: 1 });
+    expect(dropped.a).toBeUndefined();
+  });
+
+  it('refuses a duplicated ε in a sweep instead of fitting fewer points', async () => {
+    await expect(sweepEpsilon({ m: 4, time: { end: 1, points: 5 } }, [1e-2, 1e-3, 1e-2])).rejects.toThrow(/^epsilon: values must be distinct \(0\.01 is given twice\)/);
+  });
+
+  it('gives a component that is zero from the start the learning time null', async () => {
+    // a(0) = 0 and φ_0 = 0: R_0(0) = ½(φ_0 − σ_0 mean a)² = 0, nothing to learn.
+    const r = await run({ m: 4, target: { hermite: [0, 1, 1] }, init: { a: { law: 'constant', scale: 0 } }, time: { end: 10, points: 5 }, degrees: 2 });
+    expect(r.initial.components[0]).toBe(0);
+    expect(r.learningTimes[0]).toBeNull();
+    expect(r.initial.components[1]).toBeGreaterThan(0);
   });
 });

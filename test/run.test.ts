@@ -1,12 +1,13 @@
 // run(): config → problem → solver → analysis, checked through the whole stack.
 import { describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { run } from '../src/run.js';
 import type { Frame } from '../src/solvers/solution.js';
 import { loadCore } from '../src/wasm/loader.js';
 
 // The setting of MODEL.md §6: ReLU, φ = h_0 + h_1 + h_2, m = 10, a(0) ~ N(0, 1), s(0) = 0.
-const paper = (epsilon: number) => ({
+const paper = (epsilon: number): RunConfigInput => ({
   activation: 'relu', target: { hermite: [1, 1, 1] }, epsilon, m: 10, seed: 1,
   time: { start: 1e-9, end: 10, points: 181, spacing: 'log' }, degrees: 2,
 });

@@ -4,8 +4,9 @@
 /**
  * Learning time of each component k = 0..D: the first time t with R_k(t) ≤ θ·R_k(0),
  * located between output times by linear interpolation of R_k against log t (the
- * drops are waterfalls on a log-time axis). `initial` holds R_k(0); a component that
- * starts at zero counts as learnt at t = 0; null: not reached by the last output time.
+ * drops are waterfalls on a log-time axis). `initial` holds R_k(0). null: not reached by
+ * the last output time, or nothing to learn (a component that is zero from the start has
+ * no learning time; 0 would read as "learnt instantly" and bias fits of t_k against ε).
  */
 export function learningTimes(t: Float64Array, components: Float64Array, initial: Float64Array, threshold: number): (number | null)[] {
   const D1 = initial.length;
@@ -13,7 +14,7 @@ export function learningTimes(t: Float64Array, components: Float64Array, initial
   for (let k = 0; k < D1; k++) {
     const level = threshold * initial[k];
     if (initial[k] === 0) {
-      out.push(0);
+      out.push(null);
       continue;
     }
     let found: number | null = null;

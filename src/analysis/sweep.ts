@@ -1,7 +1,7 @@
 // Sweeps over ε: the same config run at several learning-rate ratios, and the scaling
 // of each component's learning time with ε read off the runs (MODEL.md §6).
 import { scalingExponent } from './learning-times.js';
-import { parseConfig } from '../config.js';
+import { parseConfig, type RunConfigInput } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { run, type RunOptions, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
@@ -42,12 +42,14 @@ export interface SweepResult {
  * form {end, points} without `start` gets start = min(end·1e-8, ε·1e-3), so that even the
  * fast constant phase (t_0 ≍ ε) is resolved at every ε.
  */
-export async function sweepEpsilon(config: unknown, epsilon: number[], options: RunOptions & { decades?: number; onRun?(epsilon: number, result: RunResult): void } = {}): Promise<SweepResult> {
+export async function sweepEpsilon(config: RunConfigInput, epsilon: number[], options: RunOptions & { decades?: number; onRun?(epsilon: number, result: RunResult): void } = {}): Promise<SweepResult> {
   const base = parseConfig(config);
   if (epsilon.length < 2 || epsilon.some((e) => !(e > 0) || !Number.isFinite(e))) {
     throw new ConfigError('epsilon', 'a sweep needs at least two finite values > 0', epsilon);
   }
-  const sorted = [...new Set(epsilon)].sort((x, y) => y - x);
+  const twice = epsilon.find((e, i) => epsilon.indexOf(e) !== i);
+  if (twice !== undefined) throw new ConfigError('epsilon', `values must be distinct (${twice} is given twice)`, epsilon);
+  const sorted = [...epsilon].sort((x, y) => y - x);
   const core = options.core ?? (await loadCore());
   const runs: RunResult[] = [];
   for (const e of sorted) {

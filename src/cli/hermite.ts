@@ -61,6 +61,14 @@ function spec(text: string, shift: number | undefined, scale: number | undefined
 
 export const hermiteCommand: Command = {
   summary: 'Hermite coefficients f_0..f_K of an activation',
+  help: `${USAGE}
+Projects an activation on the normalized Hermite polynomials h_0..h_K.
+  <activation>      relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity, or a JSON
+                    spec such as {"polynomial":[0,1,1]} or {"hermite":[1,1,1]}
+  -k, --degree K    the highest degree
+  --shift b         use act(scale·z + shift)
+  --scale c
+  --json            one JSON line: activation, coefficients, norm2, errorBound`,
   async run(args) {
     const { values, positionals } = parse(args);
     if (positionals.length !== 1 || values.degree === undefined) throw new CliUsageError(USAGE);

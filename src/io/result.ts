@@ -3,18 +3,29 @@
 //   t[j], risk[j], mfRisk[j] (network/sgd), loss[j] (multi-pass sgd),
 //   components[j][k] = R_k(t_j) for k = 0..degrees, a[j][i], s[j][i] (when kept),
 //   initial {risk, components}, learningTimes[k], retcode, message, note, stats, coefficients.
+//
+// The JSON is written in pieces (writeResultJSON): typed arrays number by number, tables
+// row by row, so a result larger than the engine's longest string (about 2^29 characters
+// in V8) is still written. The pieces join to exactly JSON.stringify(resultToJSON(r)).
 import type { RunResult } from '../run.js';
 
 /** Format version of the result JSON; bumped on any incompatible change. */
 export const RESULT_FORMAT = 1;
 
-function rows(x: Float64Array, width: number): number[][] {
-  const out: number[][] = [];
-  for (let j = 0; j + width <= x.length; j += width) out.push(Array.from(x.subarray(j, j + width)));
-  return out;
+/** A row-major table of `width` columns, written as an array of rows. */
+class Rows {
+  constructor(readonly data: Float64Array, readonly width: number) {}
 }
 
-export function resultToJSON(r: RunResult): object {
+type Doc = unknown;
+
+/** Literal JSON text in writeDoc's work stack. */
+class Raw {
+  constructor(readonly raw: string) {}
+}
+
+/** The result as a document whose big arrays stay typed (Float64Array, Rows) until written. */
+function resultDocument(r: RunResult): Record<string, Doc> {
   const D1 = r.degrees + 1;
   const c = r.coefficients;
   return {
@@ -23,32 +34,131 @@ export function resultToJSON(r: RunResult): object {
     retcode: r.retcode,
     ...(r.message === undefined ? {} : { message: r.message }),
     ...(r.note === undefined ? {} : { note: r.note }),
-    t: Array.from(r.t),
-    risk: Array.from(r.risk),
-    ...(r.mfRisk ? { mfRisk: Array.from(r.mfRisk) } : {}),
-    ...(r.loss ? { loss: Array.from(r.loss) } : {}),
-    components: rows(r.components, D1),
-    ...(r.a ? { a: rows(r.a, r.m) } : {}),
-    ...(r.s ? { s: rows(r.s, r.m) } : {}),
-    initial: { risk: r.initial.risk, components: Array.from(r.initial.components) },
+    t: r.t,
+    risk: r.risk,
+    ...(r.mfRisk ? { mfRisk: r.mfRisk } : {}),
+    ...(r.loss ? { loss: r.loss } : {}),
+    components: new Rows(r.components, D1),
+    ...(r.a ? { a: new Rows(r.a, r.m) } : {}),
+    ...(r.s ? { s: new Rows(r.s, r.m) } : {}),
+    initial: { risk: r.initial.risk, components: r.initial.components },
     learningTimes: r.learningTimes,
     stats: r.stats,
     coefficients: {
       activation: c.activation.label, target: c.target.label,
-      sigma: Array.from(c.sigma), phi: Array.from(c.phi),
+      sigma: c.sigma, phi: c.phi,
       truncation: c.sigma.length - 1, kernelTail: c.kernelTail, crossTail: c.crossTail, projectionError: c.projectionError,
     },
   };
 }
 
-/** One row per output time: t, risk, [mfRisk], [loss], R_0..R_D. */
-export function resultToCSV(r: RunResult): string {
+function rows(x: Float64Array, width: number): number[][] {
+  const out: number[][] = [];
+  for (let j = 0; j + width <= x.length; j += width) out.push(Array.from(x.subarray(j, j + width)));
+  return out;
+}
+
+/** The result JSON as a plain object (for small results; writeResultJSON streams any size). */
+export function resultToJSON(r: RunResult): object {
+  const plain = (v: Doc): Doc => {
+    if (v instanceof Rows) return rows(v.data, v.width);
+    if (v instanceof Float64Array) return Array.from(v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    }
+    return v;
+  };
+  return plain(resultDocument(r)) as object;
+}
+
+/** A number as JSON.stringify writes it (non-finite → null). */
+const num = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
+
+/** Numbers per piece when writing a long typed array. */
+const NUMBERS_PER_PIECE = 4096;
+
+function writeNumbers(x: Float64Array, from: number, to: number, write: (s: string) => void): void {
+  write('[');
+  for (let i = from; i < to; i += NUMBERS_PER_PIECE) {
+    const end = Math.min(to, i + NUMBERS_PER_PIECE);
+    let s = i === from ? '' : ',';
+    for (let j = i; j < end; j++) s += j === i ? num(x[j]) : `,${num(x[j])}`;
+    write(s);
+  }
+  write(']');
+}
+
+/**
+ * Writes `v` as JSON.stringify would, in pieces: typed arrays and tables piece by piece,
+ * plain arrays and objects element by element; anything else through JSON.stringify.
+ * Explicit stack, no recursion: any nesting depth is safe.
+ */
+function writeDoc(root: Doc, write: (s: string) => void): void {
+  type Task = Doc | Raw;
+  const stack: Task[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof Raw) {
+      write(v.raw);
+    } else if (v instanceof Rows) {
+      write('[');
+      const n = Math.floor(v.data.length / v.width);
+      for (let j = 0; j < n; j++) {
+        if (j) write(',');
+        writeNumbers(v.data, j * v.width, (j + 1) * v.width, write);
+      }
+      write(']');
+    } else if (v instanceof Float64Array) {
+      writeNumbers(v, 0, v.length, write);
+    } else if (Array.isArray(v)) {
+      // Elements pushed in reverse so they pop in order; undefined and functions are null in arrays.
+      const tasks: Task[] = [new Raw('[')];
+      v.forEach((x, i) => {
+        if (i) tasks.push(new Raw(','));
+        tasks.push(x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : x);
+      });
+      tasks.push(new Raw(']'));
+      for (let i = tasks.length - 1; i >= 0; i--) stack.push(tasks[i]);
+    } else if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      const tasks: Task[] = [new Raw('{')];
+      let first = true;
+      for (const [k, x] of Object.entries(v)) {
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        tasks.push(new Raw(`${first ? '' : ','}${JSON.stringify(k)}:`));
+        tasks.push(x);
+        first = false;
+      }
+      tasks.push(new Raw('}'));
+      for (let i = tasks.length - 1; i >= 0; i--) stack.push(tasks[i]);
+    } else {
+      write(JSON.stringify(v) ?? 'null');
+    }
+  }
+}
+
+/**
+ * Writes the result JSON (and a final newline) through `write`, in pieces of bounded
+ * length: the same bytes as `${JSON.stringify(resultToJSON(r))}\n`.
+ */
+export function writeResultJSON(r: RunResult, write: (piece: string) => void): void {
+  writeDoc(resultDocument(r), write);
+  write('\n');
+}
+
+/** Writes the CSV form (resultToCSV) row by row. */
+export function writeResultCSV(r: RunResult, write: (piece: string) => void): void {
   const D1 = r.degrees + 1;
   const head = ['t', 'risk', ...(r.mfRisk ? ['mfRisk'] : []), ...(r.loss ? ['loss'] : []), ...Array.from({ length: D1 }, (_, k) => `R_${k}`)];
-  const lines = [head.join(',')];
+  write(`${head.join(',')}\n`);
   for (let j = 0; j < r.t.length; j++) {
     const row = [r.t[j], r.risk[j], ...(r.mfRisk ? [r.mfRisk[j]] : []), ...(r.loss ? [r.loss[j]] : []), ...r.components.subarray(j * D1, (j + 1) * D1)];
-    lines.push(row.map((v) => String(v)).join(','));
+    write(`${row.map((v) => String(v)).join(',')}\n`);
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/** One row per output time: t, risk, [mfRisk], [loss], R_0..R_D. */
+export function resultToCSV(r: RunResult): string {
+  const parts: string[] = [];
+  writeResultCSV(r, (p) => parts.push(p));
+  return parts.join('');
 }

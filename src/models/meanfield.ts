@@ -4,7 +4,8 @@
 import { KERNEL_KINDS } from '../hermite/activation.js';
 import { ConfigError } from '../errors.js';
 import { Integrator, type IntegratorStats, type MethodName } from '../solvers/integrator.js';
-import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from '../solvers/solution.js';
+import { drive, outputLoop, type Model } from '../solvers/loop.js';
+import type { ReturnCode, RunHooks, Trajectory } from '../solvers/solution.js';
 import type { Core } from '../wasm/loader.js';
 
 export interface MeanfieldProblem {
@@ -165,14 +166,12 @@ function failureMessage(stats: IntegratorStats, m: number, maxSteps: number): st
 }
 
 /**
- * Integrates the flow from t = 0 through the output times (the first may be > 0) and returns
- * R_mf (+ ½τ²), its components R_0..R_degrees and, if kept, a and s at each of them. The run
- * stops early, keeping what it has, on a blow-up, step-size underflow, maxSteps or an abort.
+ * The flow as a model of the output loop (src/solvers/loop.ts), from t = 0 through the output
+ * times (the first may be > 0); its memory is reserved in the current scope. Throws
+ * ConfigError for bad input.
  */
-export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm,
-  times: Float64Array, hooks: RunHooks = {}): Trajectory {
+export function meanfieldModel(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm, times: Float64Array): Model {
   checkArguments(problem, algorithm, times);
-  const started = performance.now();
   const m = problem.a0.length;
   const K = problem.sigma.length - 1;
   const D = problem.degrees + 1;
@@ -180,84 +179,60 @@ export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm:
   const method = resolveMethod(algorithm, problem.epsilon);
   const form = resolveForm(algorithm, problem);
   const maxSteps = algorithm.maxSteps ?? 1e6;
-  const keep = keepsWeights(algorithm.keepWeights, m, T);
   const noise = 0.5 * problem.noise * problem.noise;
-  const risk = new Float64Array(T);
-  const components = new Float64Array(T * D);
-  const a = keep ? new Float64Array(T * m) : undefined;
-  const s = keep ? new Float64Array(T * m) : undefined;
-  let count = 0;
-  let retcode: ReturnCode = 'success';
-  let message: string | undefined;
-  const stats = core.scoped(() => {
-    const x = core.exports;
-    const sys = prepareSystem(core, problem, form, m <= DENSE_MAX_M);
-    const y0 = core.allocF64(2 * m);
-    core.f64(y0, m).set(problem.a0);
-    core.f64(y0 + 8 * m, m).set(problem.s0);
-    const out = core.allocF64(2 * m);
-    const comps = core.allocF64(K + 1);
-    const integrator = new Integrator(core, sys, 2 * m, y0, 0, times[T - 1], {
-      method, rtol: algorithm.rtol, atol: algorithm.atol, h0: algorithm.dt ?? 0, maxSteps,
-    });
-    let lastProgress = -Infinity;
-    const progress = (force: boolean) => {
-      const now = performance.now();
-      if (hooks.onProgress && (force || now - lastProgress > 100)) {
-        const t = integrator.stats().t;
-        hooks.onProgress(Math.min(1, t / times[T - 1]), t);
-        lastProgress = now;
-      }
-    };
-    const budget = Math.max(1, Math.round(STEP_WORK / (m * (K + 1))));
-    for (; count < T; count++) {
-      const t = times[count];
-      let status: ReturnCode | 'paused' = 'paused';
-      while (!hooks.signal?.aborted && (status = integrator.advance(t, out, budget)) === 'paused') progress(false);
-      if (hooks.signal?.aborted) {
-        retcode = 'aborted';
-        message = `aborted at t = ${integrator.stats().t.toPrecision(6)}`;
-        break;
-      }
-      retcode = status as ReturnCode;
-      if (retcode !== 'success') {
-        message = failureMessage(integrator.stats(), m, maxSteps);
-        break;
-      }
-      risk[count] = x.meanfieldRisk(sys, out, comps) + noise;
-      const R = core.f64(comps, D);
-      components.set(R, count * D);
-      const y = core.f64(out, 2 * m);
-      a?.set(y.subarray(0, m), count * m);
-      s?.set(y.subarray(m), count * m);
-      hooks.onFrame?.({
-        index: count, t, risk: risk[count], components: R.slice(),
-        a: a?.slice(count * m, (count + 1) * m), s: s?.slice(count * m, (count + 1) * m),
-      });
-      progress(count === T - 1);
-    }
-    return integrator.stats();
+  const x = core.exports;
+  const start = core.mark();
+  const sys = prepareSystem(core, problem, form, m <= DENSE_MAX_M);
+  const y0 = core.allocF64(2 * m);
+  core.f64(y0, m).set(problem.a0);
+  core.f64(y0 + 8 * m, m).set(problem.s0);
+  const out = core.allocF64(2 * m);
+  const comps = core.allocF64(K + 1);
+  const integrator = new Integrator(core, sys, 2 * m, y0, 0, times[T - 1], {
+    method, rtol: algorithm.rtol, atol: algorithm.atol, h0: algorithm.dt ?? 0, maxSteps,
   });
+  const budget = Math.max(1, Math.round(STEP_WORK / (m * (K + 1))));
   const still = problem.s0.every((v) => v === 0) && (K === 0 || problem.sigma[1] * problem.phi[1] === 0);
   return {
-    t: times.slice(0, count),
-    risk: risk.slice(0, count),
-    components: components.slice(0, count * D),
-    a: a?.slice(0, count * m),
-    s: s?.slice(0, count * m),
-    retcode,
-    message,
+    method, times, m, degrees: problem.degrees, keepWeights: algorithm.keepWeights, mfRisk: false, loss: false,
+    arena: { start, end: core.mark() },
+    advance(k, most) {
+      const status = integrator.advance(times[k], out, Math.min(budget, most));
+      if (status === 'paused') return 'paused';
+      if (status === 'success') return 'reached';
+      return { retcode: status as Exclude<ReturnCode, 'success' | 'aborted'>, message: failureMessage(integrator.stats(), m, maxSteps) };
+    },
+    observe() {
+      const risk = x.meanfieldRisk(sys, out, comps) + noise;
+      const y = core.f64(out, 2 * m);
+      return { risk, components: core.f64(comps, D).slice(), a: y.slice(0, m), s: y.slice(m) };
+    },
+    steps: () => integrator.stats().steps,
+    time: () => integrator.stats().t,
+    where: () => `t = ${integrator.stats().t.toPrecision(6)}`,
+    resumeAt(step, rows) {
+      const st = integrator.stats();
+      if (st.steps !== step) return `step ${step} does not match the integrator's ${st.steps} steps`;
+      if (st.retcode !== 'success') return `the integrator had stopped (${st.retcode})`;
+      if (rows > 0 && st.t < times[rows - 1]) return `the integrator is at t = ${st.t}, before output ${rows - 1} (t = ${times[rows - 1]})`;
+      return null;
+    },
+    stats() {
+      const st = integrator.stats();
+      return { method, steps: st.steps, rejectedSteps: st.rejected, rhsEvaluations: st.nfev, jacobianEvaluations: st.njev, linearSolves: st.nlu };
+    },
     note: still
       ? 's never moves: with s(0) = 0 and σ_1 φ_1 = 0, ṡ_i = a_i σ_1 φ_1 = 0, so s stays 0 and only the constant part can be learnt'
       : undefined,
-    stats: {
-      method,
-      steps: stats.steps,
-      rejectedSteps: stats.rejected,
-      rhsEvaluations: stats.nfev,
-      jacobianEvaluations: stats.njev,
-      linearSolves: stats.nlu,
-      wallMs: performance.now() - started,
-    },
   };
+}
+
+/**
+ * Integrates the flow from t = 0 through the output times (the first may be > 0) and returns
+ * R_mf (+ ½τ²), its components R_0..R_degrees and, if kept, a and s at each of them. The run
+ * stops early, keeping what it has, on a blow-up, step-size underflow, maxSteps or an abort.
+ */
+export function solveMeanfield(core: Core, problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm,
+  times: Float64Array, hooks: RunHooks = {}): Trajectory {
+  return core.scoped(() => drive(outputLoop(core, meanfieldModel(core, problem, algorithm, times), hooks)));
 }

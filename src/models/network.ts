@@ -6,7 +6,8 @@ import type { Activation } from '../hermite/activation.js';
 import { ConfigError } from '../errors.js';
 import { crossKernel, dotKernel, type Kernel } from '../hermite/kernels.js';
 import type { RunHooks, Trajectory } from '../solvers/solution.js';
-import { CHUNK_WORK, runSteps, type Observation } from '../solvers/stepping.js';
+import { drive, outputLoop, type Model, type Observation } from '../solvers/loop.js';
+import { CHUNK_WORK, steppingModel } from '../solvers/stepping.js';
 import type { Core } from '../wasm/loader.js';
 
 export interface NetworkProblem {
@@ -97,6 +98,9 @@ export function unitDirection(p: NetworkProblem): Float64Array {
   return p.direction.map((x) => x / norm);
 }
 
+/** What the network models observe: R_mf always. */
+export type NetworkObservation = Observation & { mfRisk: number };
+
 /** U, V in Wasm memory, and the risks at states there (buffers reserved in the current scope). */
 export interface RiskEvaluator {
   /** kernel(kind, gain, coefficients, K, ·) arguments of U and V, coefficient pointers included. */
@@ -104,7 +108,7 @@ export interface RiskEvaluator {
   V: [number, number, number];
   K: number;
   /** At a (m), s (m) and the Gram matrix ρ (m × m): copies of a and s are returned with the risks. */
-  evaluate(a: number, s: number, rho: number): Observation;
+  evaluate(a: number, s: number, rho: number): NetworkObservation;
 }
 
 /**
@@ -143,7 +147,7 @@ export function riskEvaluator(core: Core, p: NetworkProblem): RiskEvaluator {
 }
 
 /** The risks at the reduced state (a, C), C m × r: s_i = C[i, 0] into `s` (m), ρ = C Cᵀ into `rho` (m × m). */
-function evaluateReduced(core: Core, ev: RiskEvaluator, a: number, C: number, m: number, r: number, s: number, rho: number): Observation {
+function evaluateReduced(core: Core, ev: RiskEvaluator, a: number, C: number, m: number, r: number, s: number, rho: number): NetworkObservation {
   const c = core.f64(C, m * r);
   core.f64(s, m).set(Array.from({ length: m }, (_, i) => c[i * r]));
   core.exports.gram(C, m, r, rho);
@@ -152,7 +156,7 @@ function evaluateReduced(core: Core, ev: RiskEvaluator, a: number, C: number, m:
 
 /** The variable named by a kernel's blow-up code at `fail` (firstBad in assembly/network.ts): 'a[i]' or 'w[i]'. */
 export function blowupVariable(core: Core, fail: number): string {
-  const code = new Int32Array(core.exports.memory.buffer, fail, 1)[0];
+  const code = new Int32Array(core.exports.memory.buffer, fail >>> 0, 1)[0];
   return `${code % 2 ? 'w' : 'a'}[${code >> 1}]`;
 }
 
@@ -178,11 +182,40 @@ function initialState(core: Core, p: NetworkProblem): { a: number; C: number; r:
   if (p.w0) return { a, C, r: reduceInto(core, p, p.w0, C, false).r };
   const r = Math.min(p.m + 1, p.d);
   core.scoped(() => {
-    const rng = core.allocF64(4);
+    const rng = core.alloc(core.exports.RNG_STATE_BYTES.value);
     core.exports.rngSeed(rng, p.seed);
     core.exports.sphereInit(rng, p.m, p.d, C, r);
   });
   return { a, C, r };
+}
+
+/**
+ * Projected GD as a model of the output loop; its memory is reserved in the current scope.
+ * Throws ConfigError for a bad problem or an unstable η.
+ */
+export function networkModel(core: Core, problem: NetworkProblem, algorithm: NetworkAlgorithm, times: Float64Array): Model {
+  const { m, epsilon } = problem;
+  const { eta } = algorithm;
+  checkProblem(problem, eta);
+  const start = core.mark();
+  const risk = riskEvaluator(core, problem);
+  const { a, C, r } = initialState(core, problem);
+  const Uk = core.allocF64(m * m);
+  const Ud = core.allocF64(m * m);
+  const ga = core.allocF64(m);
+  const gw = core.allocF64(m * r);
+  const s = core.allocF64(m);
+  const fail = core.allocF64(1);
+  const { U, V, K } = risk;
+  const ex = core.exports;
+  return steppingModel({
+    advance: (n) => ex.networkSteps(n, eta, epsilon, a, C, m, r, ...U, ...V, K, Uk, Ud, ga, gw, fail),
+    observe: () => evaluateReduced(core, risk, a, C, m, r, s, Uk),
+    culprit: () => blowupVariable(core, fail),
+  }, times, {
+    eta, m, degrees: problem.degrees, keepWeights: algorithm.keepWeights, loss: false, arena: { start, end: core.mark() },
+    chunk: Math.max(1, Math.floor(CHUNK_WORK / (m * m * (r + 50)))), method: 'gd',
+  });
 }
 
 /**
@@ -191,33 +224,11 @@ function initialState(core: Core, p: NetworkProblem): { a: number; C: number; r:
  * problem or an unstable η; a blow-up ends the trajectory early with retcode 'blowup'.
  */
 export function solveNetwork(core: Core, problem: NetworkProblem, algorithm: NetworkAlgorithm, times: Float64Array, hooks?: RunHooks): Trajectory {
-  const { m, epsilon } = problem;
-  const { eta } = algorithm;
-  checkProblem(problem, eta);
-  return core.scoped(() => {
-    const risk = riskEvaluator(core, problem);
-    const { a, C, r } = initialState(core, problem);
-    const Uk = core.allocF64(m * m);
-    const Ud = core.allocF64(m * m);
-    const ga = core.allocF64(m);
-    const gw = core.allocF64(m * r);
-    const s = core.allocF64(m);
-    const fail = core.allocF64(1);
-    const { U, V, K } = risk;
-    const ex = core.exports;
-    return runSteps({
-      advance: (n) => ex.networkSteps(n, eta, epsilon, a, C, m, r, ...U, ...V, K, Uk, Ud, ga, gw, fail),
-      observe: () => evaluateReduced(core, risk, a, C, m, r, s, Uk),
-      culprit: () => blowupVariable(core, fail),
-    }, times, {
-      eta, m, degrees: problem.degrees, keepWeights: algorithm.keepWeights, startStep: 0,
-      chunk: Math.max(1, Math.floor(CHUNK_WORK / (m * m * (r + 50)))), method: 'gd',
-    }, hooks);
-  });
+  return core.scoped(() => drive(outputLoop(core, networkModel(core, problem, algorithm, times), hooks)));
 }
 
 /** R(a, W), R_mf(a, s) and the components at explicit weights w (m × d; rows are normalized). */
-export function populationRisk(core: Core, problem: NetworkProblem, a: Float64Array, w: Float64Array): Observation {
+export function populationRisk(core: Core, problem: NetworkProblem, a: Float64Array, w: Float64Array): NetworkObservation {
   return core.scoped(() => {
     const ev = riskEvaluator(core, problem);
     const ap = core.put(a);

@@ -1,29 +1,21 @@
-// The output loop shared by the discrete-time models (population GD, SGD): output time
-// t falls at step count round(t/η); the steps between two outputs run inside Wasm, in
-// chunks small enough to report progress and honour an abort signal; a non-finite weight
-// stops the run with retcode 'blowup' and keeps the trajectory so far.
+// The discrete-time models (population GD, SGD) as models of the output loop (loop.ts):
+// output time t falls at step count round(t/η); the steps between two outputs run inside
+// Wasm, in chunks small enough to report progress and honour an abort signal; a non-finite
+// weight stops the run with retcode 'blowup' and keeps the trajectory so far.
 import { ConfigError } from '../errors.js';
-import { keepsWeights, type ReturnCode, type RunHooks, type Trajectory } from './solution.js';
+import type { Model } from './loop.js';
+import type { Observation } from './rows.js';
 
-/** What the loop needs from a model whose state lives in Wasm memory. */
+/** What a discrete model provides; its state lives in Wasm memory. */
 export interface Stepper {
-  /** Runs n steps; returns how many completed (fewer: the next one produced a non-finite weight). */
-  advance(n: number): number;
+  /** Runs n steps from step `start`; returns how many completed (fewer: the next one produced a non-finite weight). */
+  advance(n: number, start: number): number;
   /** The current state's risks (population R, R_mf, components R_0..R_D), a, s and loss. */
   observe(): Observation;
   /** After a failed advance: which variable is non-finite, e.g. 'a[3]' or 'w[0]'. */
   culprit(): string;
-  /** Called after every completed step count divisible by `everySteps` (checkpoints). */
-  persist?: { everySteps: number; save(step: number): void };
-}
-
-export interface Observation {
-  risk: number;
-  mfRisk: number;
-  components: Float64Array;
-  a: Float64Array;
-  s: Float64Array;
-  loss?: number;
+  /** After a restore: why the state cannot be continued (e.g. a dead generator), or null. */
+  check?(): string | null;
 }
 
 /** Work per Wasm call, in a model's per-step cost units (SGD m·d·B, GD m²·(r + 50)): StepRun.chunk is this over the cost. */
@@ -34,11 +26,13 @@ export interface StepRun {
   m: number;
   degrees: number;
   keepWeights?: boolean;
-  /** Steps already done (a resumed run): earlier output times are skipped. */
-  startStep: number;
+  /** Whether observe() returns a loss (multi-pass SGD). */
+  loss: boolean;
   /** Largest number of steps per Wasm call (keeps progress and abort responsive). */
   chunk: number;
   method: string;
+  /** The arena range holding the whole state (from the model's first reservation to its last). */
+  arena: { start: number; end: number };
 }
 
 /** Step counts round(t/η) of the output times; they must be finite, ≥ 0 and non-decreasing. */
@@ -51,67 +45,34 @@ export function outputSteps(times: Float64Array, eta: number): Float64Array {
   });
 }
 
-/** Runs `stepper` through the output times and collects the trajectory. */
-export function runSteps(stepper: Stepper, times: Float64Array, run: StepRun, hooks: RunHooks = {}): Trajectory {
-  const started = performance.now();
+/** `stepper` as a model of the output loop, reporting at the output times `times`. */
+export function steppingModel(stepper: Stepper, times: Float64Array, run: StepRun): Model {
   const targets = outputSteps(times, run.eta);
-  const first = targets.findIndex((n) => n >= run.startStep);
-  const todo = first < 0 ? [] : Array.from(targets.subarray(first));
-  const T = todo.length;
-  const D = run.degrees + 1;
-  const keep = keepsWeights(run.keepWeights, run.m, T);
-  const out = {
-    t: new Float64Array(T), risk: new Float64Array(T), mfRisk: new Float64Array(T),
-    components: new Float64Array(T * D), a: keep ? new Float64Array(T * run.m) : undefined,
-    s: keep ? new Float64Array(T * run.m) : undefined, loss: undefined as Float64Array | undefined,
-  };
-  const total = T ? todo[T - 1] - run.startStep : 0;
-  let step = run.startStep;
-  let reached = 0;
-  let retcode: ReturnCode = 'success';
-  let message: string | undefined;
-  outer: for (let k = 0; k < T; k++) {
-    while (step < todo[k]) {
-      if (hooks.signal?.aborted) {
-        retcode = 'aborted';
-        message = `aborted at t = ${step * run.eta} (step ${step})`;
-        break outer;
-      }
-      const every = stepper.persist?.everySteps;
-      const nextSave = every ? (Math.floor(step / every) + 1) * every : Infinity;
-      const n = Math.min(todo[k] - step, run.chunk, nextSave - step);
-      const done = stepper.advance(n);
-      step += done;
-      if (done < n) {
-        retcode = 'blowup';
-        message = `non-finite ${stepper.culprit()} at t = ${(step + 1) * run.eta} (step ${step + 1})`;
-        break outer;
-      }
-      if (step === nextSave) stepper.persist!.save(step);
-      hooks.onProgress?.(total ? (step - run.startStep) / total : 1, step * run.eta);
-    }
-    const o = stepper.observe();
-    out.t[k] = todo[k] * run.eta;
-    out.risk[k] = o.risk;
-    out.mfRisk[k] = o.mfRisk;
-    out.components.set(o.components.subarray(0, D), k * D);
-    out.a?.set(o.a, k * run.m);
-    out.s?.set(o.s, k * run.m);
-    if (o.loss !== undefined) (out.loss ??= new Float64Array(T))[k] = o.loss;
-    reached = k + 1;
-    hooks.onFrame?.({
-      index: k, t: out.t[k], risk: o.risk, components: o.components.slice(0, D),
-      ...(keep ? { a: o.a.slice(), s: o.s.slice() } : {}),
-    });
-  }
-  const trim = (x: Float64Array | undefined, width: number) => x?.slice(0, reached * width);
+  let step = 0;
   return {
-    t: out.t.slice(0, reached), risk: out.risk.slice(0, reached), mfRisk: out.mfRisk.slice(0, reached),
-    components: out.components.slice(0, reached * D), a: trim(out.a, run.m), s: trim(out.s, run.m),
-    loss: trim(out.loss, 1), retcode, ...(message === undefined ? {} : { message }),
-    stats: {
-      method: run.method, steps: step - run.startStep, rejectedSteps: 0, rhsEvaluations: step - run.startStep,
-      jacobianEvaluations: 0, linearSolves: 0, wallMs: performance.now() - started,
+    method: run.method, times: targets.map((n) => n * run.eta), m: run.m, degrees: run.degrees,
+    keepWeights: run.keepWeights, mfRisk: true, loss: run.loss, arena: run.arena,
+    advance(k, budget) {
+      const n = Math.min(targets[k] - step, run.chunk, budget);
+      if (n <= 0) return 'reached';
+      const done = stepper.advance(n, step);
+      step += done;
+      if (done < n) return { retcode: 'blowup', message: `non-finite ${stepper.culprit()} at t = ${(step + 1) * run.eta} (step ${step + 1})` };
+      return step >= targets[k] ? 'reached' : 'paused';
     },
+    observe: () => stepper.observe(),
+    steps: () => step,
+    time: () => step * run.eta,
+    where: () => `t = ${step * run.eta} (step ${step})`,
+    resumeAt(saved, rows) {
+      const T = targets.length;
+      if (saved > targets[T - 1]) return `step ${saved} is past the run's end (step ${targets[T - 1]})`;
+      if ((rows > 0 && saved < targets[rows - 1]) || (rows < T && saved > targets[rows])) {
+        return `step ${saved} does not lie between output ${rows - 1} (step ${targets[rows - 1] ?? 0}) and output ${rows} (step ${targets[rows] ?? targets[T - 1]})`;
+      }
+      step = saved;
+      return stepper.check?.() ?? null;
+    },
+    stats: () => ({ method: run.method, steps: step, rejectedSteps: 0, rhsEvaluations: step, jacobianEvaluations: 0, linearSolves: 0 }),
   };
 }

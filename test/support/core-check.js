@@ -1,5 +1,6 @@
 // Loads both builds of the core through the public entry point and computes one dot
-// product with each; run by core.html on the page and in a module worker.
+// product with each; run by core.html on the page and in a module worker. Reports the
+// modules fetched, which must be each build once.
 import { loadCore } from '../../dist/index.js';
 
 export async function checkCore() {
@@ -10,5 +11,9 @@ export async function checkCore() {
   for (let i = 0; i < n; i++) reference += x[i] * y[i];
   const dot = (core) => core.scoped(() => core.exports.dot(core.put(x), core.put(y), n));
   const auto = await loadCore();
-  return { variant: auto.variant, reference, simd: dot(await loadCore('simd')), scalar: dot(await loadCore('scalar')) };
+  const simd = dot(await loadCore('simd'));
+  const scalar = dot(await loadCore('scalar'));
+  // Every .wasm this realm fetched (resource timing records cached fetches too).
+  const wasm = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm'));
+  return { variant: auto.variant, reference, simd, scalar, wasm };
 }

@@ -1,0 +1,157 @@
+// The d→∞ neuron flow against SUNDIALS CVODE in C (bench/native/cvode_meanfield.c: BDF, Newton,
+// dense direct solver, its own difference-quotient Jacobian) on the same equations, evaluated the
+// same way, over m × ε. Debian's libsundials-dev is installed here when missing and possible
+// (root with apt-get); otherwise the table says why CVODE is absent.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../src/config.js';
+import { initialState } from '../src/models/init.js';
+import { solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/models/meanfield.js';
+import { loadCore, type Core } from '../src/wasm/loader.js';
+import { reluCoefficients } from '../test/support/network.js';
+import { fmt, table, type Row } from './lib.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RTOL = 1e-8;
+const ATOL = 1e-10;
+const T = 100;
+const SEED = 1;
+const MS = [10, 30, 100];
+const EPSILONS = [1e-3, 1e-6, 1e-9, 1e-12];
+/** Repeated solves per cell (median), each side, within a time budget per cell. */
+const REPS = 7;
+const BUDGET_S = 3;
+/** A CVODE cell that takes longer than this is stopped and reported as such. */
+const CVODE_LIMIT_S = 60;
+
+/** ReLU (closed-form kernel, K = 2), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator with seed 1 (as the CLI draws it), s(0) = 0. */
+function problem(core: Core, m: number, epsilon: number): MeanfieldProblem {
+  const config = parseConfig({ model: 'meanfield', m, epsilon, seed: SEED, time: { at: [T] } });
+  const { a0, s0 } = initialState(core, config);
+  return { sigma: reluCoefficients(2), phi: Float64Array.of(1, 1, 1), kernel: { kind: 1, gain: 1 }, noise: 0, epsilon, a0, s0, degrees: 2 };
+}
+
+interface CvodeResult {
+  version: string; solves: number; seconds: number; risk?: number; error?: string;
+  nst: number; nfe: number; nje: number; nfeLS: number; nsetups: number; netf: number; nni: number; ncfn: number;
+}
+
+/** Installs libsundials-dev when missing and possible; then builds the driver. A reason string when it cannot. */
+function buildCvode(): { exe: string } | { skipped: string } {
+  const header = '/usr/include/cvode/cvode.h';
+  if (!existsSync(header)) {
+    const root = process.getuid?.() === 0;
+    const apt = spawnSync('apt-get', ['--version'], { encoding: 'utf8' });
+    if (!root || apt.error) return { skipped: `libsundials-dev is not installed and cannot be here (${!root ? 'not root' : 'no apt-get'})` };
+    process.stderr.write('bench: apt-get install -y libsundials-dev\n');
+    let r = spawnSync('apt-get', ['install', '-y', 'libsundials-dev'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) {
+      spawnSync('apt-get', ['update'], { encoding: 'utf8' });
+      r = spawnSync('apt-get', ['install', '-y', 'libsundials-dev'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    }
+    if (r.status !== 0 || !existsSync(header)) return { skipped: `apt-get install libsundials-dev failed: ${r.stderr.trim().split('\n').pop()}` };
+  }
+  const exe = join(here, '.native', 'cvode_meanfield');
+  mkdirSync(dirname(exe), { recursive: true });
+  const cc = spawnSync('cc', ['-O3', '-march=native', '-o', exe, join(here, 'native', 'cvode_meanfield.c'),
+    '-lsundials_cvode', '-lsundials_nvecserial', '-lm'], { encoding: 'utf8' });
+  if (cc.error) return { skipped: `cc not available (${cc.error.message})` };
+  if (cc.status !== 0) return { skipped: `cc failed: ${cc.stderr.trim().split('\n').slice(-3).join(' ')}` };
+  return { exe };
+}
+
+function runCvode(exe: string, p: MeanfieldProblem): CvodeResult | { skipped: string } {
+  const m = p.a0.length;
+  const K = p.sigma.length - 1;
+  const input = [
+    [m, K, p.epsilon, T, RTOL, ATOL, REPS, BUDGET_S, CVODE_LIMIT_S],
+    [...p.sigma], [...p.phi], [...p.a0], [...p.s0],
+  ].map((row) => row.map(String).join(' ')).join('\n');
+  const r = spawnSync(exe, [], { input, encoding: 'utf8' });
+  if (r.status !== 0) return { skipped: `driver failed: ${r.stderr.trim()}` };
+  return JSON.parse(r.stdout) as CvodeResult;
+}
+
+/** Median seconds over up to REPS warm solves (after one warm-up solve), within BUDGET_S. */
+function medianSolve(solve: () => unknown): number {
+  solve();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < REPS && (times.length === 0 || performance.now() - start < BUDGET_S * 1e3)) {
+    const t0 = performance.now();
+    solve();
+    times.push((performance.now() - t0) / 1e3);
+  }
+  times.sort((x, y) => x - y);
+  return times[times.length >> 1];
+}
+
+export async function run(): Promise<string> {
+  const core = await loadCore('simd');
+  const algorithm: MeanfieldAlgorithm = { method: 'stiff', form: 'kernel', rtol: RTOL, atol: ATOL, keepWeights: false };
+  const end = Float64Array.of(T);
+  const built = buildCvode();
+  const rows: Row[] = [];
+  const ratios: Row[] = [];
+  const steps = new Map<string, number>();
+  let version = '';
+  for (const m of MS) {
+    const ratio: Row = { m };
+    for (const epsilon of EPSILONS) {
+      process.stderr.write(`bench: cvode m = ${m}, ε = ${epsilon}\n`);
+      const p = problem(core, m, epsilon);
+      const ours = solveMeanfield(core, p, algorithm, end);
+      const seconds = ours.retcode === 'success' ? medianSolve(() => solveMeanfield(core, p, algorithm, end)) : NaN;
+      steps.set(`ours ${m} ${epsilon}`, ours.stats.steps);
+      const row: Row = {
+        m, ε: epsilon.toExponential(0),
+        'ours ms': ours.retcode === 'success' ? seconds * 1e3 : `${ours.retcode}: ${ours.message}`,
+        'ours steps': ours.stats.steps, 'ours Jac': ours.stats.jacobianEvaluations, 'ours f': ours.stats.rhsEvaluations,
+      };
+      const cv = 'exe' in built ? runCvode(built.exe, p) : built;
+      if ('skipped' in cv) {
+        Object.assign(row, { 'CVODE ms': `skipped: ${cv.skipped}` });
+        ratio[`ε = ${epsilon.toExponential(0)}`] = '—';
+      } else {
+        version = cv.version;
+        steps.set(`cvode ${m} ${epsilon}`, cv.nst);
+        const ok = cv.error === undefined;
+        Object.assign(row, {
+          'CVODE ms': ok ? cv.seconds * 1e3 : `${cv.error} (${fmt(cv.seconds)} s)`,
+          'CVODE steps': cv.nst, 'CVODE Jac': cv.nje, 'CVODE f': `${cv.nfe} + ${cv.nfeLS}`,
+          'CVODE setups / err. fails': `${cv.nsetups} / ${cv.netf}`,
+          'ours time / CVODE': ok ? seconds / cv.seconds : '—',
+          'R_mf(T) ours': ours.risk[0]?.toExponential(9) ?? '—',
+          'rel. ΔR_mf': ok && cv.risk !== undefined ? Math.abs(cv.risk - ours.risk[0]) / ours.risk[0] : '—',
+        });
+        ratio[`ε = ${epsilon.toExponential(0)}`] = ok ? `${fmt(seconds / cv.seconds)}` : '—';
+      }
+      rows.push(row);
+    }
+    ratios.push(ratio);
+  }
+  const growth: Row[] = MS.map((m) => {
+    const g = (who: string) => {
+      const lo = steps.get(`${who} ${m} 0.001`);
+      const hi = steps.get(`${who} ${m} 1e-12`);
+      return lo && hi ? hi / lo : '—';
+    };
+    return { m, 'ours steps(1e-12) / steps(1e-3)': g('ours'), 'CVODE steps(1e-12) / steps(1e-3)': g('cvode') };
+  });
+  const peer = 'exe' in built
+    ? `CVODE ${version} (Debian libsundials-dev; cc -O3 -march=native), BDF, Newton, SUNDenseMatrix + SUNLinSol_Dense, its own difference-quotient Jacobian, built afresh for every solve`
+    : `CVODE skipped: ${built.skipped}`;
+  return `## Mean-field flow against SUNDIALS CVODE
+
+ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator (seed ${SEED}, as \`timescales run\` draws it), s(0) = 0, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}. Both solvers integrate the same right-hand side, evaluated the same way (bench/native/cvode_meanfield.c ports our kernel form: residuals, the Taylor series of U to the degree our tail bound picks, the closed-form remainder on pairs with |s_i s_j| > ½). Ours: \`solveMeanfield\`, method 'stiff', kernel form, SIMD Wasm; ${peer}. Times: median of up to ${REPS} warm in-process solves each (within ${BUDGET_S} s per cell; ours after one warm-up solve). "CVODE f": right-hand sides in the steps + in its difference-quotient Jacobians. "rel. ΔR_mf": |R_mf(T) CVODE − ours| / ours. CVODE cells are stopped after ${CVODE_LIMIT_S} s.
+
+Our time as a multiple of CVODE's (< 1: ours is faster; the goal is ≤ 0.5):
+
+${table(ratios)}
+${table(rows)}
+Step growth from ε = 1e-3 to 1e-12:
+
+${table(growth)}`;
+}

@@ -1,0 +1,3 @@
+import { check } from './check.js';
+
+check().then((result) => postMessage({ result }), (e) => postMessage({ error: String(e?.stack ?? e) }));
