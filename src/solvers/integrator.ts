@@ -13,7 +13,7 @@ export interface IntegratorOptions {
   atol: number;
   /** rk4: the step; adaptive methods: the first step to try (0: chosen by the method). */
   h0: number;
-  /** Accept every step with h = h0, without error control (convergence-order studies). */
+  /** Accept every step with h = h0, without error control (convergence-order studies; one-step methods only, bdf ignores it). */
   fixed?: boolean;
   maxSteps: number;
 }
