@@ -223,7 +223,6 @@ export function bdfStep(st: Integrator): bool {
     let bad = -1;
     if (iters > 0) bad = invalid(st, st.yTmp);
     if (iters < 0 || bad >= 0) {
-      if (st.fixed) return fail(st, STATUS_BLOWUP, bad, st.yTmp);
       const cut = bad >= 0 ? 0.25 : 0.5;
       st.h = h * cut;
       changeD(st, cut);
