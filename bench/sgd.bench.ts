@@ -49,7 +49,7 @@ function wasmSgd(core: Core): { steps: (n: number) => void; a: () => Float64Arra
 }
 
 /** Builds and runs the C peer; null with a reason when gcc is missing or fails. */
-function native(steps: number): { seconds: number; a: number[] } | { skipped: string } {
+export function native(steps: number): { seconds: number; a: number[] } | { skipped: string } {
   const exe = join(here, '.native', 'sgd');
   mkdirSync(dirname(exe), { recursive: true });
   const cc = spawnSync('gcc', ['-O3', '-march=native', '-ffast-math', '-o', exe, join(here, 'native', 'sgd.c'), '-lm'], { encoding: 'utf8' });

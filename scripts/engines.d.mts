@@ -15,4 +15,4 @@ export interface Engine {
 }
 export const PINNED: { node: string; deno: string; bun: string };
 export const cacheDir: string;
-export function engines(options?: { install?: boolean; log?: (line: string) => void }): Engine[];
+export function engines(options?: { install?: boolean; dir?: string; log?: (line: string) => void }): Engine[];

@@ -10,7 +10,7 @@
 // `command` (argv that runs a module file given as the last argument) or a `browser`
 // launcher description, and `error` saying why it cannot start; no engine is ever left out.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,22 +31,32 @@ function probe(argv) {
   return r.stdout.trim();
 }
 
-/** Installs `pkg@version` into its own prefix unless already there; returns the prefix. */
-function installPackage(pkg, version, log) {
-  const prefix = join(cacheDir, `${pkg}-${version}`);
-  const manifest = join(prefix, 'node_modules', pkg, 'package.json');
-  if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).version === version && existsSync(join(prefix, '.complete'))) {
-    return prefix;
+/**
+ * Installs `pkg@version` into its own prefix unless already there; returns the prefix. The
+ * install goes to a private folder renamed into place when complete, so concurrent callers
+ * (test files running in parallel) never see or write a half-installed engine.
+ */
+function installPackage(dir, pkg, version, log) {
+  const prefix = join(dir, `${pkg}-${version}`);
+  if (existsSync(join(prefix, 'node_modules', pkg, 'package.json'))) return prefix;
+  const tmp = `${prefix}.tmp-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    log(`engines: npm install ${pkg}@${version} into ${prefix}`);
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const r = spawnSync(npm, ['install', '--prefix', tmp, '--no-save', '--no-audit', '--no-fund', '--no-package-lock',
+      '--loglevel=error', `${pkg}@${version}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.error || r.status !== 0) {
+      throw new Error(`npm install ${pkg}@${version} failed: ${(r.error?.message ?? r.stderr).trim().split('\n').slice(-3).join(' ')}`);
+    }
+    try {
+      renameSync(tmp, prefix);
+    } catch (e) {
+      if (!existsSync(prefix)) throw e; // else another process finished first: use its copy
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  mkdirSync(prefix, { recursive: true });
-  log(`engines: npm install ${pkg}@${version} into ${prefix}`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock',
-    '--loglevel=error', `${pkg}@${version}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error || r.status !== 0) {
-    throw new Error(`npm install ${pkg}@${version} failed: ${(r.error?.message ?? r.stderr).trim().split('\n').slice(-3).join(' ')}`);
-  }
-  writeFileSync(join(prefix, '.complete'), ''); // an interrupted install is redone next time
   return prefix;
 }
 
@@ -72,15 +82,15 @@ const runners = {
 /**
  * Every engine, each with `name`, `version` and either `command` (argv; append the module
  * path), or `browser` ('chromium' | 'firefox') and `executablePath`; or `error`.
- * `install`: install the missing npm engines (else report them missing).
+ * `install`: install the missing npm engines (else report them missing); `dir`: where.
  */
-export function engines({ install = true, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const list = [{ name: 'node', label: `Node ${process.version.slice(1)} (this one)`, version: process.version.slice(1), command: [process.execPath] }];
+export function engines({ install = true, dir = cacheDir, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const list = [{ name: 'node', label: `Node ${process.version.slice(1)} (host)`, version: process.version.slice(1), command: [process.execPath] }];
   for (const [pkg, version] of Object.entries(PINNED)) {
     const label = { node: 'Node', deno: 'Deno', bun: 'Bun' }[pkg];
     const entry = { name: `${pkg}@${version}`, label: `${label} ${version}`, version };
     try {
-      const prefix = install ? installPackage(pkg, version, log) : join(cacheDir, `${pkg}-${version}`);
+      const prefix = install ? installPackage(dir, pkg, version, log) : join(dir, `${pkg}-${version}`);
       const exe = binary(prefix, pkg);
       const reported = probe([exe, '--version']);
       if (!reported.includes(version)) throw new Error(`${exe} --version says ${reported}, expected ${version}`);

@@ -9,11 +9,13 @@ import { figuresCommand } from './figures.js';
 import { hermiteCommand } from './hermite.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
+import { studyCommand } from './study.js';
 import { sweepCommand } from './sweep.js';
 
 const commands: Record<string, Command> = {
   run: runCommand,
   sweep: sweepCommand,
+  study: studyCommand,
   hermite: hermiteCommand,
   schema: schemaCommand,
   figures: figuresCommand,
