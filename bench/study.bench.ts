@@ -1,0 +1,99 @@
+// Studies: throughput of the worker pool at 1 and 2 workers, the per-cell cost of the
+// study machinery (validation, keys, pool messages, result files, table) against bare
+// in-process run() calls, and peak memory at 2 000 and 20 000 cells (flat = the same).
+// Studies run from dist/ (the bench command builds first), each in a fresh folder.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, table } from './lib.js';
+
+const dist = new URL('../dist/index.js', import.meta.url).href;
+
+/** Runs `code` (an ES module body with `lib` = dist/index.js) in a fresh Node process; parses its last stdout line. */
+function child<T>(code: string): T {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(dist)});\n${code}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** CPU seconds of the process so far, all threads (workers included). */
+const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };';
+
+interface Cost { s: number; cpu: number }
+
+/** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
+function studyCost(study: unknown, workers: number): Cost {
+  const dir = mkdtempSync(join(tmpdir(), 'timescales-bench-study-'));
+  try {
+    return child<Cost>(`${CPU}
+      const t0 = performance.now(); const c0 = cpu();
+      await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
+      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export async function run(): Promise<string> {
+  // 1. Throughput: 40 cells of some tens of ms (m = 20, ε over 4 decades, 10 seeds).
+  const medium = { base: { m: 20, time: { start: 1e-6, end: 100, points: 40 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 4] }, seed: { range: [0, 10] } } };
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let rep = 0; rep < 3; rep++) { one.push(studySeconds(medium, 1)); two.push(studySeconds(medium, 2)); }
+  const [s1, s2] = [median(one), median(two)];
+
+  // 2. Per-cell overhead on 500 small cells: bare run() calls in one process against the study at 1 worker.
+  const small = { base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, 50] } } };
+  const bareRuns = [0, 1, 2].map(() => child<Cost>(`${CPU}
+    const core = await lib.loadCore();
+    const plan = lib.planStudy(${JSON.stringify(small)}, core);
+    const configs = Array.from({ length: plan.size }, (_, i) => plan.cell(i).config);
+    const t0 = performance.now(); const c0 = cpu();
+    for (const c of configs) await lib.run(c, { core });
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`));
+  const studyRuns = [0, 1, 2].map(() => studyCost(small, 1));
+  const [bare, viaStudy] = [median(bareRuns.map((r) => r.s)), median(studyRuns.map((r) => r.s))];
+  const [bareCpu, studyCpu] = [median(bareRuns.map((r) => r.cpu)), median(studyRuns.map((r) => r.cpu))];
+  // The pool's start (a thread, its modules and Wasm), timed on a one-cell study.
+  const start = median([0, 1, 2].map(() => studySeconds({ base: small.base, grid: { seed: [0] } }, 1)));
+
+  // 3. Peak memory (max RSS of the process, worker threads included) at 2 000 and 20 000 tiny cells.
+  const tiny = (seeds: number) => ({ base: { m: 2, time: { end: 1, points: 3 }, degrees: 1, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
+  const memory = [200, 2000].map((seeds) => {
+    const dir = mkdtempSync(join(tmpdir(), 'timescales-bench-study-'));
+    try {
+      return child<{ cells: number; s: number; rssMB: number }>(`
+        const t0 = performance.now();
+        const out = await lib.study(${JSON.stringify(tiny(seeds))}, { outDir: ${JSON.stringify(dir)}, workers: 2 });
+        console.log(JSON.stringify({ cells: out.total, s: (performance.now() - t0) / 1000, rssMB: process.resourceUsage().maxRSS / 1024 }));`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  return [
+    '## Studies: worker pool, per-cell overhead, memory', '',
+    'Each figure is the median of 3 fresh processes (pool start included) writing into a fresh folder.', '',
+    `Throughput: ${medium.base.m} neurons, 40 cells (ε over 4 decades × 10 seeds, mean field, 40 output times).`, '',
+    table([
+      { workers: 1, seconds: s1, 'cells/s': 40 / s1, 'speed-up': 1 },
+      { workers: 2, seconds: s2, 'cells/s': 40 / s2, 'speed-up': s1 / s2 },
+    ]), '',
+    `Overhead: 500 small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts). The pool's start is timed on a one-cell study.`, '',
+    table([
+      { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000, 'CPU s (all threads)': bareCpu },
+      { case: 'study, 1 worker', seconds: viaStudy, 'ms/cell': (viaStudy / 500) * 1000, 'CPU s (all threads)': studyCpu },
+      { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '', 'CPU s (all threads)': '' },
+    ]), '',
+    `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}%.`, '',
+    'Peak memory: tiny cells (m = 2, 3 output times), 2 workers; max RSS of the whole process.', '',
+    table(memory.map((m) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB }))),
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(`${await run()}\n`);

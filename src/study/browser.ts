@@ -1,0 +1,81 @@
+// A study in a browser: the same cells, validated the same way, run on Web Workers (one
+// per hardware thread, one Wasm instance each) with the same cell code as Node's
+// workers, and the table, summary and charts returned in memory — no result files, no
+// keys. The dispatch is a few lines by hand: workerpool, which runs the Node pool, ships
+// for browsers only as a classic script, which module workers cannot load without a
+// bundler. Nothing here imports a Node built-in.
+import { loadCore } from '../wasm/loader.js';
+import type { CellOutcome } from './cell.js';
+import { planStudy, type StudyAxis } from './plan.js';
+import type { StudySummary } from './summary.js';
+import { StudyTables } from './tables.js';
+import type { StudyRow } from './table.js';
+
+export interface BrowserStudyOptions {
+  /** Web Workers (default: navigator.hardwareConcurrency). */
+  workers?: number;
+  onProgress?(p: { done: number; total: number; elapsedMs: number }): void;
+  /** Aborting terminates the workers; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The worker script (default: web-worker.js beside this module). */
+  workerUrl?: URL | string;
+}
+
+export interface BrowserStudy {
+  axes: StudyAxis[];
+  maxDegree: number;
+  /** In cell order; `file` is empty. */
+  rows: StudyRow[];
+  /** table.csv as Node writes it, with an empty file column. */
+  csv: string;
+  summary: StudySummary;
+  markdown: string;
+  charts: { name: string; svg: string }[];
+}
+
+/** Runs a study file (parsed JSON) on Web Workers; throws ConfigError before anything runs if a cell is invalid. */
+export async function studyInBrowser(input: unknown, options: BrowserStudyOptions = {}): Promise<BrowserStudy> {
+  const plan = planStudy(input, await loadCore());
+  const n = Math.max(1, Math.min(options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2, plan.size));
+  const url = options.workerUrl ?? new URL('./web-worker.js', import.meta.url);
+  const workers = Array.from({ length: n }, () => new Worker(url, { type: 'module' }));
+  const outcomes = new Array<CellOutcome>(plan.size);
+  const start = Date.now();
+  let next = 0;
+  let done = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => reject(options.signal!.reason);
+      if (options.signal?.aborted) return stop();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      const feed = (w: Worker) => {
+        if (next < plan.size) {
+          const i = next++;
+          w.postMessage({ id: i, config: plan.cell(i).config });
+        }
+      };
+      for (const w of workers) {
+        w.onmessage = ({ data }: MessageEvent<{ id: number; outcome: CellOutcome }>) => {
+          outcomes[data.id] = data.outcome;
+          done++;
+          options.onProgress?.({ done, total: plan.size, elapsedMs: Date.now() - start });
+          if (done === plan.size) resolve();
+          else feed(w);
+        };
+        w.onerror = (e) => reject(new Error(`study worker: ${e.message}`));
+        feed(w);
+      }
+    });
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+  const tables = new StudyTables(plan.axes, plan.maxDegree);
+  const rows: StudyRow[] = [];
+  let csv = tables.headerLine();
+  for (let i = 0; i < plan.size; i++) {
+    const row = { index: i, values: plan.cell(i).values, outcome: outcomes[i], file: '' };
+    rows.push(row);
+    csv += tables.add(row);
+  }
+  return { axes: plan.axes, maxDegree: plan.maxDegree, rows, csv, ...tables.finish() };
+}

@@ -1,0 +1,77 @@
+// A study stopped mid-run — Ctrl-C (SIGINT: the workers are stopped, exit 130) or
+// SIGKILL (nothing runs after it) — leaves only whole result files, and running the same
+// command again computes just the missing cells and ends with the table of an
+// uninterrupted run.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { study } from '../src/study/node.js';
+import { bin, cli, scratch, tableWithoutWallTime } from './support/study.js';
+
+/** 24 cells of some tens of milliseconds each. */
+const slowerStudy = {
+  base: { m: 20, time: { start: 1e-6, end: 100, points: 40 }, degrees: 2, keepWeights: false },
+  grid: { epsilon: { log: [1e-1, 1e-4, 4] }, seed: { range: [0, 6] } },
+};
+
+const s = scratch('study-interrupt');
+afterAll(() => s.remove());
+let file: string;
+beforeAll(async () => {
+  file = s.write('study.json', slowerStudy);
+  await study(slowerStudy, { outDir: s.path('reference'), workers: 2 });
+});
+
+const resultFiles = (dir: string) => readdirSync(join(dir, 'runs')).filter((f) => f.endsWith('.json'));
+
+/** Starts the study, waits until `n` cells are done, sends `signal`; resolves to the exit code or signal. */
+async function interrupt(out: string, signal: NodeJS.Signals, n = 2): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child: ChildProcess = spawn(process.execPath, [bin, 'study', file, '--out', out, '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    let done = 0;
+    try { done = resultFiles(out).length; } catch { /* runs/ not made yet */ }
+    if (done >= n) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill(signal);
+  return { ...(await exit), stderr };
+}
+
+function expectWholeFiles(out: string): number {
+  const files = resultFiles(out);
+  for (const f of files) expect(() => JSON.parse(readFileSync(join(out, 'runs', f), 'utf8')), f).not.toThrow();
+  return files.length;
+}
+
+describe('an interrupted study', () => {
+  it('stops on SIGINT with exit 130 and whole files only, and resumes to the same table', async () => {
+    const out = s.path('sigint');
+    const r = await interrupt(out, 'SIGINT');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopped by SIGINT: \d+ of 24 cells done, all result files whole; run the same command to resume/);
+    const kept = expectWholeFiles(out);
+    expect(kept).toBeLessThan(24); // it was stopped mid-run
+    expect(readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const resumed = cli(['study', file, '--out', out, '--workers', '2']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
+    expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
+  }, 180_000);
+
+  it('resumes after SIGKILL to the same table', async () => {
+    const out = s.path('sigkill');
+    const r = await interrupt(out, 'SIGKILL');
+    expect(r.signal).toBe('SIGKILL');
+    const kept = expectWholeFiles(out);
+    expect(kept).toBeLessThan(24);
+    const resumed = cli(['study', file, '--out', out, '--workers', '2']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
+    expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
+  }, 180_000);
+});

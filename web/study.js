@@ -1,0 +1,66 @@
+// The study page: a study file in an editor, run on Web Workers by the library's
+// studyInBrowser, its t_k charts and the table of learning times per cell.
+import { fmt, studyInBrowser } from '../dist/index.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = { study: $('study'), run: $('run'), stop: $('stop'), status: $('status'), plots: $('plots'), summary: $('summary') };
+
+/** ε over four decades at three m: t_0 ≍ ε, t_1 ≍ ε^1/2, t_2 ≍ ε^1/4 for small ε. */
+const example = {
+  base: { m: 10, seed: 1, time: { start: 1e-8, end: 100, points: 60 }, degrees: 2, keepWeights: false },
+  grid: { epsilon: { log: [1e-1, 1e-5, 5] }, m: [5, 10, 20] },
+};
+
+const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? fmt(v) : typeof v === 'string' ? v : JSON.stringify(v));
+
+function setStatus(state, text) {
+  ui.status.dataset.state = state;
+  ui.status.textContent = text;
+}
+
+function table(result) {
+  const head = [...result.axes.map((a) => a.path), 'retcode', 'risk', ...Array.from({ length: result.maxDegree + 1 }, (_, k) => `t_${k}`), 'steps'];
+  const rows = result.rows.map((r) => [...r.values, r.outcome.retcode, r.outcome.risk, ...Array.from({ length: result.maxDegree + 1 }, (_, k) => r.outcome.learningTimes[k] ?? null), r.outcome.steps]);
+  return `<table class="study-table"><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`
+    + `<tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${escape(show(v))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+let controller = null;
+
+async function run() {
+  let input;
+  try {
+    input = JSON.parse(ui.study.value);
+  } catch (e) {
+    setStatus('error', `Invalid JSON: ${e.message}`);
+    return;
+  }
+  controller = new AbortController();
+  ui.run.disabled = true;
+  ui.stop.disabled = false;
+  setStatus('running', 'Checking the cells…');
+  try {
+    const result = await studyInBrowser(input, {
+      signal: controller.signal,
+      onProgress: ({ done, total, elapsedMs }) => setStatus('running', `${done}/${total} cells, ${fmt(done / Math.max(elapsedMs / 1000, 1e-3))} cells/s`),
+    });
+    ui.plots.innerHTML = result.charts.map((c) => c.svg).join('');
+    ui.summary.innerHTML = table(result);
+    const counts = Object.entries(result.summary.retcodes).map(([r, n]) => `${n} ${r}`).join(', ');
+    setStatus('done', `${result.rows.length} cells: ${counts}.`);
+    window.studyResult = { csv: result.csv, charts: result.charts.length };
+  } catch (e) {
+    if (controller.signal.aborted) setStatus('stopped', 'Stopped.');
+    else setStatus('error', `${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+  } finally {
+    ui.run.disabled = false;
+    ui.stop.disabled = true;
+    controller = null;
+  }
+}
+
+ui.study.value = JSON.stringify(example, null, 2);
+ui.run.addEventListener('click', run);
+ui.stop.addEventListener('click', () => controller?.abort());
+document.body.dataset.ready = 'true';
