@@ -7,9 +7,10 @@
  * or a non-finite entry makes the right-hand side fail recoverably (CVODE then cuts the step), as our
  * validity check rejects the step.
  * CVODE: BDF, Newton, dense direct solver (SUNDenseMatrix + SUNLinSol_Dense), its own
- * difference-quotient Jacobian, scalar rtol/atol, stop time T. Written against SUNDIALS 6 (SUNContext);
- * builds with 7 too.
- * Input (stdin, whitespace-separated): m K epsilon T rtol atol reps budget limit, then σ_0..σ_K,
+ * difference-quotient Jacobian, scalar rtol/atol, stop time T. Written against the SUNDIALS 6 API that
+ * Debian ships (6.4, SUNContext); the two calls that changed in 7 are guarded by SUNDIALS_VERSION_MAJOR.
+ * Input (stdin, whitespace-separated): m K epsilon T rtol atol reps budget limit expanded (0: our
+ * evaluation, 1: rhs_expanded, for comparison), then σ_0..σ_K,
  * φ_0..φ_K, a(0) (m values), s(0) (m values). Up to `reps` solves, each building CVODE afresh (warm
  * process, cold solver, as our solveMeanfield call does), another one only while it fits in `budget`
  * seconds; a solve still running `limit` seconds after the start is stopped (an error when none finished).
@@ -40,6 +41,7 @@ typedef struct {
   double deadline; /* CLOCK_MONOTONIC seconds; the right-hand side fails unrecoverably past it */
   long calls;
   int timed_out;
+  int expanded; /* evaluate the expanded kernel sums instead (see rhs_expanded) */
 } Flow;
 
 static double now(void) {
@@ -134,6 +136,24 @@ static void moments(const double *a, const double *s, int m, int d, double *M) {
   for (int k = 0; k <= d; k++) M[k] /= m;
 }
 
+/* The first expressions of the flow summed as written, V(s_i) − (1/m) Σ_j a_j U(s_i s_j), as the scipy
+   peer (bench/peers/meanfield_scipy.py) does: once ε is small and the a_j large, the sum cancels
+   against V(s_i) and leaves rounding noise of size |a|·ulp/ε in ȧ. For comparison only. */
+static void rhs_expanded(const Flow *F, const double *a, const double *s, double *da, double *ds) {
+  const int m = F->m, K = F->K;
+  for (int i = 0; i < m; i++) {
+    double su = 0.0, sd = 0.0, v = 0.0, vd = 0.0;
+    for (int j = 0; j < m; j++) {
+      su += a[j] * relu_u(s[i] * s[j]);
+      sd += a[j] * s[j] * relu_ud(s[i] * s[j]);
+    }
+    for (int k = K; k >= 0; k--) v = v * s[i] + F->phi[k] * F->sigma[k];
+    for (int k = K; k >= 1; k--) vd = vd * s[i] + k * F->phi[k] * F->sigma[k];
+    da[i] = (v - su / m) * F->inv_eps;
+    ds[i] = (1.0 - s[i]) * (1.0 + s[i]) * a[i] * (vd - sd / m);
+  }
+}
+
 static int rhs(sunrealtype t, N_Vector yv, N_Vector dyv, void *user) {
   (void)t;
   Flow *F = user;
@@ -149,6 +169,10 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector dyv, void *user) {
   }
   for (int i = 0; i < m; i++) {
     if (fabs(s[i]) > 1.0 + S_TOL) return 1;
+  }
+  if (F->expanded) {
+    rhs_expanded(F, a, s, da, ds);
+    return 0;
   }
   const int d = degree_at(F, s);
   double *c = F->c;
@@ -287,14 +311,14 @@ static double *read_doubles(int n) {
 }
 
 int main(void) {
-  int m, K, reps;
+  int m, K, reps, expanded;
   double eps, T, rtol, atol, budget, limit;
-  if (scanf("%d %d %lf %lf %lf %lf %d %lf %lf", &m, &K, &eps, &T, &rtol, &atol, &reps, &budget, &limit) != 9 || m < 1 ||
-      K < 0 || reps < 1) {
-    fprintf(stderr, "cvode_meanfield: stdin: m K epsilon T rtol atol reps budget limit, then sigma, phi, a0, s0\n");
+  if (scanf("%d %d %lf %lf %lf %lf %d %lf %lf %d", &m, &K, &eps, &T, &rtol, &atol, &reps, &budget, &limit, &expanded) != 10 ||
+      m < 1 || K < 0 || reps < 1) {
+    fprintf(stderr, "cvode_meanfield: stdin: m K epsilon T rtol atol reps budget limit expanded, then sigma, phi, a0, s0\n");
     return 2;
   }
-  Flow F = {.m = m, .K = K, .inv_eps = 1.0 / eps};
+  Flow F = {.m = m, .K = K, .inv_eps = 1.0 / eps, .expanded = expanded};
   F.D = K > TAIL_DEGREE ? K : TAIL_DEGREE;
   F.sigma = read_doubles(K + 1);
   F.phi = read_doubles(K + 1);

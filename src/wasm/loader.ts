@@ -5,7 +5,7 @@
 // AssemblyScript abort into an Error carrying its message and source position. The
 // exports' types come from the declaration file that asc emits beside each build
 // (build/timescales.simd.d.ts), so the signatures are written down in one place only.
-import { instantiate as instantiateWasm } from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 import type { instantiate } from '../../build/timescales.simd.js';
 import { ConfigError } from '../errors.js';
 import { compileSource, type ModuleSource, unsupported } from './source.js';
@@ -174,8 +174,11 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
       throw new Error("loadCore('relaxed'): this engine does not support relaxed SIMD (Node >= 22, Chromium, Deno or Bun do); use 'simd' or 'auto'", { cause: e });
     }
     throw e;
-  }).then(async (module) => {
-    const { exports } = await instantiateWasm<CoreExports>(module, {});
+  }).then((module) => {
+    // Instantiated synchronously from the compiled module: the loader's async instantiate first
+    // asks `typeof Response`, which in Node loads its whole fetch stack (undici, with a Wasm HTTP
+    // parser of its own) just to answer: tens of ms of start-up, more when Wasm is compiled eagerly.
+    const { exports } = instantiateSync<CoreExports>(module, {});
     return new Core(exports as unknown as CoreExports, variant, module);
   });
   const forget = () => (url ? byUrl.delete(url) : byObject.delete(source as object));
