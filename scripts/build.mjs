@@ -30,19 +30,30 @@ const started = Date.now();
 rmSync(stampFile, { force: true });
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+
+/** Runs one build step; on failure (the compiler has printed why) exits with one line, no stack trace. */
+function step(name, args, cleanup = () => {}) {
+  try {
+    execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  } catch (e) {
+    cleanup();
+    console.error(`build: ${name} failed (exit ${e.status ?? e.signal}); build/ and dist/ are not marked fresh`);
+    process.exit(1);
+  }
+}
+
 const tmp = join(out, `.tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 try {
   for (const target of ['simd', 'scalar', 'relaxed']) {
-    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json',
-      '--target', target, '--outFile', join(tmp, `timescales.${target}.wasm`)],
-    { cwd: root, stdio: 'inherit' });
+    step(`asc --target ${target}`, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target, '--outFile', join(tmp, `timescales.${target}.wasm`)],
+      () => rmSync(tmp, { recursive: true, force: true }));
   }
   for (const f of readdirSync(tmp)) renameSync(join(tmp, f), join(out, f));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-execFileSync(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+step('tsc -p tsconfig.build.json', [tsc, '-p', 'tsconfig.build.json']);
+step('tsc --noEmit -p tsconfig.json', [tsc, '--noEmit', '-p', 'tsconfig.json']);
 writeFileSync(stampFile, `${hash}\n`);
 console.log(`build: build/ and dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

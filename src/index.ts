@@ -12,7 +12,6 @@ export { solveSgd, type SgdAlgorithm } from './models/sgd.js';
 export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
 export { parseConfig, configJsonSchema, outputTimes, configSchema, type RunConfig, type RunConfigInput } from './config.js';
 export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
-export { writeFileAtomic, writeStreamAtomic } from './io/atomic.js';
 export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-times.js';
 export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solvers/solution.js';
 export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './analysis/sweep.js';

@@ -9,7 +9,7 @@ import { ConfigError } from './errors.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
-import { nodeFs } from './io/atomic.js';
+import { nodeFs } from './io/node-fs.js';
 import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
 import { checkMeanfieldSteps } from './limits.js';
 import { meanfieldModel, resolveMethod } from './models/meanfield.js';

@@ -32,14 +32,14 @@ describe('help and version', () => {
       const r = cli(flag);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^usage: timescales <command>/);
-      for (const name of ['run', 'sweep', 'hermite', 'schema', 'figures']) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} `));
+      for (const name of ['run', 'sweep', 'study', 'hermite', 'schema', 'figures']) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} `));
     }
     const none = cli();
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^usage: timescales/);
   });
 
-  it.each(['run', 'sweep', 'hermite', 'schema', 'figures'])('prints the options of `%s` for --help and -h, without running anything', (name) => {
+  it.each(['run', 'sweep', 'study', 'hermite', 'schema', 'figures'])('prints the options of `%s` for --help and -h, without running anything', (name) => {
     for (const flag of ['--help', '-h']) {
       const r = cli(name, flag);
       expect(r.status).toBe(0);

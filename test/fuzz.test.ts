@@ -1,6 +1,7 @@
-// Fuzzing the config path, end to end: random and mutated run configs (as objects and as
+// Fuzzing the inputs, end to end: random and mutated run configs (as objects and as
 // damaged JSON text) go into the API (in process) and into the CLI (spawned, with a
-// deadline). Whatever comes in:
+// deadline); mutated study files into `timescales study`; damaged checkpoints into
+// `timescales run --resume`. Whatever comes in:
 // - the API resolves, or rejects with a ConfigError naming a field (never a TypeError,
 //   RangeError or a hang);
 // - the CLI exits with 0, 1 or 2, prints no stack trace and no "internal error", and
@@ -23,7 +24,9 @@ import { loadCore } from '../src/wasm/loader.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
 const API_RUNS = RUNS || 150;
-const CLI_RUNS = RUNS ? Math.max(1, Math.round(RUNS / 5)) : 16;
+const CLI_RUNS = RUNS ? Math.max(1, Math.round(RUNS / 5)) : 10;
+const STUDY_RUNS = RUNS ? Math.max(1, Math.round(RUNS / 20)) : 3;
+const RESUME_RUNS = RUNS ? Math.max(1, Math.round(RUNS / 10)) : 5;
 /** A spawned run gets this long; the configs below are small, so only a hang reaches it. */
 const DEADLINE_MS = 30_000;
 
@@ -160,6 +163,80 @@ describe('fuzz: the CLI', () => {
       });
     });
   }
+
+  /** Files whose names end in .tmp anywhere under `folder` (half-written files). */
+  const temporariesUnder = (folder: string): string[] => readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp'));
+
+  function spawnCommand(args: string[]): Promise<{ status: number | null; stderr: string; timedOut: boolean }> {
+    return new Promise((resolve) => {
+      const p = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let timedOut = false;
+      p.stderr.on('data', (b) => { stderr += b; });
+      const timer = setTimeout(() => { timedOut = true; p.kill('SIGKILL'); }, 2 * DEADLINE_MS);
+      p.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr, timedOut });
+      });
+    });
+  }
+
+  const clean = (r: { status: number | null; stderr: string; timedOut: boolean }, what: string) => {
+    expect(r.timedOut, what).toBe(false);
+    expect([0, 1, 2], what).toContain(r.status);
+    expect(r.stderr, what).not.toMatch(/\n\s+at |internal error|node:internal/);
+  };
+
+  it('takes mutated study files: exits 0, 1 or 2 cleanly, leaves no half-written file', async () => {
+    const study = base.map((b) => ({ base: { ...b, model: 'meanfield', d: undefined, eta: undefined, batch: undefined, samples: undefined }, grid: { seed: [0, 1] } }))
+      .map((x) => JSON.parse(JSON.stringify(x)) as Json);
+    const mutatedStudy = fc.tuple(study, fc.array(fc.tuple(fc.nat(), hostile, fc.boolean()), { minLength: 1, maxLength: 2 })).map(([c, edits]) => {
+      let out = c;
+      for (const [i, value, remove] of edits) {
+        const all = paths(out);
+        out = setAt(out, all[i % all.length], value, remove);
+      }
+      return out;
+    });
+    let n = 0;
+    await fc.assert(fc.asyncProperty(mutatedStudy, async (spec) => {
+      const file = join(dir, `study-${n}.json`);
+      const out = join(dir, `study-out-${n++}`);
+      writeFileSync(file, JSON.stringify(spec));
+      const r = await spawnCommand(['study', file, '--out', out, '--workers', '1', '--quiet']);
+      clean(r, `${JSON.stringify(spec).slice(0, 300)} → ${r.stderr.slice(0, 500)}`);
+      if (existsSync(out)) expect(temporariesUnder(out)).toEqual([]);
+    }), { seed: SEED, numRuns: STUDY_RUNS });
+  }, 600_000);
+
+  it('takes damaged checkpoints: refuses or resumes, exits 0, 1 or 2 cleanly', async () => {
+    const config = join(dir, 'resume-config.json');
+    writeFileSync(config, JSON.stringify({ model: 'sgd', m: 3, d: 10, eta: 1e-3, seed: 2, time: { at: [0.2, 0.4] }, degrees: 1 }));
+    const state = join(dir, 'state.bin');
+    const made = await spawnCommand(['run', config, '--out', join(dir, 'resume-full.json'), '--checkpoint', state, '--checkpoint-every', '150', '--quiet']);
+    expect(made.status, made.stderr).toBe(0);
+    const good = readFileSync(state);
+    const damage = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('truncate', 'flip', 'zero', 'empty', 'garbage'));
+    let n = 0;
+    await fc.assert(fc.asyncProperty(damage, async ([at, byte, how]) => {
+      const bytes = Buffer.from(good);
+      const i = at % bytes.length;
+      let damaged: Buffer;
+      if (how === 'truncate') damaged = bytes.subarray(0, i);
+      else if (how === 'flip') { bytes[i] ^= byte || 1; damaged = bytes; } else if (how === 'zero') { bytes.fill(0, i, i + 64); damaged = bytes; } else if (how === 'empty') damaged = Buffer.alloc(0);
+      else damaged = Buffer.from(Array.from({ length: 1 + (at % 5000) }, (_, k) => (k * 7919 + byte) % 256));
+      const file = join(dir, `damaged-${n++}.bin`);
+      writeFileSync(file, damaged);
+      writeFileSync(target, 'sentinel');
+      const r = await spawnCommand(['run', config, '--resume', file, '--out', link, '--quiet']);
+      clean(r, `${how} at ${i} → ${r.stderr.slice(0, 500)}`);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      const written = readFileSync(target, 'utf8');
+      if (r.status === 2) expect(written).toBe('sentinel');
+      else expect(JSON.parse(written).format).toBe(1);
+      expect(temporariesUnder(dir)).toEqual([]);
+    }), { seed: SEED, numRuns: RESUME_RUNS });
+  }, 600_000);
 
   it('exits 0, 1 or 2 in one clean line, leaves no half-written file, replaces no symlink or FIFO', async () => {
     let n = 0;

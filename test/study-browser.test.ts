@@ -56,10 +56,10 @@ describe('study page (web/study.html)', () => {
       else expect(Math.abs(a - b), `row ${j}, ${node[0][i]}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-15 * Math.abs(b));
     }));
     expect(problems).toEqual([]);
-  });
+  }, 180_000);
 
   it('reports a bad cell by its axis and value', async () => {
     expect(await runStudy(JSON.stringify({ ...smallStudy, grid: { epsilon: [0.1, -1] } }))).toBe('error');
     expect(await page.locator('#status').textContent()).toBe('ConfigError: grid["epsilon"] = -1: makes an invalid config: epsilon: must be > 0 (got -1)');
-  });
+  }, 180_000);
 });

@@ -43,7 +43,7 @@ describe('deploy/k8s', () => {
     expect(container.volumeMounts[0].name).toBe(volume.name);
     expect(volume.persistentVolumeClaim.claimName).toBe(claim.metadata.name);
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
-  });
+  }, 300_000);
 
   it('runs `timescales study --shard k8s --shards N` with N = completions, reading JOB_COMPLETION_INDEX; the shards merge to the local table', async () => {
     const spec = job.spec as JobSpec;
@@ -74,7 +74,7 @@ describe('deploy/k8s', () => {
     expect(merge.status, merge.stderr).toBe(0);
     expect(merge.stderr).toMatch(/8 cells \(0 computed, 8 found done\)/);
     expect(tableWithoutWallTime(outDir)).toEqual(tableWithoutWallTime(s.path('local')));
-  });
+  }, 300_000);
 });
 
 /** Why Slurm cannot be used here, or null when its node is idle. */
@@ -105,5 +105,5 @@ describe.skipIf(missing !== null && !inCI)('deploy/slurm', () => {
     expect(merge.status, merge.stderr).toBe(0);
     expect(merge.stderr).toMatch(/8 cells \(0 computed, 8 found done\)/);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('local')));
-  });
+  }, 300_000);
 });

@@ -61,7 +61,7 @@ describe('an interrupted study', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
-  });
+  }, 180_000);
 
   it('resumes after SIGKILL to the same table', async () => {
     const out = s.path('sigkill');
@@ -73,5 +73,5 @@ describe('an interrupted study', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
-  });
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ describe('a study run', () => {
     expect(rows.slice(1).map((r) => r.slice(0, 3))).toEqual([0.1, 0.01, 0.001].flatMap((e) => [3, 5].flatMap((m) => [0, 1].map((seed) => [e, m, seed].map(String)))));
     // t_k against ε, one line per m.
     expect(readFileSync(s.path('one/t_1.svg'), 'utf8').match(/<path d=/g)).toHaveLength(2);
-  });
+  }, 180_000);
 
   it('gives each cell the row that a single `timescales run` of its config gives, bit for bit', () => {
     const rows = parseCsv(readFileSync(s.path('one/table.csv'), 'utf8'));
@@ -48,7 +48,7 @@ describe('a study run', () => {
     delete stored.stats.wallMs;
     delete single.stats.wallMs;
     expect(stored).toEqual(single);
-  });
+  }, 180_000);
 
   it('gives the same table with 1 and 2 workers, and finds every cell done when run again from the folder\'s study.json', async () => {
     const two = await study(smallStudy, { outDir: s.path('two'), workers: 2 });
@@ -59,7 +59,7 @@ describe('a study run', () => {
     const again = await study(s.path('two/study.json'), { outDir: s.path('two'), workers: 2 });
     expect(again).toMatchObject({ computed: 0, skipped: 12 });
     expect(readFileSync(s.path('two/table.csv'), 'utf8')).toBe(table);
-  });
+  }, 180_000);
 
   it('gives the same table from shards merged as from one run; the merge computes nothing', () => {
     const file = s.write('small-study.json', smallStudy);
@@ -73,7 +73,7 @@ describe('a study run', () => {
     expect(merge.status, merge.stderr).toBe(0);
     expect(merge.stderr).toMatch(/12 cells \(0 computed, 12 found done\)/);
     expect(tableWithoutWallTime(s.path('sharded'))).toEqual(tableWithoutWallTime(s.path('one')));
-  });
+  }, 180_000);
 
   it('records a failed cell with its retcode and a cell that throws with its message, and goes on', async () => {
     const mixed = { base: smallBase, grid: { activation: ['relu', 'nosuch'], 'solver.maxSteps': [5, 100_000] } };
@@ -88,7 +88,7 @@ describe('a study run', () => {
     expect(thrown).toMatchObject({ retcode: 'error', config: { activation: 'nosuch' } });
     expect(thrown.message).toMatch(/^ConfigError: activation: .*nosuch/);
     expect((JSON.parse(readFileSync(s.path('mixed/summary.json'), 'utf8')) as StudySummary).retcodes).toEqual({ maxSteps: 1, success: 1, error: 2 });
-  });
+  }, 180_000);
 });
 
 describe('the summary', () => {
@@ -107,7 +107,7 @@ describe('the summary', () => {
     const [lo, hi] = [Math.min(...risks), Math.max(...risks)];
     expect(g.risk.interval95![0]).toBeCloseTo(lo + 0.025 * (hi - lo), 15);
     expect(g.risk.interval95![1]).toBeCloseTo(lo + 0.975 * (hi - lo), 15);
-  });
+  }, 180_000);
 
   it('fits the ε exponents exactly as `sweep` does', async () => {
     const summary = JSON.parse(readFileSync(s.path('one/summary.json'), 'utf8')) as StudySummary;
@@ -116,7 +116,7 @@ describe('the summary', () => {
     expect(g.epsilon).toEqual(sweep.epsilon);
     expect(g.table).toEqual(JSON.parse(JSON.stringify(sweep.table)));
     expect(readFileSync(s.path('one/summary.md'), 'utf8')).toContain('### m = 5, seed = 1');
-  });
+  }, 180_000);
 });
 
 describe('the study folder', () => {
@@ -124,5 +124,5 @@ describe('the study folder', () => {
     const files = readdirSync(s.path('one/runs'));
     expect(files.every((f) => /^[0-9a-f]{16}\.json$/.test(f))).toBe(true);
     for (const f of files) expect(() => JSON.parse(readFileSync(join(s.path('one/runs'), f), 'utf8'))).not.toThrow();
-  });
+  }, 180_000);
 });

@@ -29,7 +29,7 @@ options:
   --version      the version of timescales
 
 exit codes: 0 success; 1 a run stopped early (partial result written) or a file
-operation failed; 2 bad input, refused before any work.`;
+operation failed; 2 bad input, refused before any work; 130 stopped by Ctrl-C or SIGTERM.`;
 
 /** The package version, read from package.json beside dist/ and src/. */
 export function version(): string {

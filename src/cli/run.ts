@@ -28,11 +28,13 @@ and writes the result JSON (format 1) to --out, or to stdout.
                             FIFO or device such as /dev/stdout is written through)
   --csv FILE                one row per output time: t, risk, [mfRisk], [loss], R_0..R_D
   -q, --quiet               no progress and no summary line on stderr
-  --checkpoint FILE         sgd: save the state as the run goes
+  --checkpoint FILE         save the state as the run goes (at output times, and
+                            every STEPS steps for network and sgd)
   --checkpoint-every STEPS  steps between checkpoints (default ${DEFAULT_CHECKPOINT_EVERY})
-  --resume FILE             sgd: continue from a checkpoint
+  --resume FILE             continue from a checkpoint of the same config
 Exit 0 on success, 1 if the run stopped early (the partial result is still written) or
-a file operation failed, 2 for bad input (refused before the run starts).`,
+a file operation failed, 2 for bad input (refused before the run starts), 130 after
+Ctrl-C or SIGTERM (the partial result and a final checkpoint are written).`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,

@@ -15,16 +15,20 @@ const usage = 'usage: timescales study <study.json> --out DIR [--workers N] [--s
 export const studyCommand: Command = {
   summary: 'run a grid of configs on every core or as shards of a job array',
   help: `${usage}
-Runs every cell of the study (a base config and a grid of axes) on a pool of worker
-threads; each cell's result goes to DIR/runs/<key>.json, and the command again skips
-every cell already done. Writes DIR/table.csv, summary.json, summary.md and one SVG per t_k.
-  -o, --out DIR        the study's folder (created if missing)
-  -j, --workers N      worker threads (default: the available cores)
-  --shard I/N          only the cells with index ≡ I (mod N)
-  --shard slurm        I and N from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT
-  --shard k8s          I from JOB_COMPLETION_INDEX, N from --shards N
-  -q, --quiet          no progress line
-  --schema             print the JSON Schema of study files`,
+Runs every cell of a study file ({"base": config, "grid": {path: axis}, "zip"?: [[path, ...]]})
+on worker threads, each result written whole to DIR/runs/<key>.json; cells already done
+are skipped, so the same command resumes. Then writes DIR/table.csv, summary.json,
+summary.md and t_k.svg.
+  -o, --out DIR          the study folder (made if missing)
+  -j, --workers N        worker threads (default: the available cores)
+  --shard I/N            run only the cells with index ≡ I (mod N); no tables
+  --shard slurm          I, N from SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT (--array=0-…)
+  --shard k8s --shards N I from JOB_COMPLETION_INDEX (an Indexed Job of N completions)
+  -q, --quiet            no progress line and no summary line on stderr
+  --schema               print the JSON Schema of study files
+Exit 0 when every cell of this process is done (failed cells are recorded in the table,
+not an error), 2 for a bad study (refused before any cell runs), 130 after Ctrl-C
+(143 after SIGTERM): the result files are whole; run the same command to resume.`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,

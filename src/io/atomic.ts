@@ -9,17 +9,12 @@
 //   through: opened and written in place, never replaced by a regular file.
 //
 // Data arrives in pieces (writeStreamAtomic) and goes to the file descriptor in chunks,
-// so no output is limited by the engine's maximum string length. node:fs is reached
-// through process.getBuiltinModule so that browser bundles of the library never import it.
+// so no output is limited by the engine's maximum string length. node:fs comes from
+// ./node-fs.ts, so that browser bundles never import it.
 
-type Fs = typeof import('node:fs');
+import { nodeFs } from './node-fs.js';
 
-/** node:fs, or an error saying that this needs Node.js. */
-export function nodeFs(): Fs {
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-  if (!fs) throw new Error('file output needs Node.js ≥ 20.16 (node:fs)');
-  return fs;
-}
+type Fs = ReturnType<typeof nodeFs>;
 
 /** Pieces are gathered up to this many characters (or bytes) before each write(2). */
 export const CHUNK_CHARS = 1 << 20;

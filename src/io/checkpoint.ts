@@ -11,7 +11,8 @@
 // that is empty, truncated, not a checkpoint, or changed anywhere is refused as corrupt
 // (CheckpointError, a ConfigError of the field `resume`) before anything is restored.
 import { ConfigError } from '../errors.js';
-import { nodeFs, writeFileAtomic } from './atomic.js';
+import { nodeFs } from './node-fs.js';
+import { writeFileAtomic } from './atomic.js';
 
 export const CHECKPOINT_FORMAT = 'timescales-checkpoint/2';
 const MAGIC = new TextEncoder().encode(`${CHECKPOINT_FORMAT}\n`);

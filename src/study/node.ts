@@ -7,7 +7,8 @@
 // pool are reached at call time only, so importing the library in a browser never
 // loads them.
 import type { Pool } from 'workerpool';
-import { nodeFs, writeFileAtomic } from '../io/atomic.js';
+import { nodeFs } from '../io/node-fs.js';
+import { writeFileAtomic, writeStreamAtomic } from '../io/atomic.js';
 import { loadCore } from '../wasm/loader.js';
 import { outcomeOf, type CellOutcome } from './cell.js';
 import { planStudy, type StudyPlan } from './plan.js';
@@ -68,7 +69,8 @@ export async function study(studyFile: unknown, options: StudyOptions): Promise<
   const workers = Math.max(1, Math.floor(options.workers ?? defaultWorkers()));
   let pool: Pool | undefined;
   const inFlight = new Map<number, Promise<void>>();
-  const tmpFiles = new Set<string>();
+  /** Cells in flight, by the name of their result file in runs/. */
+  const running = new Set<string>();
   const aborted = () => options.signal?.aborted === true;
   let failure: unknown;
   const stop = () => { void pool?.terminate(true); };
@@ -87,13 +89,13 @@ export async function study(studyFile: unknown, options: StudyOptions): Promise<
       }
       pool ??= await startPool(workers);
       if (aborted()) break; // the abort may have come while the pool started
-      const tmp = `${path}.${process.pid}.tmp`;
-      tmpFiles.add(tmp);
+      const name = file.slice(RUNS_DIR.length + 1);
+      running.add(name);
       // A native promise: workerpool's own never settles its finally() here.
       const task = Promise.resolve(pool.exec('runAndWrite', [cell.config, path]) as PromiseLike<CellOutcome>).then((o) => {
         outcome.computed++;
         if (o.retcode !== 'success') outcome.failed++;
-        tmpFiles.delete(tmp);
+        running.delete(name);
         report();
       }, (e) => { if (!aborted()) failure ??= e; });
       inFlight.set(i, task.finally(() => inFlight.delete(i)));
@@ -103,13 +105,22 @@ export async function study(studyFile: unknown, options: StudyOptions): Promise<
   } finally {
     options.signal?.removeEventListener('abort', stop);
     if (pool) await settleWithin(pool.terminate(aborted() || failure !== undefined) as unknown as PromiseLike<void>, 10_000);
-    // A worker stopped between writing its temporary file and renaming it leaves the temporary file.
-    for (const tmp of tmpFiles) fs.rmSync(tmp, { force: true });
+    // A worker stopped between creating its temporary file and renaming it leaves that file
+    // (.<name>.<pid>.part.tmp beside the target, results.ts): remove ours.
+    if (running.size) removeTemporaries(`${dir}/${RUNS_DIR}`, running);
   }
   if (failure !== undefined) throw failure;
   if (aborted()) return { ...outcome, interrupted: true };
   if (shard.count === 1) outcome.summary = writeTables(plan, dir, input);
   return outcome;
+}
+
+function removeTemporaries(runs: string, names: Set<string>): void {
+  const fs = nodeFs();
+  const prefixes = [...names].map((n) => `.${n}.${process.pid}.`);
+  for (const f of fs.readdirSync(runs)) {
+    if (f.endsWith('.tmp') && prefixes.some((p) => f.startsWith(p))) fs.rmSync(`${runs}/${f}`, { force: true });
+  }
 }
 
 function defaultWorkers(): number {
@@ -139,16 +150,19 @@ async function settleWithin(p: PromiseLike<unknown>, ms: number): Promise<void> 
  */
 export function writeTables(plan: StudyPlan, dir: string, input: unknown): StudySummary {
   const tables = new StudyTables(plan.axes, plan.maxDegree);
-  const csv: string[] = [tables.headerLine()];
-  for (let i = 0; i < plan.size; i++) {
-    const cell = plan.cell(i);
-    const file = resultFile(cell);
-    const doc = readResult(`${dir}/${file}`, cell);
-    if (!doc) throw new Error(`cell ${i} has no valid result in ${dir}/${file}: run the study again to compute it`);
-    csv.push(tables.add({ index: i, values: cell.values, outcome: outcomeOf(doc), file }));
-  }
+  // Rows stream to the file as they are read: nothing here grows with the number of cells
+  // but the summary's per-point accumulators.
+  writeStreamAtomic(`${dir}/table.csv`, (write) => {
+    write(tables.headerLine());
+    for (let i = 0; i < plan.size; i++) {
+      const cell = plan.cell(i);
+      const file = resultFile(cell);
+      const doc = readResult(`${dir}/${file}`, cell);
+      if (!doc) throw new Error(`cell ${i} has no valid result in ${dir}/${file}: run the study again to compute it`);
+      write(tables.add({ index: i, values: cell.values, outcome: outcomeOf(doc), file }));
+    }
+  });
   const { summary, markdown, charts } = tables.finish();
-  writeFileAtomic(`${dir}/table.csv`, csv.join(''));
   writeFileAtomic(`${dir}/summary.json`, `${JSON.stringify(summary, null, 1)}\n`);
   writeFileAtomic(`${dir}/summary.md`, markdown);
   for (const { name, svg } of charts) writeFileAtomic(`${dir}/${name}`, svg);

@@ -1,0 +1,13 @@
+// node:fs for the Node-only file code, reached through process.getBuiltinModule so that
+// browser bundles of the library never import it. In a file of its own so that the public
+// declarations (atomic.d.ts and the index) never name Node's types: a consumer without
+// @types/node compiles against them.
+
+type Fs = typeof import('node:fs');
+
+/** node:fs, or an error saying that this needs Node.js. */
+export function nodeFs(): Fs {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (!fs) throw new Error('file output needs Node.js ≥ 20.16 (node:fs)');
+  return fs;
+}
