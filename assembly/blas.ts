@@ -1,7 +1,10 @@
 // Dense vector primitives shared by the kernels. Each has a v128 path (two f64
 // lanes) chosen at compile time by ASC_FEATURE_SIMD and a scalar path; the
-// scalar build compiles only the latter. The v128 multiply-adds go through madd
-// (simd.ts), fused in the relaxed build only.
+// scalar build compiles only the latter. The element-wise v128 multiply-adds (axpy, the
+// update of axpbyPass) go through madd (simd.ts), fused in the relaxed build only. The
+// sums (dot, the norm and dot of axpbyPass) keep mul + add in every build: there the add
+// sits on the loop-carried chain, and a fused multiply-add's longer latency made the
+// relaxed build's dot 1.5× slower (Node 22, x86-64), for no gain in SGD.
 import { madd } from './simd';
 
 /** Σ x[i] y[i] over n doubles. */
@@ -13,8 +16,8 @@ export function dot(x: usize, y: usize, n: i32): f64 {
     let acc1 = f64x2.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      acc0 = madd(v128.load(x + o), v128.load(y + o), acc0);
-      acc1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), acc1);
+      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
     }
     const acc = f64x2.add(acc0, acc1);
     s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
@@ -74,11 +77,11 @@ export function axpbyNorm2Dot(alpha: f64, beta: f64, x: usize, y: usize, n: i32,
       const r1 = madd(vb, v128.load(x + o, 16), f64x2.mul(va, v128.load(y + o, 16)));
       v128.store(y + o, r0);
       v128.store(y + o, r1, 16);
-      acc0 = madd(r0, r0, acc0);
-      acc1 = madd(r1, r1, acc1);
+      acc0 = f64x2.add(acc0, f64x2.mul(r0, r0));
+      acc1 = f64x2.add(acc1, f64x2.mul(r1, r1));
       if (withDot) {
-        dot0 = madd(r0, v128.load(v + o), dot0);
-        dot1 = madd(r1, v128.load(v + o, 16), dot1);
+        dot0 = f64x2.add(dot0, f64x2.mul(r0, v128.load(v + o)));
+        dot1 = f64x2.add(dot1, f64x2.mul(r1, v128.load(v + o, 16)));
       }
     }
     const acc = f64x2.add(acc0, acc1);

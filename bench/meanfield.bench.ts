@@ -1,5 +1,6 @@
-// The d→∞ neuron flow: our RODAS4 (in Wasm) against scipy's stiff solvers on the same equations
-// (bench/peers/meanfield_scipy.py), step counts as ε → 0, and the cost of many particles.
+// The d→∞ neuron flow: our BDF and RODAS4 (in Wasm) against scipy's stiff solvers on the same
+// equations (bench/peers/meanfield_scipy.py), step counts as ε → 0, and the cost of many particles.
+// SUNDIALS CVODE is the peer of bench/cvode.bench.ts.
 import { readFileSync } from 'node:fs';
 import { solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore } from '../src/wasm/loader.js';
@@ -39,6 +40,14 @@ export async function run(): Promise<string> {
   const tScalar = time(() => solve(scalar)).seconds;
   rows.push({ ...ourRow('ours: RODAS4, SIMD Wasm', tSimd), 'time / ours': 1 });
   rows.push({ ...ourRow('ours: RODAS4, scalar Wasm', tScalar), 'time / ours': tScalar / tSimd });
+  const bdfAlg: MeanfieldAlgorithm = { ...stiff, method: 'bdf' };
+  const bdf = solveMeanfield(simd, p6, bdfAlg, end);
+  const tBdf = time(() => solveMeanfield(simd, p6, bdfAlg, end)).seconds;
+  rows.push({
+    solver: 'ours: BDF (auto), SIMD Wasm', 'time (ms)': tBdf * 1e3, steps: bdf.stats.steps, 'f evals': bdf.stats.rhsEvaluations,
+    jacobians: bdf.stats.jacobianEvaluations, LUs: bdf.stats.linearSolves, 'R_mf(T)': bdf.risk[0].toExponential(9),
+    'rel. ΔR': Math.abs(bdf.risk[0] - ours.risk[0]) / ours.risk[0], 'time / ours': tBdf / tSimd,
+  });
   const script = readFileSync(new URL('./peers/meanfield_scipy.py', import.meta.url), 'utf8');
   const job = (p: MeanfieldProblem, methods: string[], limit: number) => ({
     sigma: Array.from(p.sigma), phi: Array.from(p.phi), epsilon: p.epsilon, a0: Array.from(p.a0), s0: Array.from(p.s0),
@@ -63,10 +72,12 @@ export async function run(): Promise<string> {
     const started = performance.now();
     const tr = solve(simd, paper(epsilon));
     const ms = performance.now() - started;
+    const b = solveMeanfield(simd, paper(epsilon), { ...stiff, method: 'bdf' }, end);
     const lsoda = 'skipped' in peers ? null : python(script, job(paper(epsilon), ['LSODA'], 60));
     const peer = lsoda && !('skipped' in lsoda) ? (lsoda.value as Record<string, Peer>).LSODA : null;
     sweep.push({
       ε: epsilon, 'RODAS4 steps': tr.stats.steps, rejected: tr.stats.rejectedSteps, 'RODAS4 ms (one run)': ms,
+      'BDF steps': b.stats.steps, 'BDF Jacobians': b.stats.jacobianEvaluations, 'BDF f evals': b.stats.rhsEvaluations,
       'LSODA steps': peer ? (peer.error ?? peer.steps) : 'skipped', 'LSODA s': peer && !peer.error ? peer.seconds : '—',
       'R_mf(T) rel. Δ': peer && !peer.error ? Math.abs(peer.risk - tr.risk[0]) / tr.risk[0] : '—',
     });
@@ -89,7 +100,7 @@ export async function run(): Promise<string> {
 
   return `## Mean-field flow (d → ∞): stiff integration
 
-ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, m = 10, a(0) ~ N(0,1) (seedrandom '1'), s(0) = 0, ε = 1e-6, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}, same equations (kernel form) in every solver. Ours: median of repeated solves (whole \`solveMeanfield\` call); scipy: one \`solve_ivp\` call each, Jacobian by its finite differences. "time / ours" > 1: ours is that many times faster. "rel. ΔR": final R_mf against ours.
+ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, m = 10, a(0) ~ N(0,1) (seedrandom '1'), s(0) = 0, ε = 1e-6, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}, same equations (kernel form) in every solver. Ours: median of repeated solves (whole \`solveMeanfield\` call; "time / ours" against RODAS4); scipy: one \`solve_ivp\` call each, Jacobian by its finite differences. "time / ours" > 1: ours is that many times faster. "rel. ΔR": final R_mf against ours.
 
 ${note}${table(rows)}
 Our Dormand–Prince is not in the table: at ε = 1e-6 its stability bound h ≲ 3.3 ε/λ_max(G) (λ_max ≥ σ_0² ≈ 0.16) would take ~1e7 steps to reach T.

@@ -52,7 +52,7 @@ export const configSchema = z.object({
   }).strict().default({ a: { law: 'normal', scale: 1 }, s: 'zero' }),
   time: timeSpec,
   solver: z.object({
-    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff']).default('auto'),
+    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']).default('auto'),
     form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²) exact kernels; moment: O(mK) truncated series'),
     rtol: positive.refine((x) => x < MAX_RTOL, `must be < ${MAX_RTOL} (looser tolerances move learning times by percents)`).default(1e-8),
     atol: positive.default(1e-10),

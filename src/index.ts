@@ -1,5 +1,5 @@
 // Public API of timescales.
-export { loadCore, simdSupported, Core, type CoreExports, type Variant, type LoadOptions, type ModuleSource } from './wasm/loader.js';
+export { loadCore, simdSupported, Core, WasmMemoryError, type CoreExports, type Variant, type LoadOptions, type ModuleSource } from './wasm/loader.js';
 export { ConfigError } from './errors.js';
 export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
 export { figure, type FigureOptions } from './plot/figure.js';
@@ -12,6 +12,7 @@ export { solveSgd, type SgdAlgorithm } from './models/sgd.js';
 export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
 export { parseConfig, configJsonSchema, outputTimes, configSchema, type RunConfig, type RunConfigInput } from './config.js';
 export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
+export { CheckpointError } from './io/checkpoint.js';
 export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-times.js';
 export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solvers/solution.js';
 export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './analysis/sweep.js';

@@ -32,9 +32,11 @@ export interface MemoryShape {
 
 /**
  * Bytes of WebAssembly memory a run needs, by its largest blocks (counted in doubles):
- * - meanfield: the system (a dozen m-vectors, the series of degree K, and with the kernel
- *   form or dense LU the 2m × 2m Jacobian and its LU: 8m²), the integrator (at most 12
- *   vectors of 2m: RODAS4's six stages plus six common ones), y0 and the output vector;
+ * - meanfield (assembly/meanfield/system.ts): the parameters and tails (series of degree
+ *   D = K, or max(K, 64) in the kernel form, and a few m-vectors), the dense part with the
+ *   kernel form or dense LU (the 2m × 2m Jacobian and its LU: 8m²), the Woodbury part without
+ *   dense LU or with the kernel form (its (D+1)² capacitance matrix and m-vectors), the
+ *   integrator (at most 18 vectors of 2m: BDF's twelve plus six common ones), y0 and the output;
  * - network: the reduced state C (m(m+1)), the kernel matrices U and U' (2m²), the
  *   gradient (m·r, r ≤ m+1), the risk's ρ (m²); with explicit weights also W (m·d), the
  *   basis E ((m+1)·d) and u_* (d);
@@ -49,8 +51,11 @@ export function wasmBytes(c: MemoryShape): number {
   const K1 = K + 1;
   let doubles: number;
   if (c.model === 'meanfield') {
-    const dense = c.form === 'kernel' || m <= DENSE_UP_TO;
-    doubles = 12 * m + 8 * K1 + K1 * K1 + (dense ? 8 * m * m + 6 * m + m * K1 : 0) + 24 * m + 4 * m;
+    const kernel = c.form === 'kernel' || (c.form === 'auto' && m <= 64);
+    const dense = kernel || m <= DENSE_UP_TO;
+    const D1 = (kernel ? Math.max(K, 64) : K) + 1;
+    doubles = 2 * K1 + 5 * D1 + 3 * m + (dense ? 8 * m * m + 8 * m + m * K1 : 0)
+      + (!dense || kernel ? 6 * D1 + D1 * D1 + 11 * m : 0) + 36 * m + 4 * m;
   } else {
     const d = c.d ?? 1;
     const r = Math.min(m + 1, d);

@@ -1,6 +1,6 @@
 // The checkpoint file: what it holds (config and hash, build, arena range, rows, state), the
 // SGD state block inside it as assembly/sgd.ts lays it out, and whole-file writes.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,18 @@ describe('checkpoint files', () => {
     expect((err as Error).message).toMatch(/^checkpoint\.path: the folder .*missing\/ must exist and be writable/);
     expect(frames).toBe(0);
     await expect(run(config, { checkpoint: { path: join(dir, 'x.ckpt'), everySteps: 0.5 } })).rejects.toThrow(/^checkpoint\.everySteps: must be an integer ≥ 1/);
+  });
+});
+
+describe('a checkpoint that cannot be written', () => {
+  it('stops the run with its rows so far and says why (a full disk: /dev/full behind a link)', async () => {
+    const link = join(dir, 'full.ckpt');
+    symlinkSync('/dev/full', link);
+    const r = await run(config, { checkpoint: { path: link, everySteps: 700 } });
+    expect(r.retcode).toBe('aborted');
+    expect(r.message).toMatch(/^stopped at t = 0\.7\d* \(step 700\): the checkpoint .*full\.ckpt could not be written \(ENOSPC/);
+    expect(Array.from(r.t)).toEqual([0.5]);
+    expect(r.initial.risk).toBeGreaterThan(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 });

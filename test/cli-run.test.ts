@@ -190,6 +190,6 @@ describe('timescales schema', () => {
     expect(r.status).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.required).toEqual(expect.arrayContaining(['m', 'time']));
-    expect(schema.properties.solver.properties.method.enum).toEqual(['auto', 'rk4', 'dopri5', 'stiff']);
+    expect(schema.properties.solver.properties.method.enum).toEqual(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']);
   });
 });

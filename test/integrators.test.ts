@@ -251,9 +251,10 @@ describe('failures and degenerate problems', () => {
     expect(tr.stats.steps).toBe(1);
   });
 
-  it("'auto' picks RODAS4 below ε = 0.1 and Dormand–Prince above, the kernel form for a closed-form U and m ≤ 64", () => {
+  it("'auto' picks BDF below ε = 0.1 and Dormand–Prince above, the kernel form for a closed-form U and m ≤ 64", () => {
     const auto: MeanfieldAlgorithm = { method: 'auto', form: 'auto', rtol: 1e-6, atol: 1e-8 };
-    expect(resolveMethod(auto, 0.05)).toBe('rodas4');
+    expect(resolveMethod(auto, 0.05)).toBe('bdf');
+    expect(resolveMethod({ ...auto, method: 'stiff' }, 0.05)).toBe('rodas4');
     expect(resolveMethod(auto, 0.5)).toBe('dopri5');
     expect(resolveForm(auto, paperProblem(1))).toBe('kernel');
     expect(resolveForm(auto, { ...paperProblem(1), kernel: null })).toBe('moment');

@@ -220,4 +220,34 @@ describe('mean-field Jacobian and linear solves', () => {
       expect(maxAbs(residual)).toBeLessThan(1e-12 * (x * maxAbs(dense) + maxAbs(J) * maxAbs(dense) * n));
     }
   });
+
+  it.each([1e-2, 1e-12])('takes the kernel form\'s Jacobian to Woodbury where no pair needs the remainder, and solves exactly there (ReLU, m = 30, ε = %s)', (epsilon) => {
+    const x = core.exports;
+    const phi = [1, 1, 1];
+    for (const [smax, part] of [[0.3, x.LINEAR_WOODBURY.value], [0.95, x.LINEAR_DENSE.value]] as const) {
+      const p = problem(reluCoefficients(2), phi, 30, epsilon, { kind: RELU, gain: 1 }, smax);
+      const y = yOf(p);
+      const n = y.length;
+      const b = Float64Array.from({ length: n }, normals('kb'));
+      const J = jacobian(p, 'kernel', y);
+      for (const shift of [1 / (0.25 * 1e-3), 1 / (0.25 * 10)]) {
+        const u = core.scoped(() => {
+          const sys = prepareSystem(core, p, 'kernel', true);
+          x.systemJacobian(sys, core.put(y));
+          expect(x.meanfieldLinear(sys)).toBe(part);
+          expect(x.systemFactor(sys, shift)).toBeTruthy();
+          const v = core.put(b);
+          x.systemSolve(sys, shift, v);
+          return core.f64(v, n).slice();
+        });
+        // the residual against the exact dense Jacobian (checked by finite differences above)
+        const residual = Float64Array.from(b, (bi, i) => {
+          let s = shift * u[i] - bi;
+          for (let j = 0; j < n; j++) s -= J[i * n + j] * u[j];
+          return s;
+        });
+        expect(maxAbs(residual)).toBeLessThan(1e-12 * (shift * maxAbs(u) + maxAbs(J) * maxAbs(u) * n));
+      }
+    }
+  });
 });

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
@@ -113,6 +114,27 @@ describe('resume refuses what it cannot continue', () => {
       writeFileSync(file, flipped);
       await refused(file, /is corrupt: its SHA-256 does not match/);
     }
+  });
+
+  it('refuses any random mutation of a checkpoint as corrupt (fast-check, fixed seed)', async () => {
+    const file = await fresh('fuzz');
+    const good = readFileSync(source);
+    await fc.assert(fc.asyncProperty(
+      fc.oneof(
+        fc.record({ kind: fc.constant('flip' as const), at: fc.nat(good.length - 1), bit: fc.integer({ min: 0, max: 7 }) }),
+        fc.record({ kind: fc.constant('cut' as const), at: fc.nat(good.length - 1), bit: fc.constant(0) }),
+        fc.record({ kind: fc.constant('zero' as const), at: fc.nat(good.length - 1), bit: fc.integer({ min: 1, max: 64 }) }),
+      ),
+      async ({ kind, at, bit }) => {
+        const bad = Buffer.from(good);
+        if (kind === 'flip') bad[at] ^= 1 << bit;
+        if (kind === 'zero') bad.fill(0, at, Math.min(at + bit, bad.length));
+        const bytes = kind === 'cut' ? bad.subarray(0, at) : bad;
+        fc.pre(!bytes.equals(good));
+        writeFileSync(file, bytes);
+        await refused(file, /is corrupt: /);
+      },
+    ), { seed: 20261130, numRuns: 60 });
   });
 
   it('refuses a step that is missing, negative, fractional, or past the end', async () => {

@@ -4,6 +4,7 @@
 // Methods are rows of one table (step, dense output, stage vectors, order), indexed by their
 // METHOD_* code: adding a method is adding a row. The codes, the status codes (state.ts) and the
 // layout of integratorStats are exported, and the host reads them from here.
+import { bdfInterpolate, bdfStart, bdfStep, BDF_STAGES } from './bdf';
 import { dopri5Interpolate, dopri5Step, DOPRI5_STAGES } from './dopri5';
 import { rk4Interpolate, rk4Step, RK4_STAGES } from './rk4';
 import { rodas4Interpolate, rodas4Step, RODAS4_STAGES } from './rodas4';
@@ -12,24 +13,30 @@ import { system } from './system';
 
 type StepFn = (st: Integrator) => bool;
 type InterpolateFn = (st: Integrator, t: f64, out: usize) => void;
+type StartFn = (st: Integrator) => void;
 
 export const METHOD_RK4: i32 = 0;
 export const METHOD_DOPRI5: i32 = 1;
 export const METHOD_RODAS4: i32 = 2;
+export const METHOD_BDF: i32 = 3;
 /** Number of rows of the method table (valid codes are 0 .. METHOD_COUNT − 1). */
-export const METHOD_COUNT: i32 = 3;
+export const METHOD_COUNT: i32 = 4;
 
 // The method table, one row per METHOD_* code, in code order.
 /** Advances by one accepted step (retrying rejected ones) or sets a failure status and returns false. */
-const STEP: StaticArray<StepFn> = [rk4Step, dopri5Step, rodas4Step];
+const STEP: StaticArray<StepFn> = [rk4Step, dopri5Step, rodas4Step, bdfStep];
 /** Dense output on the last step [tOld, t]. */
-const INTERPOLATE: StaticArray<InterpolateFn> = [rk4Interpolate, dopri5Interpolate, rodas4Interpolate];
+const INTERPOLATE: StaticArray<InterpolateFn> = [rk4Interpolate, dopri5Interpolate, rodas4Interpolate, bdfInterpolate];
+/** Sets up what the method keeps beyond the common state, once y, f and h are in place. */
+const START: StaticArray<StartFn> = [noStart, noStart, noStart, bdfStart];
 /** Stage vectors of n doubles the method keeps besides the common ones. */
-const STAGES: StaticArray<i32> = [RK4_STAGES, DOPRI5_STAGES, RODAS4_STAGES];
-/** Order p, for the starting step (initialStep). */
-const ORDER: StaticArray<f64> = [4.0, 5.0, 4.0];
+const STAGES: StaticArray<i32> = [RK4_STAGES, DOPRI5_STAGES, RODAS4_STAGES, BDF_STAGES];
+/** Order p, for the starting step (initialStep); BDF starts at order 1. */
+const ORDER: StaticArray<f64> = [4.0, 5.0, 4.0, 1.0];
 /** Takes a fixed step without error control (rk4 has no error estimate). */
-const FIXED_ONLY: StaticArray<bool> = [true, false, false];
+const FIXED_ONLY: StaticArray<bool> = [true, false, false, false];
+
+function noStart(st: Integrator): void {}
 
 // Layout of integratorStats' output: index of each f64.
 export const STAT_T: i32 = 0;
@@ -75,6 +82,10 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   st.fixed = fixed || FIXED_ONLY[method] ? 1 : 0;
   st.fresh = 0;
   st.rejectedLast = 0;
+  st.order = 0;
+  st.equal = 0;
+  st.factored = 0;
+  st.xLU = 0.0;
   st.t = t0;
   st.tOld = t0;
   st.tBound = tBound;
@@ -105,6 +116,7 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   rhs(st, st.y, st.f);
   copy(st, st.fOld, st.f);
   st.h = h0 > 0.0 ? h0 : initialStep(st, ORDER[method]);
+  START[method](st);
 }
 
 /**

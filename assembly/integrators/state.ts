@@ -31,6 +31,10 @@ export const STATUS_PAUSED: i32 = -1;
   /** The stiff method's Jacobian is current for y. */
   fresh: i32;
   rejectedLast: i32;
+  /** Multistep methods: the current order, steps taken at the current step size, and whether the last factorization is for the current step size. */
+  order: i32;
+  equal: i32;
+  factored: i32;
   sys: usize;
   y: usize;
   yOld: usize;
@@ -48,6 +52,8 @@ export const STATUS_PAUSED: i32 = -1;
   atol: f64;
   maxSteps: f64;
   failValue: f64;
+  /** x of the last factorization of x I − J (multistep methods reuse it while x changes little). */
+  xLU: f64;
   nfev: f64;
   njev: f64;
   nlu: f64;

@@ -17,7 +17,7 @@ import { at, FORM_KERNEL, Meanfield, params, put, residualCoefficients } from '.
 }
 
 @inline function dense(S: Meanfield): Dense {
-  return changetype<Dense>(S.linear);
+  return changetype<Dense>(S.dense);
 }
 
 /** Lays out (write) or measures the Dense part at p for m neurons and degree K; returns the end (block.ts). */

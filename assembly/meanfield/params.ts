@@ -22,7 +22,7 @@ export const FORM_KERNEL: i32 = 1;
 export const TAIL_DEGREE: i32 = 64;
 export const TAIL_SERIES_MAX: f64 = 0.5;
 
-/** The system's parameters, after the block's System header; the other parts hang off `tails` and `linear`. */
+/** The system's parameters, after the block's System header; the other parts hang off `tails`, `dense` and `wood`. */
 @unmanaged export class Meanfield {
   m: i32;
   K: i32;
@@ -39,10 +39,14 @@ export const TAIL_SERIES_MAX: f64 = 0.5;
   uD: usize; // U_k, the Taylor coefficients of U up to D: σ_k² for k ≤ K, the closed form's above (D+1)
   M: usize; // moments M_0..M_D of the last evaluation
   c: usize; // coefficients of P: c_k = σ_k r_k (k ≤ K), −U_k M_k (K < k ≤ D), of the last evaluation
+  rem: usize; // the kernel form's remainder sums per neuron and its list of neurons with |s| > ½ (3m)
   /** The Tails part (tails.ts). */
   tails: usize;
-  /** The linear-algebra part: Dense (dense.ts) or Woodbury (woodbury.ts). */
-  linear: usize;
+  /** The linear-algebra parts: Dense (dense.ts) and Woodbury (woodbury.ts), 0 where absent. */
+  dense: usize;
+  wood: usize;
+  /** Which of them the Jacobian last taken went to (system.ts: LINEAR_DENSE or LINEAR_WOODBURY). */
+  linear: i32;
 }
 
 /** The parameters of the system whose block starts at `sys`. */
@@ -66,7 +70,7 @@ export const TAIL_SERIES_MAX: f64 = 0.5;
  * Lays out (write) or measures (!write) the Meanfield header at p and its buffers; returns the
  * end. See block.ts.
  */
-export function paramsLayout(write: bool, p: usize, K: i32, D: i32): usize {
+export function paramsLayout(write: bool, p: usize, m: i32, K: i32, D: i32): usize {
   const h = write ? p : 0;
   p = align(p + offsetof<Meanfield>());
   p = take(h, offsetof<Meanfield>('u'), p, K + 1);
@@ -74,7 +78,7 @@ export function paramsLayout(write: bool, p: usize, K: i32, D: i32): usize {
   p = take(h, offsetof<Meanfield>('uD'), p, D + 1);
   p = take(h, offsetof<Meanfield>('M'), p, D + 1);
   p = take(h, offsetof<Meanfield>('c'), p, D + 1);
-  return p;
+  return take(h, offsetof<Meanfield>('rem'), p, 3 * m);
 }
 
 /** Fills in the parameters (after paramsLayout) and the coefficient tables. */

@@ -4,9 +4,9 @@
 // for a closed-form U, evaluated as a moment form of higher degree plus the closed form on the pairs
 // with |s_i s_j| > ½ (rhsKernel).
 import { moments, riskComponents } from '../moments';
-import { KERNEL_SERIES } from '../kernels';
+import { kernelJet, KERNEL_SERIES } from '../kernels';
 import { at, FORM_KERNEL, Meanfield, params, put, residualCoefficients, TAIL_SERIES_MAX } from './params';
-import { hasRemainder, remainder, remainderDeriv, seriesDegreeAt } from './tails';
+import { hasRemainder, remainder, seriesDegreeAt } from './tails';
 
 /** |s| may exceed 1 by this much (rounding); beyond it the state has left the sphere. */
 const S_TOL: f64 = 1e-12;
@@ -82,26 +82,72 @@ function rhsSeries(S: Meanfield, y: usize, dy: usize, d: i32): void {
 function rhsKernel(S: Meanfield, y: usize, dy: usize): void {
   const m = S.m;
   const half = <usize>m << 3;
-  const invM = 1.0 / <f64>m;
   const d = seriesDegreeAt(S, y);
   rhsSeries(S, y, dy, d);
   if (S.kind == KERNEL_SERIES) return;
+  // Only neurons with |s_i| > ½ can be in a pair with |s_i s_j| > ½ (|s| ≤ 1): list them, then take
+  // each unordered pair once — U and U' at ρ = s_i s_j serve both neurons — from one closed-form
+  // jet and one Horner pass for the series' value and derivative.
+  const su = S.rem, sd = su + half, list = sd + half;
+  let count = 0;
   for (let i = 0; i < m; i++) {
+    if (Math.abs(at(y + half, i)) <= TAIL_SERIES_MAX) continue;
+    store<i32>(list + (<usize>count << 2), i);
+    put(su, i, 0.0);
+    put(sd, i, 0.0);
+    count++;
+  }
+  for (let p = 0; p < count; p++) {
+    const i = load<i32>(list + (<usize>p << 2));
     const si = at(y + half, i);
-    if (Math.abs(si) <= TAIL_SERIES_MAX) continue; // |s_i s_j| ≤ |s_i|
-    let su = 0.0;
-    let sd = 0.0;
-    for (let j = 0; j < m; j++) {
+    const ai = at(y, i);
+    let ui = at(su, i);
+    let di = at(sd, i);
+    for (let q = p; q < count; q++) {
+      const j = load<i32>(list + (<usize>q << 2));
       const sj = at(y + half, j);
       const rho = si * sj;
       if (!hasRemainder(S, rho)) continue;
+      remainderJet(S, d, rho);
+      const r0 = load<f64>(JET), r1 = load<f64>(JET, 8);
       const aj = at(y, j);
-      su += aj * remainder(S, d, rho);
-      sd += aj * sj * remainderDeriv(S, d, rho);
+      ui += aj * r0;
+      di += aj * sj * r1;
+      if (q != p) {
+        put(su, j, at(su, j) + ai * r0);
+        put(sd, j, at(sd, j) + ai * si * r1);
+      }
     }
-    put(dy, i, at(dy, i) - su * invM * S.invEps);
-    put(dy + half, i, at(dy + half, i) - (1.0 - si) * (1.0 + si) * at(y, i) * sd * invM);
+    put(su, i, ui);
+    put(sd, i, di);
   }
+  const invM = 1.0 / <f64>m;
+  for (let p = 0; p < count; p++) {
+    const i = load<i32>(list + (<usize>p << 2));
+    const si = at(y + half, i);
+    put(dy, i, at(dy, i) - at(su, i) * invM * S.invEps);
+    put(dy + half, i, at(dy + half, i) - (1.0 - si) * (1.0 + si) * at(y, i) * at(sd, i) * invM);
+  }
+}
+
+/** Scratch for remainderJet's two values and kernelJet's three. */
+const JET = memory.data(24);
+
+/**
+ * JET[0] = U(ρ) − Σ_{k≤d} U_k ρ^k and JET[1] = U'(ρ) − Σ_{k≤d} k U_k ρ^{k−1} (tails.ts' remainder and
+ * remainderDeriv), from one closed-form jet and one Horner pass for the series and its derivative.
+ */
+@inline function remainderJet(S: Meanfield, d: i32, rho: f64): void {
+  kernelJet(S.kind, S.gain, S.u, S.K, rho, JET, JET + 8, JET + 16);
+  const c = S.uD;
+  let p = at(c, d);
+  let dp = 0.0;
+  for (let k = d - 1; k >= 0; k--) {
+    dp = dp * rho + p;
+    p = p * rho + at(c, k);
+  }
+  store<f64>(JET, load<f64>(JET) - p);
+  store<f64>(JET, load<f64>(JET, 8) - dp, 8);
 }
 
 /** dy = f(y), in the form chosen at init. */

@@ -1,14 +1,18 @@
-// The stiff method's linear solves in O(mK) (moment form): J is per-neuron 2×2 blocks minus a
-// rank-(K+1) term, J = D − (1/m) L Rᵀ, with
-//   L_i = (σ_k s_i^k / ε,  (1 − s_i²) a_i k σ_k s_i^{k−1})_k,   R_i = (σ_k s_i^k,  k σ_k a_i s_i^{k−1})_k
-// (R_i is −m ∂r_k/∂(a_i, s_i)), so (x I − J)⁻¹ follows from the 2×2 inverses of x I − D and the
-// (K+1)×(K+1) capacitance matrix m I + Rᵀ (x I − D)⁻¹ L (Woodbury): every solve costs O(mK) and
-// each factorization O(mK²). Owns the Woodbury part of the block.
+// The stiff method's linear solves in O(md): J is per-neuron 2×2 blocks minus a rank-(d+1) term,
+// J = D − (1/m) L Rᵀ, with (k = 0..d, w_k² = U_k, the series of U)
+//   L_i = (w_k s_i^k / ε,  (1 − s_i²) a_i k w_k s_i^{k−1})_k,   R_i = (w_k s_i^k,  k w_k a_i s_i^{k−1})_k
+// so (x I − J)⁻¹ follows from the 2×2 inverses of x I − D and the (d+1)×(d+1) capacitance matrix
+// m I + Rᵀ (x I − D)⁻¹ L (Woodbury): every solve costs O(md) and each factorization O(md²).
+// In the moment form d = K and w_k = σ_k (R_i is −m ∂r_k/∂(a_i, s_i)). The kernel form is the same
+// structure wherever no pair needs the closed-form remainder (max s_i² ≤ ½, tails.ts): its flow is
+// then the series of degree d = seriesDegreeAt, exactly up to tails of 1e-17, with w_k = √U_k.
+// Owns the Woodbury part of the block.
 import { align, take } from '../block';
 import { axpy } from '../blas';
 import { luFactor, luSolve } from '../lu';
 import { series, seriesDeriv, seriesDeriv2 } from '../kernels';
-import { at, Meanfield, params, put, residualCoefficients } from './params';
+import { at, FORM_KERNEL, Meanfield, params, put, residualCoefficients } from './params';
+import { seriesDegreeAt } from './tails';
 
 /** A 2×2 block whose determinant is below this fraction of its terms is treated as singular. */
 const SINGULAR: f64 = 1e-10;
@@ -18,26 +22,32 @@ const ILL_CONDITIONED: f64 = 1e-4;
 @unmanaged export class Woodbury {
   /** The last factorization met an ill-conditioned 2×2 block: refine its solves. */
   refine: i32;
+  /** Degree d of the low-rank term at the Jacobian last taken: K (moment form) or the kernel form's seriesDegreeAt. */
+  deg: i32;
+  /** The weights are real: every U_k ≥ 0 (else the kernel form keeps to dense LU). */
+  usable: i32;
+  w: usize; // weights w_k with w_k² = U_k, split between L and R: σ_k (moment form), √U_k (kernel form) (D+1)
   jy: usize; // state at which the Jacobian was taken (2m)
-  jc: usize; // c_k there (K+1)
+  jc: usize; // c_k there (D+1)
   jd: usize; // per neuron: P'(s)/ε, (1 − s²) P'(s), ∂ṡ/∂s diagonal (3m)
   binv: usize; // inverses of the neurons' 2×2 blocks of x I − D, as four m-vectors B00, B01, B10, B11 (4m)
-  cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((K+1)², column-major)
-  cpiv: usize; // its pivots (K+1 i32)
-  q: usize; // max(K+1, 3) scratch
-  rr: usize; // 2(K+1) scratch: one neuron's R_i
+  cap: usize; // capacitance matrix m I + Rᵀ B⁻¹ L, LU-factored ((d+1)², column-major)
+  cpiv: usize; // its pivots (d+1 i32)
+  q: usize; // max(d+1, 3) scratch
+  rr: usize; // 2(d+1) scratch: one neuron's R_i
   res: usize; // 2m scratch (refinement residual)
 }
 
 @inline function wood(S: Meanfield): Woodbury {
-  return changetype<Woodbury>(S.linear);
+  return changetype<Woodbury>(S.wood);
 }
 
-/** Lays out (write) or measures the Woodbury part at p for m neurons and degree K; returns the end (block.ts). */
-export function woodburyLayout(write: bool, p: usize, m: i32, K: i32): usize {
+/** Lays out (write) or measures the Woodbury part at p for m neurons and degrees up to D; returns the end (block.ts). */
+export function woodburyLayout(write: bool, p: usize, m: i32, D: i32): usize {
   const h = write ? p : 0;
-  const K1 = K + 1;
+  const K1 = D + 1;
   p = align(p + offsetof<Woodbury>());
+  p = take(h, offsetof<Woodbury>('w'), p, K1);
   p = take(h, offsetof<Woodbury>('jy'), p, 2 * m);
   p = take(h, offsetof<Woodbury>('jc'), p, K1);
   p = take(h, offsetof<Woodbury>('jd'), p, 3 * m);
@@ -47,6 +57,27 @@ export function woodburyLayout(write: bool, p: usize, m: i32, K: i32): usize {
   p = take(h, offsetof<Woodbury>('q'), p, max(K1, 3));
   p = take(h, offsetof<Woodbury>('rr'), p, 2 * K1);
   return take(h, offsetof<Woodbury>('res'), p, 2 * m);
+}
+
+/**
+ * Starts the Woodbury part at S.linear: the weights w_k, σ_k in the moment form (so that its
+ * factorization is the one it always was) and √U_k in the kernel form, whose series part of degree
+ * d has the same structure with U_k in place of σ_k² (params.ts; U_k = σ_k² for k ≤ K).
+ */
+export function woodburyInit(S: Meanfield): void {
+  const W = wood(S);
+  W.usable = 1;
+  W.deg = S.K;
+  for (let k = 0; k <= S.D; k++) {
+    const u = at(S.uD, k);
+    if (!(u >= 0.0)) W.usable = 0;
+    put(W.w, k, S.form == FORM_KERNEL ? Math.sqrt(Math.max(u, 0.0)) : (k <= S.K ? at(S.sigma, k) : 0.0));
+  }
+}
+
+/** Whether the weights are real (every U_k ≥ 0), so that the kernel form may use this part. */
+export function woodburyUsable(S: Meanfield): bool {
+  return wood(S).usable != 0;
 }
 
 /** Index of entry (i, j) of the column-major capacitance matrix of order n. */
@@ -60,16 +91,17 @@ export function woodburyJacobian(sys: usize, y: usize): void {
   const W = wood(S);
   const m = S.m;
   memory.copy(W.jy, y, <usize>(2 * m) << 3);
-  residualCoefficients(S, y, W.jc, S.K);
+  W.deg = S.form == FORM_KERNEL ? seriesDegreeAt(S, y) : S.K;
+  residualCoefficients(S, y, W.jc, W.deg);
   const half = <usize>m << 3;
   for (let i = 0; i < m; i++) {
     const s = at(y + half, i);
     const a = at(y, i);
     const w = (1.0 - s) * (1.0 + s);
-    const dp = seriesDeriv(W.jc, S.K, s);
+    const dp = seriesDeriv(W.jc, W.deg, s);
     put(W.jd, 3 * i, dp * S.invEps);
     put(W.jd, 3 * i + 1, w * dp);
-    put(W.jd, 3 * i + 2, -2.0 * s * a * dp + w * a * seriesDeriv2(W.jc, S.K, s));
+    put(W.jd, 3 * i + 2, -2.0 * s * a * dp + w * a * seriesDeriv2(W.jc, W.deg, s));
   }
 }
 
@@ -81,7 +113,7 @@ export function woodburyFactor(sys: usize, x: f64): bool {
   const S = params(sys);
   const W = wood(S);
   const m = S.m;
-  const K1 = S.K + 1;
+  const K1 = W.deg + 1;
   const C = W.cap;
   const ie = S.invEps;
   const half = <usize>m << 3;
@@ -111,7 +143,7 @@ export function woodburyFactor(sys: usize, x: f64): bool {
     let sk = 1.0; // s^k
     let skm = 0.0; // k s^{k−1}
     for (let k = 0; k < K1; k++) {
-      const sg = at(S.sigma, k);
+      const sg = at(W.w, k);
       put(ra, k, sg * sk);
       put(rs, k, sg * skm * a);
       skm = skm * s + sk;
@@ -131,7 +163,7 @@ export function woodburyFactor(sys: usize, x: f64): bool {
 /** q[k] = Σ_i R_i[·,k] · v_i = σ_k Σ_i (s_i^k v_{a,i} + k a_i s_i^{k−1} v_{s,i}) at the Jacobian's state. */
 function projectR(S: Meanfield, W: Woodbury, v: usize, q: usize): void {
   const m = S.m;
-  const K1 = S.K + 1;
+  const K1 = W.deg + 1;
   const half = <usize>m << 3;
   const jy = W.jy;
   for (let k = 0; k < K1; k++) put(q, k, 0.0);
@@ -170,7 +202,7 @@ function projectR(S: Meanfield, W: Woodbury, v: usize, q: usize): void {
       sk *= s;
     }
   }
-  for (let k = 0; k < K1; k++) put(q, k, at(q, k) * at(S.sigma, k));
+  for (let k = 0; k < K1; k++) put(q, k, at(q, k) * at(W.w, k));
 }
 
 /**
@@ -179,7 +211,7 @@ function projectR(S: Meanfield, W: Woodbury, v: usize, q: usize): void {
  */
 function applyInverse(S: Meanfield, W: Woodbury, b: usize, out: usize): void {
   const m = S.m;
-  const K = S.K;
+  const K = W.deg;
   const half = <usize>m << 3;
   const ie = S.invEps;
   const B00 = W.binv, B01 = B00 + half, B10 = B01 + half, B11 = B10 + half;
@@ -203,7 +235,7 @@ function applyInverse(S: Meanfield, W: Woodbury, b: usize, out: usize): void {
   projectR(S, W, out, q);
   luSolve(W.cap, K + 1, W.cpiv, q);
   // L_i v = (Pv(s_i)/ε, (1 − s_i²) a_i Pv'(s_i)) with Pv(x) = Σ_k σ_k v_k x^k, by Horner.
-  for (let k = 0; k <= K; k++) put(q, k, at(q, k) * at(S.sigma, k));
+  for (let k = 0; k <= K; k++) put(q, k, at(q, k) * at(W.w, k));
   const qK = at(q, K);
   i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -258,16 +290,16 @@ export function woodburySolve(sys: usize, x: f64, b: usize): void {
   applyInverse(S, W, b, b);
   const q = W.q;
   projectR(S, W, b, q);
-  for (let k = 0; k <= S.K; k++) put(q, k, at(q, k) * at(S.sigma, k) / <f64>m);
+  for (let k = 0; k <= W.deg; k++) put(q, k, at(q, k) * at(W.w, k) / <f64>m);
   for (let i = 0; i < m; i++) {
     const s = at(W.jy + half, i);
     const a = at(W.jy, i);
     const ua = at(b, i);
     const us = at(b + half, i);
     // (x I − J) u = x u − D u + (1/m) L Rᵀ u
-    const wa = x * ua - at(W.jd, 3 * i) * us + series(q, S.K, s) * S.invEps;
+    const wa = x * ua - at(W.jd, 3 * i) * us + series(q, W.deg, s) * S.invEps;
     const ws = x * us - at(W.jd, 3 * i + 1) * ua - at(W.jd, 3 * i + 2) * us
-      + (1.0 - s) * (1.0 + s) * a * seriesDeriv(q, S.K, s);
+      + (1.0 - s) * (1.0 + s) * a * seriesDeriv(q, W.deg, s);
     put(r, i, at(r, i) - wa);
     put(r + half, i, at(r + half, i) - ws);
   }

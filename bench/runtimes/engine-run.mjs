@@ -65,6 +65,7 @@ async function browserEngine(engine, timeoutMs) {
   const server = await startServer();
   let browser;
   let evaluate;
+  let home;
   try {
     if (engine.browser === 'chromium') {
       const { chromium } = await import('playwright-core');
@@ -77,9 +78,12 @@ async function browserEngine(engine, timeoutMs) {
       await page.goto(new URL('bench/runtimes/host.html', server.url).href);
       evaluate = (msg) => page.evaluate(inWorker, msg);
     } else {
+      // Firefox may run as root (CI): its profile and caches go to a HOME of its own.
+      home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
       const { default: puppeteer } = await import('puppeteer-core');
       browser = await puppeteer.launch({
         browser: 'firefox', executablePath: engine.executablePath, headless: true, protocolTimeout: timeoutMs,
+        env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
       });
       const page = await browser.newPage();
       await page.goto(new URL('bench/runtimes/host.html', server.url).href);
@@ -88,6 +92,7 @@ async function browserEngine(engine, timeoutMs) {
   } catch (e) {
     await browser?.close().catch(() => {});
     await server.close();
+    if (home) rmSync(home, { recursive: true, force: true });
     throw e;
   }
   return {
@@ -106,6 +111,7 @@ async function browserEngine(engine, timeoutMs) {
     async close() {
       await browser.close().catch(() => {});
       await server.close();
+      if (home) rmSync(home, { recursive: true, force: true });
     },
   };
 }

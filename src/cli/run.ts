@@ -55,7 +55,7 @@ Ctrl-C or SIGTERM (the partial result and a final checkpoint are written).`,
     await writeOutput(values.out, (write) => writeResultJSON(result, write));
     if (values.csv) await writeOutput(values.csv, (write) => writeResultCSV(result, write));
     if (result.note) process.stderr.write(`timescales run: note: ${result.note}\n`);
-    if (result.retcode === 'aborted') {
+    if (result.retcode === 'aborted' && stop.signal.aborted) {
       process.stderr.write(`timescales run: ${result.message ?? 'aborted'}; partial result kept${values.checkpoint ? `, checkpoint in ${values.checkpoint}` : ''}\n`);
       return 130;
     }

@@ -12,7 +12,7 @@
 // (CheckpointError, a ConfigError of the field `resume`) before anything is restored.
 import { ConfigError } from '../errors.js';
 import { nodeFs } from './node-fs.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeStreamAtomic } from './atomic.js';
 
 export const CHECKPOINT_FORMAT = 'timescales-checkpoint/2';
 const MAGIC = new TextEncoder().encode(`${CHECKPOINT_FORMAT}\n`);
@@ -53,7 +53,7 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** JSON with object keys sorted: the same config always gives the same text. */
 export function canonicalJSON(x: unknown): string {
@@ -68,7 +68,7 @@ export function configHash(config: unknown): string {
 
 const bytesOf = (x: Float64Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 
-/** Writes the checkpoint to `path` atomically. */
+/** Writes the checkpoint to `path` whole or not at all, in pieces (the state is not copied whole). */
 export function writeCheckpoint(path: string, c: Checkpoint): void {
   const rows = c.columns.map((col) => bytesOf(col.data));
   const header = {
@@ -77,16 +77,14 @@ export function writeCheckpoint(path: string, c: Checkpoint): void {
     rowsSha256: hex(sha256(...rows)), stateSha256: hex(sha256(c.state)), config: c.config,
   };
   const head = new TextEncoder().encode(`${JSON.stringify(header)}\n`);
-  const body = [MAGIC, head, ...rows, c.state];
-  const size = body.reduce((n, p) => n + p.length, DIGEST_BYTES);
-  const file = new Uint8Array(size);
-  let at = 0;
-  for (const p of body) {
-    file.set(p, at);
-    at += p.length;
-  }
-  file.set(sha256(file.subarray(0, at)), at);
-  writeFileAtomic(path, file);
+  writeStreamAtomic(path, (write) => {
+    const digest = crypto().createHash('sha256');
+    for (const piece of [MAGIC, head, ...rows, c.state]) {
+      digest.update(piece);
+      write(piece);
+    }
+    write(new Uint8Array(digest.digest()));
+  });
 }
 
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;

@@ -20,7 +20,7 @@ export interface InitialState {
 export function initialState(core: Core, config: RunConfig): InitialState {
   const { m, init } = config;
   return core.scoped(() => {
-    const state = core.exports.alloc(32);
+    const state = core.alloc(core.exports.RNG_STATE_BYTES.value);
     core.exports.rngSeed(state, config.seed + INIT_STREAM);
     const draw = (n: number, kind: 'normal' | 'uniform') => {
       const p = core.allocF64(n);

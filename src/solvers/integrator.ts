@@ -5,7 +5,7 @@
 import type { Core } from '../wasm/loader.js';
 import type { ReturnCode } from './solution.js';
 
-export type MethodName = 'rk4' | 'dopri5' | 'rodas4';
+export type MethodName = 'rk4' | 'dopri5' | 'rodas4' | 'bdf';
 
 export interface IntegratorOptions {
   method: MethodName;
@@ -13,7 +13,7 @@ export interface IntegratorOptions {
   atol: number;
   /** rk4: the step; adaptive methods: the first step to try (0: chosen by the method). */
   h0: number;
-  /** Accept every step with h = h0, without error control (convergence-order studies). */
+  /** Accept every step with h = h0, without error control (convergence-order studies; one-step methods only, bdf ignores it). */
   fixed?: boolean;
   maxSteps: number;
 }
@@ -49,7 +49,7 @@ function codes(core: Core): Codes {
   if (!c) {
     const x = core.exports;
     c = {
-      methods: { rk4: x.METHOD_RK4.value, dopri5: x.METHOD_DOPRI5.value, rodas4: x.METHOD_RODAS4.value },
+      methods: { rk4: x.METHOD_RK4.value, dopri5: x.METHOD_DOPRI5.value, rodas4: x.METHOD_RODAS4.value, bdf: x.METHOD_BDF.value },
       status: new Map<number, ReturnCode | 'paused'>([
         [x.STATUS_RUNNING.value, 'success'], [x.STATUS_BLOWUP.value, 'blowup'],
         [x.STATUS_STEP_TOO_SMALL.value, 'stepTooSmall'], [x.STATUS_MAX_STEPS.value, 'maxSteps'],
@@ -90,7 +90,7 @@ export class Integrator {
     const size = x.systemSize(sys);
     if (n !== size) throw new RangeError(`the system at ${sys} has ${size} unknowns, not ${n}`);
     const code = this.codes.methods[options.method];
-    this.ptr = x.alloc(x.integratorBytes(code, n));
+    this.ptr = core.alloc(x.integratorBytes(code, n) >>> 0);
     this.statsPtr = core.allocF64(this.codes.statsLength);
     x.integratorInit(this.ptr, code, sys, y0, t0, tBound, options.rtol, options.atol, options.h0,
       options.fixed ?? false, options.maxSteps);

@@ -73,11 +73,21 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
   const rows = new Rows(T, model);
   if (persist.resume) restore(core, model, rows, persist.resume);
   for (let k = 0; k < rows.count; k++) hooks.onFrame?.(rows.frame(k));
-  const save = persist.checkpoint && ((path: string, config: unknown) => () => writeCheckpoint(path, {
-    config, variant: core.variant, arena: { start: model.arena.start, bytes: model.arena.end - model.arena.start },
-    step: model.steps(), rows: rows.count, columns: rows.columns(),
-    state: new Uint8Array(core.exports.memory.buffer, model.arena.start, model.arena.end - model.arena.start),
-  }))(persist.checkpoint.path, persist.checkpoint.config);
+  const target = persist.checkpoint;
+  /** Writes a checkpoint; returns why it failed (the previous file is then intact), or null. */
+  const save = (): string | null => {
+    if (!target) return null;
+    try {
+      writeCheckpoint(target.path, {
+        config: target.config, variant: core.variant, arena: { start: model.arena.start, bytes: model.arena.end - model.arena.start },
+        step: model.steps(), rows: rows.count, columns: rows.columns(),
+        state: new Uint8Array(core.exports.memory.buffer, model.arena.start, model.arena.end - model.arena.start),
+      });
+      return null;
+    } catch (e) {
+      return `the checkpoint ${target.path} could not be written (${e instanceof Error ? e.message : String(e)})`;
+    }
+  };
   const every = persist.checkpoint?.everySteps ?? Infinity;
   const tEnd = T ? times[T - 1] : 0;
   let lastProgress = -Infinity;
@@ -93,8 +103,8 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
   while (rows.count < T) {
     if (hooks.signal?.aborted) {
       retcode = 'aborted';
-      message = `aborted at ${model.where()}`;
-      save?.();
+      const failed = save();
+      message = `aborted at ${model.where()}${failed ? `; ${failed}` : ''}`;
       break;
     }
     const nextSave = (Math.floor(model.steps() / every) + 1) * every;
@@ -104,7 +114,7 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
       message = status.message;
       break;
     }
-    if (model.steps() >= nextSave) save?.();
+    const failed = model.steps() >= nextSave ? save() : null;
     if (status === 'reached') {
       const k = rows.count;
       const frame = rows.push(times[k], model.observe());
@@ -112,6 +122,12 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
       if (k === T - 1) progress(true);
     } else {
       progress(false);
+    }
+    if (failed && rows.count < T) {
+      // a run that can no longer be saved stops, keeping its rows (a full disk, a removed folder)
+      retcode = 'aborted';
+      message = `stopped at ${model.where()}: ${failed}`;
+      break;
     }
     yield;
   }
