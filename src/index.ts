@@ -1,20 +1,6 @@
-// Public API of timescales.
-export { loadCore, simdSupported, Core, WasmMemoryError, type CoreExports, type Variant, type LoadOptions, type ModuleSource } from './wasm/loader.js';
-export { ConfigError } from './errors.js';
-export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
-export { figure, type FigureOptions } from './plot/figure.js';
-export { resolveActivation, ACTIVATION_NAMES, type Activation, type ActivationSpec, type ActivationName } from './hermite/activation.js';
-export { project, gaussHermite, hermiteValues, type Projection, type ProjectOptions, type QuadratureRule } from './hermite/projection.js';
-export { dotKernel, crossKernel, kernelValues, kernelTailBound, type Kernel } from './hermite/kernels.js';
-export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm } from './models/meanfield.js';
-export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './models/network.js';
-export { solveSgd, type SgdAlgorithm } from './models/sgd.js';
-export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
-export { parseConfig, configJsonSchema, outputTimes, configSchema, type RunConfig, type RunConfigInput } from './config.js';
-export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
-export { CheckpointError } from './io/checkpoint.js';
-export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-times.js';
-export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solvers/solution.js';
-export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './analysis/sweep.js';
-export { fmt } from './format.js';
-export * from './study/index.js';
+// Public API of timescales: the default entry (Node, Deno, Bun, and any bundler without
+// the `browser` condition).
+export * from './api.js';
+// Node only: studies on worker threads into a resumable folder (workerpool and node:fs are
+// reached at call time, so importing this entry elsewhere still works).
+export { study, writeTables, type StudyOptions, type StudyOutcome, type StudyProgress } from './study/node.js';

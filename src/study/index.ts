@@ -1,6 +1,6 @@
-// Studies: grids of runs (spec.ts, plan.ts), run on worker threads into a resumable
-// folder in Node (node.ts) or on Web Workers into memory in a browser (browser.ts).
-export { study, writeTables, type StudyOptions, type StudyOutcome, type StudyProgress } from './node.js';
+// Studies: grids of runs (spec.ts, plan.ts), run on Web Workers into memory in a browser
+// (browser.ts); the Node runner on worker threads into a resumable folder (node.ts) is
+// exported by the Node entry only (src/index.ts).
 export { parseStudy, studyJsonSchema, studySchema, type StudyFile, type StudyInput, type Axis } from './spec.js';
 export { planStudy, type StudyPlan, type StudyAxis, type Cell } from './plan.js';
 export { canonicalJSON, cellKey } from './canonical.js';

@@ -62,6 +62,24 @@ describe('the packed tarball', () => {
     expect(seen.size).toBeGreaterThan(20); // the walk followed the graph
     expect(found).toEqual([]);
   });
+
+  it('has a browser entry without the Node-only study runner and its worker pool', () => {
+    const pkg = JSON.parse(readFileSync(join(app.dir, 'node_modules/timescales/package.json'), 'utf8'));
+    expect(pkg.exports['.'].browser.default).toBe('./dist/browser.js');
+    const seen = new Set<string>();
+    const bare: string[] = [];
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+        if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
+        else bare.push(spec);
+      }
+    };
+    walk(join(app.dir, 'node_modules/timescales/dist/browser.js'));
+    expect([...seen].some((f) => f.endsWith('study/node.js'))).toBe(false);
+    expect([...new Set(bare)].sort()).toEqual(['@assemblyscript/loader', 'zod']);
+  });
 });
 
 describe('Node', () => {
