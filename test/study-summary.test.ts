@@ -2,6 +2,7 @@
 // fits computed by hand, per-seed fits kept beside it, and charts that stay small when an
 // axis has thousands of values.
 import { describe, expect, it } from 'vitest';
+import { fmt } from '../src/format.js';
 import { ChartBuilder, MAX_LINES } from '../src/study/charts.js';
 import type { StudyAxis } from '../src/study/plan.js';
 import { summaryMarkdown } from '../src/study/report.js';
@@ -83,7 +84,9 @@ describe('the ε fit of the seed means', () => {
     expect(means).toBeGreaterThan(0);
     expect(perSeed).toBeGreaterThan(means);
     expect(md).toContain('| 0.001 | 2 | 2 | — (1/2) |');
-    expect(md).toContain('### m = 5, seed = 1');
+    // seed by seed: one row per seed with its exponents (m, seed, t_0, t_1)
+    expect(md).toContain(`| 5 | 1 | ${fmt(Math.log(12) / ln100)} | ${fmt(Math.log(4) / ln100)} |`);
+    expect(md.slice(perSeed).match(/^\| 10 \| [12] \|/gm)).toHaveLength(2);
   });
 
   it('is absent without a seed axis', () => {

@@ -32,8 +32,17 @@ export function summaryMarkdown(s: StudySummary): string {
       `Each t_k averaged over seeds at each ε, where every seed reached it (otherwise — and the count that did), and its exponent fitted over the ${FIT_DECADES} smallest decades of ε; beside it, the exponents fitted seed by seed (mean ± standard deviation [2.5%, 97.5% quantiles] over seeds).`);
     for (const g of s.seedMeans) lines.push('', `### ${pointText(g.point)}`, '', ...seedMeanTables(g));
   }
-  if (s.epsilon?.length) {
-    lines.push('', s.seedMeans?.length ? '## Scaling with ε, seed by seed' : '## Scaling with ε', '', `Learning times t_k against ε, and exponents fitted over the ${FIT_DECADES} smallest decades of ε (as \`timescales sweep\` fits them).`);
+  if (s.epsilon?.length && s.seedMeans?.length) {
+    // one row per seed rather than a table each: a hundred seeds stay a page, and the times are in table.csv
+    const others = Object.keys(s.epsilon[0].point);
+    const D1 = s.epsilon[0].table.length;
+    lines.push('', '## Scaling with ε, seed by seed', '',
+      `The exponent of each t_k fitted over the ${FIT_DECADES} smallest decades of ε, seed by seed (the times are in table.csv; summary.json holds each seed's full table).`, '',
+      `| ${[...others, ...Array.from({ length: D1 }, (_, k) => `t_${k}`)].join(' | ')} |`,
+      `| ${[...others, ...Array.from({ length: D1 }, () => '')].map(() => '---').join(' | ')} |`,
+      ...s.epsilon.map((g) => `| ${[...others.map((p) => show(g.point[p])), ...g.table.map((r) => (r.fit ? fmt(r.fit.slope) : '—'))].join(' | ')} |`));
+  } else if (s.epsilon?.length) {
+    lines.push('', '## Scaling with ε', '', `Learning times t_k against ε, and exponents fitted over the ${FIT_DECADES} smallest decades of ε (as \`timescales sweep\` fits them).`);
     for (const g of s.epsilon) lines.push('', `### ${pointText(g.point)}`, '', ...timeScaleTables(g.epsilon, g.table, FIT_DECADES));
   }
   return `${lines.join('\n')}\n`;
