@@ -45,8 +45,9 @@ export function logLogFit(x: number[], y: number[]): { slope: number; intercept:
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) ** 2;
+    const dx = lx[i] - mx;
+    sxy += dx * (ly[i] - my);
+    sxx += dx * dx;
   }
   const slope = sxy / sxx;
   return { slope, intercept: my - slope * mx };
