@@ -39,6 +39,8 @@ interface HeldoutCase {
   s: number[][];
   risk: number[];
   components: number[][];
+  /** The reference against itself: other tolerances, DOP853, its Jacobian against differences. */
+  selfCheck: Record<string, number>;
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/heldout-meanfield.json', import.meta.url), 'utf8')) as { cases: HeldoutCase[] };
@@ -96,6 +98,17 @@ describe('held-out accuracy against the Radau reference', () => {
     expect(new Set(fixture.cases.map((c) => c.m))).toEqual(new Set([5, 10, 30]));
     expect(new Set(fixture.cases.map((c) => c.epsilon))).toEqual(new Set([1e-1, 1e-2, 1e-3]));
     expect(new Set(fixture.cases.map((c) => c.activation))).toEqual(new Set(['relu', 'erf']));
+  });
+
+  it('has a reference that agrees with itself well below the bound', () => {
+    // Radau at rtol 1e-12 and 3e-14 and DOP853 at 1e-13 against the Radau run at 1e-13, in the measure above
+    for (const c of fixture.cases) {
+      for (const key of ['radau_rtol1e-12', 'radau_rtol3e-14', 'dop853_rtol1e-13']) {
+        expect(c.selfCheck[key], `${c.name}: ${key}`).toBeLessThanOrEqual(BOUND / 3);
+      }
+      expect(c.selfCheck['risk_radau_rtol1e-12'], c.name).toBeLessThanOrEqual(BOUND / 100);
+      expect(c.selfCheck['jacobian_vs_differences'], c.name).toBeLessThanOrEqual(1e-8);
+    }
   });
 
   it("'auto' is DOP5 at ε = 0.1 and BDF below, as the cases below assume", async () => {
