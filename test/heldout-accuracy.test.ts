@@ -8,15 +8,17 @@
 //
 // The measure, for a and s at every output time: max_i |x_i − ref_i| / max(1, |ref_i|) ≤ 1e-11,
 // i.e. relative where a weight exceeds 1 and absolute below (s ∈ [−1, 1]); for the risk R_mf,
-// which starts near 1.7 and falls towards 0, |R − R_ref| ≤ 1e-11 absolute.
+// which starts near 1.7 and falls towards 0, |R − R_ref| ≤ 1e-11 absolute. The cases: m = 5, 10, 30,
+// ε = 1e-1 … 1e-3, ReLU and erf, two targets, s(0) = 0 or drawn; and one at ε = 1e-6, where the
+// reference certifies only the risk (its weights agree with themselves to 7e-12 there).
 //
 // BDF (what 'auto' runs for ε < 0.1) does not reach the bound on the weights at rtol 1e-12: its
 // global error there is 40–400× rtol (2.4e-11 … 4.0e-10 on these cases, the worst a_0 at t = 10 of
 // relu-m10-eps1e-2), and scipy's own BDF, the scheme ours follows, errs the same on that case
 // (4.7e-10, 8.1e-11, 3.7e-11 at rtol 1e-12, 1e-13, 3e-14 against ours 4.0e-10, 8.0e-11, 3.6e-11), so
 // it is the method's, not the reference's. Its risk is within the bound at rtol 1e-12; its weights
-// are asserted at rtol 1e-14, where two cases still miss (BDF_SHORT: expected failures, which
-// vitest reports once they pass).
+// are asserted at rtol 1e-14, where two cases still miss (BDF_SHORT: expected failures, it.fails;
+// vitest fails the suite once one of them passes, so a better BDF shows here).
 //
 // Teeth (last block, measured on every case): at rtol 1e-8 — the library's default — the weights
 // err 5e-9 … 7e-7; with the ReLU kernel perturbed by a relative 1e-10 (activation relu(c z),
@@ -88,24 +90,29 @@ function deviation(c: HeldoutCase, r: RunResult): { weights: number; risk: numbe
   return { weights, risk, where };
 }
 
+/** The reference's weights are good to well below the bound: its other tolerances and DOP853 agree to ≤ BOUND/3. */
+function weightsCertified(c: HeldoutCase): boolean {
+  return ['radau_rtol1e-12', 'radau_rtol3e-14', 'dop853_rtol1e-13'].every((k) => !(c.selfCheck[k] > BOUND / 3));
+}
+
 async function solve(c: HeldoutCase, method: Method, rtol = RTOL, activation?: RunConfigInput['activation']) {
   return deviation(c, await run(config(c, method, rtol, activation), { core }));
 }
 
 describe('held-out accuracy against the Radau reference', () => {
   it('has held-out cases over m, ε, targets and both closed-form kernels', () => {
-    expect(fixture.cases.length).toBeGreaterThanOrEqual(8);
+    expect(fixture.cases.length).toBeGreaterThanOrEqual(9);
     expect(new Set(fixture.cases.map((c) => c.m))).toEqual(new Set([5, 10, 30]));
-    expect(new Set(fixture.cases.map((c) => c.epsilon))).toEqual(new Set([1e-1, 1e-2, 1e-3]));
+    expect(new Set(fixture.cases.map((c) => c.epsilon))).toEqual(new Set([1e-1, 1e-2, 1e-3, 1e-6]));
     expect(new Set(fixture.cases.map((c) => c.activation))).toEqual(new Set(['relu', 'erf']));
   });
 
   it('has a reference that agrees with itself well below the bound', () => {
-    // Radau at rtol 1e-12 and 3e-14 and DOP853 at 1e-13 against the Radau run at 1e-13, in the measure above
+    // Radau at rtol 1e-12 and 3e-14 and DOP853 at 1e-13 (where ε allows it) against the Radau run at
+    // 1e-13, in the measure above; at ε = 1e-6 only the risk is certified
+    expect(fixture.cases.filter((c) => !weightsCertified(c)).map((c) => c.name)).toEqual(['relu-m10-eps1e-6']);
     for (const c of fixture.cases) {
-      for (const key of ['radau_rtol1e-12', 'radau_rtol3e-14', 'dop853_rtol1e-13']) {
-        expect(c.selfCheck[key], `${c.name}: ${key}`).toBeLessThanOrEqual(BOUND / 3);
-      }
+      if (c.epsilon >= 1e-3) expect(c.selfCheck['dop853_rtol1e-13'], c.name).toBeDefined();
       expect(c.selfCheck['risk_radau_rtol1e-12'], c.name).toBeLessThanOrEqual(BOUND / 100);
       expect(c.selfCheck['jacobian_vs_differences'], c.name).toBeLessThanOrEqual(1e-8);
     }
@@ -118,7 +125,7 @@ describe('held-out accuracy against the Radau reference', () => {
     }
   });
 
-  for (const c of fixture.cases) {
+  for (const c of fixture.cases.filter(weightsCertified)) {
     // RODAS4 everywhere, DOP5 where the flow is not stiff (ε = 0.1, where 'auto' picks it)
     for (const method of c.epsilon >= 0.1 ? ['stiff', 'dopri5'] as const : ['stiff'] as const) {
       it(`${c.name}, ${method} at rtol ${RTOL}: a, s and R_mf within ${BOUND}`, async () => {
@@ -138,6 +145,17 @@ describe('held-out accuracy against the Radau reference', () => {
       expect(d.risk).toBeLessThanOrEqual(BOUND);
       expect(d.weights, `worst at ${d.where}`).toBeLessThanOrEqual(BOUND);
     });
+  }
+
+  // ε = 1e-6: the reference's weights agree with themselves only to 7e-12 (a reaches ~500), so the
+  // risk alone is judged (measured at rtol 1e-12: RODAS4 3.9e-14, BDF 6.6e-12; relative to R
+  // 2.8e-13 and 1.1e-10; the weights, for the record, 1.6e-11 and 4.1e-9)
+  for (const c of fixture.cases.filter((x) => !weightsCertified(x))) {
+    for (const method of ['stiff', 'bdf'] as const) {
+      it(`${c.name}, ${method} at rtol ${RTOL}: R_mf within ${BOUND}`, async () => {
+        expect((await solve(c, method)).risk).toBeLessThanOrEqual(BOUND);
+      });
+    }
   }
 });
 
