@@ -18,7 +18,13 @@ import { invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail
 export const BDF_MAX_ORDER: i32 = 5;
 /** D_0..D_{q_max+2}, then the predictor, ψ, the corrector's change d, and a scratch vector. */
 export const BDF_STAGES: i32 = BDF_MAX_ORDER + 3 + 4;
-const NEWTON_MAXITER: i32 = 4;
+const NEWTON_MAXITER: i32 = 3;
+const SAFETY: f64 = 0.9;
+/** Newton stops when its estimated remaining error is below this fraction of the error test's bound on d (CVODE's nlscoef). */
+const NEWTON_COEF: f64 = 0.01;
+/** CVODE's crdown and rdiv: the rate estimate decays by at most this factor per iteration; an increment this much larger than the last is divergence. */
+const RATE_DOWN: f64 = 0.3;
+const DIVERGE: f64 = 2.0;
 const MIN_FACTOR: f64 = 0.2;
 const MAX_FACTOR: f64 = 10.0;
 /** Refactor x I − J when x moved by more than this fraction since the last factorization. */
@@ -125,8 +131,13 @@ export function bdfStart(st: Integrator): void {
 /**
  * Simplified Newton for the corrector from the predictor; leaves the iterate in yTmp and the total
  * change in d. The factorization may be for another c (xLU ≠ 1/c): the iteration matrix is then
- * 1 − c' J, c' = 1/xLU, which still converges when c'/c is near 1. Returns the iterations taken
- * (> 0) when converged, else −1.
+ * 1 − c' J, c' = 1/xLU, and each increment is scaled by 2/(1 + c/c') (CVODE's gamrat correction:
+ * exact for the stiff components, where (1 − c'λ)⁻¹ ≈ −1/(c'λ), within |1 − c/c'|/(1 + c/c') for
+ * the others). Convergence test of CVODE (Hindmarsh et al., ACM TOMS 31 (2005) §2.1; cvNlsConvTest):
+ * with the contraction rate R estimated from successive increments and carried across steps until
+ * the next factorization, the iteration stops when ‖Δ_k‖ min(1, R) ≤ tol — the first increment
+ * may already be small enough — and fails when ‖Δ_k‖ > 2 ‖Δ_{k−1}‖ or after NEWTON_MAXITER.
+ * Returns the iterations taken (> 0) when converged, else −1.
  */
 function newton(st: Integrator, c: f64, tol: f64): i32 {
   const n = st.n;
@@ -136,11 +147,14 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
   const dy = scratch(st);
   const psi = psiVec(st);
   const x = st.xLU;
+  const scale = 2.0 / (1.0 + c * x);
   memory.copy(y, predictor(st), <usize>n << 3);
   memory.fill(d, 0, <usize>n << 3);
   let old = 0.0;
+  let rate = st.rate;
   for (let k = 0; k < NEWTON_MAXITER; k++) {
     rhs(st, y, f);
+    st.newtonIters += 1;
     // (1 − c' J) Δ = c f − ψ − d, i.e. (x I − J) Δ = x (c f − ψ − d) with x = 1/c'
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
@@ -148,17 +162,25 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
     }
     solve(st, x, dy);
     let finite = true;
-    for (let i = 0; i < n; i++) if (!isFinite(load<f64>(dy + (<usize>i << 3)))) finite = false;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const v = scale * load<f64>(dy + o);
+      if (!isFinite(v)) finite = false;
+      store<f64>(dy + o, v);
+    }
     if (!finite) return -1;
     const dyNorm = norm(st, dy, predictor(st));
-    const rate = k > 0 ? dyNorm / old : -1.0;
-    if (k > 0 && (rate >= 1.0 || Math.pow(rate, <f64>(NEWTON_MAXITER - k)) / (1.0 - rate) * dyNorm > tol)) return -1;
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
       store<f64>(y + o, load<f64>(y + o) + load<f64>(dy + o));
       store<f64>(d + o, load<f64>(d + o) + load<f64>(dy + o));
     }
-    if (dyNorm == 0.0 || (k > 0 && rate / (1.0 - rate) * dyNorm < tol)) return k + 1;
+    if (k > 0) rate = Math.max(RATE_DOWN * rate, dyNorm / old);
+    if (dyNorm * Math.min(1.0, rate) <= tol) {
+      st.rate = rate;
+      return k + 1;
+    }
+    if (k > 0 && dyNorm > DIVERGE * old) return -1;
     old = dyNorm;
   }
   return -1;
@@ -166,7 +188,6 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
 
 export function bdfStep(st: Integrator): bool {
   const n = st.n;
-  const tol = Math.max(10.0 * f64.EPSILON / st.rtol, Math.min(0.03, Math.sqrt(st.rtol)));
   let errNorm = 0.0;
   let iters = 0;
   while (true) {
@@ -199,6 +220,7 @@ export function bdfStep(st: Integrator): bool {
     }
     const c = h / g(q);
     const x = 1.0 / c;
+    const tol = NEWTON_COEF / errorConst(q);
     iters = -1;
     while (true) {
       // Refactor when the step changed c by more than 30% since the last factorization (CVODE's
@@ -206,6 +228,7 @@ export function bdfStep(st: Integrator): bool {
       if (!st.factored || Math.abs(x / st.xLU - 1.0) > REFACTOR) {
         st.xLU = x;
         st.factored = 1;
+        st.rate = 1.0;
         if (!factor(st, x)) {
           st.factored = 0;
           break;
@@ -213,6 +236,7 @@ export function bdfStep(st: Integrator): bool {
       }
       iters = newton(st, c, tol);
       if (iters > 0) break;
+      st.newtonFails += 1;
       if (!st.fresh) { // a stale Jacobian: retake it at the predictor
         jacobian(st, yp);
         st.fresh = 1;
@@ -234,11 +258,12 @@ export function bdfStep(st: Integrator): bool {
       }
       continue;
     }
-    const safety = 0.9 * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
+    const safety = SAFETY * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
     // error = C_{q+1} d, scaled by the new solution
     const d = dVec(st);
     errNorm = errorConst(q) * norm(st, d, st.yTmp);
     if (errNorm > 1.0) {
+      st.errorFails += 1;
       const fac = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1.0 / <f64>(q + 1)));
       st.h = h * fac;
       changeD(st, fac);

@@ -54,11 +54,17 @@ export const STATUS_PAUSED: i32 = -1;
   failValue: f64;
   /** x of the last factorization of x I − J (multistep methods reuse it while x changes little). */
   xLU: f64;
+  /** Multistep methods: the Newton iteration's contraction rate, estimated across steps since the last factorization. */
+  rate: f64;
   nfev: f64;
   njev: f64;
   nlu: f64;
   steps: f64;
   rejected: f64;
+  /** Stiff methods: rejections by the error test, Newton convergence failures, Newton iterations. */
+  errorFails: f64;
+  newtonFails: f64;
+  newtonIters: f64;
 }
 
 @inline export function state(p: usize): Integrator {
