@@ -189,6 +189,7 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
 export function bdfStep(st: Integrator): bool {
   const n = st.n;
   let errNorm = 0.0;
+  let retake = false;
   let iters = 0;
   while (true) {
     let h = st.h;
@@ -217,6 +218,12 @@ export function bdfStep(st: Integrator): bool {
         store<f64>(yp + o, load<f64>(yp + o) + v);
         store<f64>(psi + o, load<f64>(psi + o) + gj * v);
       }
+    }
+    if (retake) { // the last attempt failed to converge with a current Jacobian: retake it here (CVODE's CV_FAIL_OTHER)
+      jacobian(st, yp);
+      st.fresh = 1;
+      st.factored = 0;
+      retake = false;
     }
     const c = h / g(q);
     const x = 1.0 / c;
@@ -248,6 +255,7 @@ export function bdfStep(st: Integrator): bool {
     if (iters > 0) bad = invalid(st, st.yTmp);
     if (iters < 0 || bad >= 0) {
       const cut = bad >= 0 ? 0.25 : 0.5;
+      if (iters < 0) retake = true;
       st.h = h * cut;
       changeD(st, cut);
       st.rejected += 1;
