@@ -4,22 +4,47 @@
 // the solution is kept as backward differences D_0..D_{q+2} on a uniform grid of step h (D_0 = y,
 // D_j = ∇^j y scaled), the predictor is Σ_{j≤q} D_j, and the corrector solves
 //   (1 − c J) Δ = c f(y) − ψ − d,   c = h/α_q,   ψ = Σ_{j=1..q} γ_j D_j / α_q,
-// by simplified Newton with one LU of x I − J (x = 1/c) reused across iterations and steps. The
-// Jacobian is retaken only when Newton fails to converge with a stale one (as CVODE does), the LU
-// only when h changes, which happens at most once every q + 1 steps unless a step is rejected.
-// The local error is C_{q+1} times the corrector's total change d; order and step change together
-// from the error estimates at q − 1, q and q + 1.
+// by simplified Newton with one LU of x I − J (x = 1/c) reused across iterations and steps, and
+// stopped by CVODE's convergence test (newton below). The Jacobian is retaken when Newton fails to
+// converge with a stale one, and at the new predictor after a failure with a current one (as
+// CVODE does); the LU when c moved by more than 30% since it was made, which happens at most once
+// every q + 1 steps unless a step is rejected. The local error is C_{q+1} times the corrector's
+// total change d, weighted by atol + rtol max(|y_n|, |y_{n+1}|) as in the one-step methods (state.ts
+// errorNorm); order and step change together from the error estimates at q − 1, q and q + 1.
 // Why here: the mean-field flow is a gradient flow — its Jacobian is similar to a symmetric one,
 // so its eigenvalues are real, where BDF up to order 5 is stable and damps the stiff modes like an
-// L-stable method (the amplification → 0 as hλ → −∞) — and a step costs ~1.5 right-hand sides
+// L-stable method (the amplification → 0 as hλ → −∞) — and a step costs ~1.5–2 right-hand sides
 // against RODAS4's six, with one Jacobian per many steps.
-import { invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL } from './state';
+//
+// Measured on the mean-field flow (ReLU kernel form, φ = h_0 + h_1 + h_2, seed 1, T = 100, rtol 1e-8,
+// atol 1e-10; bench/cvode.bench.ts), steps at ε = 1e-3 → 1e-12 and their ratio, m = 10 / 30 / 100:
+//   scipy's Newton test (increments to 1e-4 with rate/(1 − rate) forecasts, 4 iterations, one
+//   Jacobian for a whole cascade of step halvings): 764 → 1133 / 804 → 1382 / 834 → 1677, ratios
+//   1.48 / 1.72 / 2.01; m = 10, ε = 1e-3: 2.8 right-hand sides per step, 42 Jacobians. Counting
+//   showed where the steps went at ε = 1e-12: every Newton needed ≥ 2 iterations; Newton failed
+//   with a current Jacobian in cascades of ~11 halvings (h from ~1 to ~5e-4 with the increments
+//   converging at a rate ~0.5 that did not improve as h shrank: the Jacobian stayed the one taken at
+//   the first, far predictor); and the a-components (|a| up to 1e5, some crossing zero) decided
+//   every error test — weighted by |y_{n+1}| alone, a component near its zero crossing was held to
+//   atol while its neighbours change by ~rtol |a|·1e5.
+//   + CVODE's convergence test (NEWTON_COEF 0.01, the rate carried across steps): 729 → 1011 /
+//     802 → 1220 / 830 → 1334 (1.39 / 1.52 / 1.61), 1.8 right-hand sides per step, 16 Jacobians.
+//   + retaking the Jacobian after a failure with a current one: 1.34 / 1.28 / 1.44.
+//   + weights from max(|y_n|, |y_{n+1}|) and SAFETY 0.85: 768 → 955 / 813 → 968 / 809 → 1045,
+//     1.24 / 1.19 / 1.29 (error-test failures at ε = 1e-12: 54 / 58 / 80 → 25 / 31 / 16), 1.7 right-hand
+//     sides per step, 15 Jacobians at ε = 1e-3. CVODE itself: 1.47 / 1.36 / 1.49.
+// NEWTON_COEF: CVODE's 0.1 took more steps (970 at m = 10, ε = 1e-3, 76 error-test failures):
+// the corrector's leftover error enters d − D_{q+1} = ∇^{q+2}, which then kept the order at 3–4;
+// 0.001 costs 30% more right-hand sides for the same steps. Stiff test set (HIRES, rtol 1e-5 … 1e-9):
+// error ∝ rtol^0.97 at 1.4 rtol (before: 0.94 at 1.1 rtol).
+import { errorNorm, invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL } from './state';
 
 export const BDF_MAX_ORDER: i32 = 5;
 /** D_0..D_{q_max+2}, then the predictor, ψ, the corrector's change d, and a scratch vector. */
 export const BDF_STAGES: i32 = BDF_MAX_ORDER + 3 + 4;
 const NEWTON_MAXITER: i32 = 3;
-const SAFETY: f64 = 0.9;
+/** Step-size safety factor after 1 Newton iteration (× 7/(6 + iterations): less after slow convergence). */
+const SAFETY: f64 = 0.85;
 /** Newton stops when its estimated remaining error is below this fraction of the error test's bound on d (CVODE's nlscoef). */
 const NEWTON_COEF: f64 = 0.01;
 /** CVODE's crdown and rdiv: the rate estimate decays by at most this factor per iteration; an increment this much larger than the last is divergence. */
@@ -269,7 +294,7 @@ export function bdfStep(st: Integrator): bool {
     const safety = SAFETY * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
     // error = C_{q+1} d, scaled by the new solution
     const d = dVec(st);
-    errNorm = errorConst(q) * norm(st, d, st.yTmp);
+    errNorm = errorConst(q) * errorNorm(st, st.y, st.yTmp, d);
     if (errNorm > 1.0) {
       st.errorFails += 1;
       const fac = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1.0 / <f64>(q + 1)));
@@ -310,12 +335,12 @@ export function bdfStep(st: Integrator): bool {
     if (q > 1) {
       const Dq = D(st, q);
       for (let i = 0; i < n; i++) store<f64>(w + (<usize>i << 3), errorConst(q - 1) * load<f64>(Dq + (<usize>i << 3)));
-      em = norm(st, w, st.y);
+      em = errorNorm(st, st.yOld, st.y, w);
     }
     if (q < BDF_MAX_ORDER) {
       const Dq2b = D(st, q + 2);
       for (let i = 0; i < n; i++) store<f64>(w + (<usize>i << 3), errorConst(q + 1) * load<f64>(Dq2b + (<usize>i << 3)));
-      ep = norm(st, w, st.y);
+      ep = errorNorm(st, st.yOld, st.y, w);
     }
     const fm = em == 0.0 ? Infinity : Math.pow(em, -1.0 / <f64>q);
     const f0 = errNorm == 0.0 ? Infinity : Math.pow(errNorm, -1.0 / <f64>(q + 1));
