@@ -117,7 +117,7 @@ export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promis
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
     return {
       ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
-      learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
+      learningTimes: learningTimes(core, out.t, out.components, initial.components, config.threshold),
     };
   });
 }
