@@ -6,7 +6,8 @@ import { initialState } from '../src/models/init.js';
 import { solveMeanfield, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { reluCoefficients } from './support/network.js';
-import { HIRES, ROBERTSON, runProblem } from './support/stiff-set.js';
+import { Integrator } from '../src/solvers/integrator.js';
+import { HIRES, protheroRobinson, ROBERTSON, runProblem } from './support/stiff-set.js';
 
 const core = await loadCore('simd');
 
@@ -24,7 +25,7 @@ function solve(m: number, epsilon: number, rtol: number, atol: number) {
 }
 
 describe('BDF on the mean-field flow as ε → 0', () => {
-  // Measured (bdf.ts): 1.24 / 1.19 / 1.29; with scipy's Newton test, one Jacobian per cascade of
+  // Measured (bdf.ts): 1.28 / 1.23 / 1.27; with scipy's Newton test, one Jacobian per cascade of
   // step halvings and weights from |y_{n+1}| alone: 1.48 / 1.72 / 2.01.
   it.each([10, 30, 100])('m = %i: steps at ε = 1e-12 are at most 1.3× those at 1e-3, and the final risk stays within 1e-6 of rtol 1e-11', (m) => {
     const loose = [1e-3, 1e-12].map((epsilon) => solve(m, epsilon, 1e-8, 1e-10));
@@ -58,5 +59,32 @@ describe('BDF counters', () => {
   it('the one-step methods report no order, Newton iterations or failures', () => {
     const { stats } = runProblem(core, HIRES, 'dopri5', 1e-6, 1e-9);
     expect([stats.order, stats.newtonIters, stats.newtonFails, stats.errorFails]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('BDF Newton rate', () => {
+  it('is measured again (a second iteration) at least every 20 steps while steps converge at their first increment (Prothero–Robinson λ = −10)', () => {
+    // Without the renewal the carried rate stays from an early step: measured runs of up to 52 steps.
+    const p = protheroRobinson(-10, 10);
+    const runs = core.scoped(() => {
+      const sys = core.exports.alloc(core.exports.smallSystemBytes(p.n));
+      p.init(core, sys);
+      const it = new Integrator(core, sys, p.n, core.put(p.y0), 0, p.T, { method: 'bdf', rtol: 1e-8, atol: 1e-10, h0: 0, maxSteps: 1e6 });
+      const out = core.allocF64(p.n);
+      let before = it.stats();
+      let run = 0;
+      const lengths: number[] = [];
+      while (it.advance(p.T, out, 1) === 'paused') {
+        const now = it.stats();
+        const single = now.newtonIters - before.newtonIters === 1 && now.rejected === before.rejected;
+        run = single ? run + 1 : 0;
+        lengths.push(run);
+        before = now;
+      }
+      return lengths;
+    });
+    expect(runs.length).toBeGreaterThan(100);
+    expect(Math.max(...runs)).toBeLessThanOrEqual(20);
+    expect(Math.max(...runs)).toBeGreaterThan(5); // steps do converge at their first increment
   });
 });

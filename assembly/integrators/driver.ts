@@ -91,6 +91,7 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   st.factored = 0;
   st.xLU = 0.0;
   st.rate = 1.0;
+  st.rateAge = 0;
   st.t = t0;
   st.tOld = t0;
   st.tBound = tBound;

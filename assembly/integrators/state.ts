@@ -35,6 +35,8 @@ export const STATUS_PAUSED: i32 = -1;
   order: i32;
   equal: i32;
   factored: i32;
+  /** Multistep methods: steps since the Newton contraction rate was last measured. */
+  rateAge: i32;
   sys: usize;
   y: usize;
   yOld: usize;

@@ -119,8 +119,8 @@ function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm
  * Why BDF for the stiff range: on the paper problem (ReLU kernel form, T = 100, rtol 1e-8,
  * atol 1e-10, m = 10), by ε = 1e-3 / 1e-6 / 1e-9 / 1e-12:
  *   RODAS4  1387 / 1699 / 2894 / 3382 steps, a Jacobian each, 6 right-hand sides per step;
- *   BDF      768 /  927 /  904 /  955 steps, 15 / 85 / 145 / 73 Jacobians, 1310 / 2004 / 1881 / 1835
- *            right-hand sides (m = 30: 813 / 947 / 971 / 968 steps, 15 / 80 / 211 / 138 Jacobians),
+ *   BDF      746 /  903 /  866 /  956 steps, 15 / 89 / 142 / 75 Jacobians, 1283 / 1952 / 1848 / 1882
+ *            right-hand sides (m = 30: 787 / 965 / 981 / 968 steps, 14 / 72 / 211 / 138 Jacobians),
  * with the final risk within ~1e-8 relative of a tight reference, RODAS4's 2e-9 … 5e-7;
  * at rtol 1e-11 BDF takes 2233 … 2787 steps, RODAS4 12436 … 26726 (integrators/bdf.ts has the history).
  * The flow is a gradient flow, so its Jacobian's eigenvalues are real, where BDF is stable at every order.
