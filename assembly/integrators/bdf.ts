@@ -168,8 +168,9 @@ export function bdfStart(st: Integrator): void {
  * exact for the stiff components, where (1 − c'λ)⁻¹ ≈ −1/(c'λ), within |1 − c/c'|/(1 + c/c') for
  * the others). Convergence test of CVODE (Hindmarsh et al., ACM TOMS 31 (2005) §2.1; cvNlsConvTest):
  * with the contraction rate R estimated from successive increments and carried across steps until
- * the next factorization, the iteration stops when ‖Δ_k‖ min(1, R) ≤ tol — the first increment
- * may already be small enough — and fails when ‖Δ_k‖ > 2 ‖Δ_{k−1}‖ or after NEWTON_MAXITER.
+ * the next factorization (for RATE_LIFE steps at most), the iteration stops when ‖Δ_k‖ min(1, R)
+ * ≤ tol — the first increment may already be small enough — and fails when ‖Δ_k‖ > 2 ‖Δ_{k−1}‖ or
+ * after NEWTON_MAXITER.
  * Returns the iterations taken (> 0) when converged, else −1.
  */
 function newton(st: Integrator, c: f64, tol: f64): i32 {
@@ -306,7 +307,7 @@ export function bdfStep(st: Integrator): bool {
       continue;
     }
     const safety = SAFETY * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
-    // error = C_{q+1} d, scaled by the new solution
+    // error = C_{q+1} d, weighted by the larger of |y_n|, |y_{n+1}| (a component crossing zero is not held to atol)
     const d = dVec(st);
     errNorm = errorConst(q) * errorNorm(st, st.y, st.yTmp, d);
     if (errNorm > 1.0) {
