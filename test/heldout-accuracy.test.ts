@@ -12,13 +12,15 @@
 // ε = 1e-1 … 1e-3, ReLU and erf, two targets, s(0) = 0 or drawn; and one at ε = 1e-6, where the
 // reference certifies only the risk (its weights agree with themselves to 7e-12 there).
 //
-// BDF (what 'auto' runs for ε < 0.1) does not reach the bound on the weights at rtol 1e-12: its
-// global error there is 40–400× rtol (2.4e-11 … 4.0e-10 on these cases, the worst a_0 at t = 10 of
-// relu-m10-eps1e-2), and scipy's own BDF, the scheme ours follows, errs the same on that case
-// (4.7e-10, 8.1e-11, 3.7e-11 at rtol 1e-12, 1e-13, 3e-14 against ours 4.0e-10, 8.0e-11, 3.6e-11), so
-// it is the method's, not the reference's. Its risk is within the bound at rtol 1e-12; its weights
-// are asserted at rtol 1e-14, where two cases still miss (BDF_SHORT: expected failures, it.fails;
-// vitest fails the suite once one of them passes, so a better BDF shows here).
+// BDF (what 'auto' runs for ε < 0.1) does not reach the bound at rtol 1e-12, where RODAS4 and DOP5
+// do: its global error there is 20–300× rtol on the weights (2.1e-11 … 2.8e-10, the worst a_0 at
+// t = 10 of relu-m10-eps1e-2; 2.4e-9 at ε = 1e-6) and up to 1.1e-11 on the risk (relu-m5-eps1e-1
+// 1.005e-11, relu-m10-eps1e-6 1.10e-11). scipy's own BDF, the scheme ours follows, errs the same on
+// the weights (relu-m10-eps1e-2: 4.7e-10, 8.1e-11, 3.7e-11 at rtol 1e-12, 1e-13, 3e-14), so it is the
+// method's, not the reference's. BDF is therefore judged at tighter tolerances: the risk at rtol
+// 1e-13 (≤ 1.5e-12), the weights at 1e-14, where two cases still miss (BDF_SHORT, 1.1e-11 and
+// 2.4e-11: expected failures, it.fails; vitest fails the suite once one of them passes, so a better
+// BDF shows here). `node scripts/reference/heldout-errors.mjs` prints the whole table.
 //
 // Teeth (last block, measured on every case): at rtol 1e-8 — the library's default — the weights
 // err 5e-9 … 7e-7; with the ReLU kernel perturbed by a relative 1e-10 (activation relu(c z),
@@ -53,9 +55,10 @@ const BOUND = 1e-11;
 /** Our tolerances for the comparison; atol well below the overlaps s that matter. */
 const RTOL = 1e-12;
 const ATOL = 1e-14;
-/** BDF's weights are asserted here, the tightest tolerance it takes (see the top of the file). */
+/** BDF's risk is asserted at this tolerance, its weights at BDF_RTOL (see the top of the file). */
+const BDF_RISK_RTOL = 1e-13;
 const BDF_RTOL = 1e-14;
-/** Cases where BDF misses the bound on the weights even at BDF_RTOL (measured: 2.1e-11, 1.4e-11). */
+/** Cases where BDF misses the bound on the weights even at BDF_RTOL (measured: 1.1e-11, 2.4e-11). */
 const BDF_SHORT = new Set(['relu-m10-eps1e-2', 'relu-m30-eps1e-3']);
 
 type Method = 'auto' | 'bdf' | 'stiff' | 'dopri5';
@@ -135,8 +138,8 @@ describe('held-out accuracy against the Radau reference', () => {
       });
     }
 
-    it(`${c.name}, bdf at rtol ${RTOL}: R_mf within ${BOUND}`, async () => {
-      expect((await solve(c, 'bdf')).risk).toBeLessThanOrEqual(BOUND);
+    it(`${c.name}, bdf at rtol ${BDF_RISK_RTOL}: R_mf within ${BOUND}`, async () => {
+      expect((await solve(c, 'bdf', BDF_RISK_RTOL)).risk).toBeLessThanOrEqual(BOUND);
     });
 
     const short = BDF_SHORT.has(c.name);
@@ -148,12 +151,12 @@ describe('held-out accuracy against the Radau reference', () => {
   }
 
   // ε = 1e-6: the reference's weights agree with themselves only to 7e-12 (a reaches ~500), so the
-  // risk alone is judged (measured at rtol 1e-12: RODAS4 3.9e-14, BDF 6.6e-12; relative to R
-  // 2.8e-13 and 1.1e-10; the weights, for the record, 1.6e-11 and 4.1e-9)
+  // risk alone is judged (measured: RODAS4 at rtol 1e-12 3.9e-14, BDF 1.1e-11 at 1e-12 and 1.3e-12
+  // at 1e-13; the weights, for the record, 1.6e-11 and 2.4e-9 at rtol 1e-12)
   for (const c of fixture.cases.filter((x) => !weightsCertified(x))) {
-    for (const method of ['stiff', 'bdf'] as const) {
-      it(`${c.name}, ${method} at rtol ${RTOL}: R_mf within ${BOUND}`, async () => {
-        expect((await solve(c, method)).risk).toBeLessThanOrEqual(BOUND);
+    for (const [method, rtol] of [['stiff', RTOL], ['bdf', BDF_RISK_RTOL]] as const) {
+      it(`${c.name}, ${method} at rtol ${rtol}: R_mf within ${BOUND}`, async () => {
+        expect((await solve(c, method, rtol)).risk).toBeLessThanOrEqual(BOUND);
       });
     }
   }
