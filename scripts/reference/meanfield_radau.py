@@ -11,7 +11,7 @@ integrates, for every case in CASES, the flow of the pairs (a_i, s_i) with learn
 with scipy's Radau IIA(5) at rtol 1e-13 and an analytic Jacobian, restarted at every output time so
 that each reported state is a step end (Radau's dense output is only of the stage order). It checks
 itself before writing anything: the same integration at rtol 1e-12 and 3e-14 and with DOP853 (an
-explicit method of order 8) at rtol 1e-13, and the analytic Jacobian against differences.
+explicit method of order 8) at rtol 1e-13 where ε ≥ 1e-3, and the analytic Jacobian against differences.
 `--check-only` runs the checks and prints the table without writing.
 
 The kernel is the closed form of the activation, never the library's code:
@@ -316,7 +316,7 @@ def main():
                  'atol 1e-16, analytic Jacobian, restarted at each output time; closed-form kernels with the '
                  'remainder beyond degree 2 rearranged to avoid cancellation (see the script). selfCheck: '
                  'max |x − ref| / max(1, |ref|) over a and s of the same solve at rtol 1e-12 and 3e-14 and of DOP853 '
-                 'at rtol 1e-13, max |ΔR| at rtol 1e-12, and the Jacobian against central differences (relative).',
+                 'at rtol 1e-13 (where ε ≥ 1e-3), max |ΔR| at rtol 1e-12, and the Jacobian against central differences (relative).',
         'command': 'python3 scripts/reference/meanfield_radau.py --out test/fixtures/heldout-meanfield.json',
         'versions': {'python': platform.python_version(), 'numpy': np.__version__, 'scipy': scipy.__version__},
         'rtol': RTOL,
