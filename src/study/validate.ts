@@ -24,64 +24,75 @@ export interface CellConfig {
 export function cellConfigs(base: Json, paths: string[]): (values: unknown[]) => CellConfig {
   const shape = configSchema.shape as Record<string, { safeParse(x: unknown): { success: boolean; data?: unknown } }>;
   const fields = Object.keys(shape);
-  const sorted = [...fields].sort();
-  const touched = new Set(paths.map((p) => p.split('.')[0]));
+  const split = paths.map((p) => p.split('.'));
+  // The top-level fields under an axis, in the schema's order.
+  const touched = fields.filter((k) => split.some((parts) => parts[0] === k));
   // Unknown fields (in the base or as an axis) or a bad untouched field: every cell is refused; parseConfig says how.
-  let refused = Object.keys(base).some((k) => !(k in shape)) || [...touched].some((k) => !(k in shape));
+  let refused = Object.keys(base).some((k) => !(k in shape)) || split.some((parts) => !(parts[0] in shape));
   /** Parsed untouched fields, shared by every cell: frozen, so no one can change one cell through another. */
   const fixed = new Map<string, unknown>();
-  /** `"field":canonical` of each untouched field present in the output. */
-  const pieces = new Map<string, string>();
   for (const k of fields) {
-    if (touched.has(k) || refused) continue;
+    if (touched.includes(k) || refused) continue;
     const r = shape[k].safeParse(base[k]);
     if (!r.success) { refused = true; break; }
-    const v = deepFreeze(structuredClone(r.data));
-    fixed.set(k, v);
-    if (v !== undefined) pieces.set(k, `${JSON.stringify(k)}:${canonicalJSON(v)}`);
+    fixed.set(k, deepFreeze(structuredClone(r.data)));
   }
+  // The canonical JSON in key order: runs of untouched fields as fixed text, touched fields (by index) filled per cell.
+  const canonicalParts: (string | number)[] = [];
+  for (const k of [...fields].sort()) {
+    const t = touched.indexOf(k);
+    if (t >= 0) canonicalParts.push(t);
+    else if (fixed.get(k) !== undefined) {
+      const piece = `${JSON.stringify(k)}:${canonicalJSON(fixed.get(k))}`;
+      const last = canonicalParts.length - 1;
+      if (typeof canonicalParts[last] === 'string') canonicalParts[last] += `,${piece}`;
+      else canonicalParts.push(piece);
+    }
+  }
+  const keys = touched.map((k) => JSON.stringify(k));
+  const present = fields.map((k) => k in base);
 
   return (values) => {
     // The cell's input, only where the axes write: each touched field a copy of the base's.
     const parts: Json = {};
-    for (const k of touched) if (base[k] !== undefined) parts[k] = structuredClone(base[k]);
-    values.forEach((v, a) => setPath(parts, paths[a], v));
+    for (const k of touched) if (base[k] !== undefined) parts[k] = typeof base[k] === 'object' ? structuredClone(base[k]) : base[k];
+    for (let a = 0; a < values.length; a++) setPath(parts, paths[a], values[a], split[a]);
     const whole = (): CellConfig => {
       const config = parseConfig({ ...base, ...parts }); // throws the error of the first bad field
       return { config, canonical: canonicalJSON(config) };
     };
     if (refused) return whole();
-    const parsed = new Map<string, unknown>();
-    for (const k of touched) {
-      const r = shape[k].safeParse(parts[k]);
+    const parsed = new Array<unknown>(touched.length);
+    for (let t = 0; t < touched.length; t++) {
+      const r = shape[touched[t]].safeParse(parts[touched[t]]);
       if (!r.success) return whole();
-      parsed.set(k, r.data);
+      parsed[t] = r.data;
     }
     const config: Json = {};
-    for (const k of fields) {
-      const v = touched.has(k) ? parsed.get(k) : fixed.get(k);
+    for (let f = 0, t = 0; f < fields.length; f++) {
+      const k = fields[f];
+      const v = k === touched[t] ? parsed[t++] : fixed.get(k);
       // As a zod object: an optional field left out of the input stays out of the output.
-      if (v !== undefined || k in base || k in parts) config[k] = v;
+      if (v !== undefined || present[f] || k in parts) config[k] = v;
     }
     let broken = false;
     crossFieldRules(config as RunConfig, () => { broken = true; });
     if (broken) return whole();
-    let canonical = '';
-    for (const k of sorted) {
-      const piece = touched.has(k) ? (config[k] === undefined ? undefined : `${JSON.stringify(k)}:${canonicalJSON(config[k])}`) : pieces.get(k);
-      if (piece !== undefined) canonical += canonical ? `,${piece}` : piece;
+    let canonical = '{';
+    for (const part of canonicalParts) {
+      const piece = typeof part === 'string' ? part : parsed[part] === undefined ? '' : `${keys[part]}:${canonicalJSON(parsed[part])}`;
+      if (piece) canonical += canonical.length > 1 ? `,${piece}` : piece;
     }
-    return { config: config as RunConfig, canonical: `{${canonical}}` };
+    return { config: config as RunConfig, canonical: `${canonical}}` };
   };
 }
 
 /** Sets `obj` at a dotted path, making objects on the way; array elements are addressed by number. */
-export function setPath(obj: Json, path: string, value: unknown): void {
-  const parts = path.split('.');
+export function setPath(obj: Json, path: string, value: unknown, parts = path.split('.')): void {
   let node: Json = obj;
   parts.forEach((part, j) => {
     if (j === parts.length - 1) {
-      node[part] = structuredClone(value);
+      node[part] = value !== null && typeof value === 'object' ? structuredClone(value) : value;
       return;
     }
     const next = node[part];
