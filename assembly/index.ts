@@ -6,6 +6,7 @@ export { moments, riskComponents } from './moments';
 export { erf, erfc } from './erf';
 export { activationBulk, ACT_IDENTITY, ACT_RELU, ACT_ABS, ACT_TANH, ACT_ERF, ACT_SIGMOID, ACT_SOFTPLUS, ACT_GELU, ACT_SILU, ACT_POLY, ACT_HERMITE } from './activations';
 export { logspace } from './grid';
+export { logTimeCrossing } from './analysis/learning-times';
 export { hermiteValues, hermiteProject, kinkCoefficients } from './hermite';
 export { gaussHermite, gaussLegendre, gaussianPanels } from './quadrature';
 export { RNG_STATE_BYTES, rngValid, rngSeed, rngBits, rngNormals, rngUniforms, rngChi2 } from './rng';

@@ -124,7 +124,7 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
     return {
       ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
-      learningTimes: learningTimes(out.t, out.components, initial.components, config.threshold),
+      learningTimes: learningTimes(core, out.t, out.components, initial.components, config.threshold),
     };
   });
 }

@@ -1,6 +1,6 @@
 // The packed package as a Bun or Deno user gets it: `npm pack`, installed into a fresh app in
 // a temporary folder, imported by its name from a script that runs a config and prints the
-// hash of its result arrays. Run by Bun, Deno (--node-modules-dir=manual) and both Nodes;
+// hash of its result arrays and learning times. Run by Bun, Deno (--node-modules-dir=manual) and both Nodes;
 // every one must load the SIMD build and reproduce the conformance hashes of that config.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ beforeAll(() => {
 import { fnv1a64 } from './hash.js';
 const core = await loadCore();
 const r = await run(${JSON.stringify(CONFIGS[RUN])});
-const arrays = { t: r.t, risk: r.risk, mfRisk: r.mfRisk, components: r.components, a: r.a, s: r.s };
+const arrays = { t: r.t, risk: r.risk, mfRisk: r.mfRisk, components: r.components, a: r.a, s: r.s, learningTimes: Float64Array.from(r.learningTimes, (t) => t ?? -1) };
 console.log(JSON.stringify({ variant: core.variant, retcode: r.retcode, hashes: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, fnv1a64(v)])) }));
 `);
 }, 600_000);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepEpsilon } from '../src/analysis/sweep.js';
+import { fmt } from '../src/format.js';
 import { study, type StudyOutcome } from '../src/study/node.js';
 import type { StudySummary } from '../src/study/summary.js';
 import { parseCsv } from '../src/study/table.js';
@@ -115,7 +116,7 @@ describe('the summary', () => {
     const sweep = await sweepEpsilon({ ...smallBase, m: 5, seed: 1 }, [1e-1, 1e-2, 1e-3]);
     expect(g.epsilon).toEqual(sweep.epsilon);
     expect(g.table).toEqual(JSON.parse(JSON.stringify(sweep.table)));
-    expect(readFileSync(s.path('one/summary.md'), 'utf8')).toContain('### m = 5, seed = 1');
+    expect(readFileSync(s.path('one/summary.md'), 'utf8')).toContain(`| 5 | 1 | ${g.table.map((r) => (r.fit ? fmt(r.fit.slope) : '—')).join(' | ')} |`);
   }, 180_000);
 });
 

@@ -1,5 +1,6 @@
 // Reading time scales off a trajectory: learning times of the Hermite components and
 // scaling exponents of those times across a sweep of ε (MODEL.md §6).
+import type { Core } from '../wasm/loader.js';
 
 /**
  * Learning time of each component k = 0..D: the first time t with R_k(t) ≤ θ·R_k(0),
@@ -7,8 +8,11 @@
  * drops are waterfalls on a log-time axis). `initial` holds R_k(0). null: not reached by
  * the last output time, or nothing to learn (a component that is zero from the start has
  * no learning time; 0 would read as "learnt instantly" and bias fits of t_k against ε).
+ * A crossing before the first positive output time is reported as that time (log t has
+ * no point at 0 to interpolate from). The interpolation runs in the
+ * core (assembly/analysis/learning-times.ts), so t_k has the same bits in every engine.
  */
-export function learningTimes(t: Float64Array, components: Float64Array, initial: Float64Array, threshold: number): (number | null)[] {
+export function learningTimes(core: Core, t: Float64Array, components: Float64Array, initial: Float64Array, threshold: number): (number | null)[] {
   const D1 = initial.length;
   const out: (number | null)[] = [];
   for (let k = 0; k < D1; k++) {
@@ -23,17 +27,11 @@ export function learningTimes(t: Float64Array, components: Float64Array, initial
       if (r > level) continue;
       const rPrev = j === 0 ? initial[k] : components[(j - 1) * D1 + k];
       const tPrev = j === 0 ? 0 : t[j - 1];
-      found = tPrev > 0 ? interpolateLogTime(tPrev, rPrev, t[j], r, level) : t[j];
+      found = tPrev > 0 ? core.exports.logTimeCrossing(tPrev, rPrev, t[j], r, level) : t[j];
     }
     out.push(found);
   }
   return out;
-}
-
-function interpolateLogTime(t0: number, r0: number, t1: number, r1: number, level: number): number {
-  if (r0 === r1) return t1;
-  const f = (r0 - level) / (r0 - r1);
-  return Math.exp(Math.log(t0) + f * (Math.log(t1) - Math.log(t0)));
 }
 
 /** Least-squares slope and intercept of log y against log x over the given points. */
@@ -47,8 +45,9 @@ export function logLogFit(x: number[], y: number[]): { slope: number; intercept:
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) ** 2;
+    const dx = lx[i] - mx;
+    sxy += dx * (ly[i] - my);
+    sxx += dx * dx;
   }
   const slope = sxy / sxx;
   return { slope, intercept: my - slope * mx };

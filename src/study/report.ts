@@ -1,8 +1,8 @@
 // summary.md: the study's summary for people (summary.json holds the same numbers in full).
 import { fmt } from '../format.js';
-import { timeScaleTables } from '../cli/tables.js';
+import { fmtTime, timeScaleTables } from '../cli/tables.js';
 import type { SampleStats } from './stats.js';
-import { FIT_DECADES, type StudySummary } from './summary.js';
+import { FIT_DECADES, type SeedMeanGroup, type StudySummary } from './summary.js';
 
 const show = (v: unknown) => (typeof v === 'number' ? fmt(v) : typeof v === 'string' ? v : JSON.stringify(v));
 const pointText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} = ${show(v)}`).join(', ') || 'all cells';
@@ -27,9 +27,41 @@ export function summaryMarkdown(s: StudySummary): string {
       `| ${[...others, 'seeds', 'risk', ...Array.from({ length: D1 }, () => '')].map(() => '---').join(' | ')} |`,
       ...s.seed.map((g) => `| ${[...others.map((p) => show(g.point[p])), String(g.seeds), statsText(g.risk, g.seeds), ...g.times.map((t) => statsText(t, g.seeds))].join(' | ')} |`));
   }
-  if (s.epsilon?.length) {
+  if (s.seedMeans?.length) {
+    lines.push('', '## Scaling with ε of the mean over seeds', '',
+      `Each t_k averaged over seeds at each ε, where every seed reached it (otherwise — and the count that did), and its exponent fitted over the ${FIT_DECADES} smallest decades of ε; beside it, the exponents fitted seed by seed (mean ± standard deviation [2.5%, 97.5% quantiles] over seeds).`);
+    for (const g of s.seedMeans) lines.push('', `### ${pointText(g.point)}`, '', ...seedMeanTables(g));
+  }
+  if (s.epsilon?.length && s.seedMeans?.length) {
+    // one row per seed rather than a table each: a hundred seeds stay a page, and the times are in table.csv
+    const others = Object.keys(s.epsilon[0].point);
+    const D1 = s.epsilon[0].table.length;
+    lines.push('', '## Scaling with ε, seed by seed', '',
+      `The exponent of each t_k fitted over the ${FIT_DECADES} smallest decades of ε, seed by seed (the times are in table.csv; summary.json holds each seed's full table).`, '',
+      `| ${[...others, ...Array.from({ length: D1 }, (_, k) => `t_${k}`)].join(' | ')} |`,
+      `| ${[...others, ...Array.from({ length: D1 }, () => '')].map(() => '---').join(' | ')} |`,
+      ...s.epsilon.map((g) => `| ${[...others.map((p) => show(g.point[p])), ...g.table.map((r) => (r.fit ? fmt(r.fit.slope) : '—'))].join(' | ')} |`));
+  } else if (s.epsilon?.length) {
     lines.push('', '## Scaling with ε', '', `Learning times t_k against ε, and exponents fitted over the ${FIT_DECADES} smallest decades of ε (as \`timescales sweep\` fits them).`);
     for (const g of s.epsilon) lines.push('', `### ${pointText(g.point)}`, '', ...timeScaleTables(g.epsilon, g.table, FIT_DECADES));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The mean of t_k per ε (with the count reached where not all seeds did), then the exponents per degree. */
+function seedMeanTables(g: SeedMeanGroup): string[] {
+  const mean = (k: number, i: number) => {
+    const t = g.table[k].times[i];
+    return g.reached[k][i] < g.seeds[i] ? `${fmtTime(t)} (${g.reached[k][i]}/${g.seeds[i]})` : fmtTime(t);
+  };
+  return [
+    `| ε | seeds | ${g.table.map((r) => `mean t_${r.degree}`).join(' | ')} |`,
+    `| --- | --- | ${g.table.map(() => '---').join(' | ')} |`,
+    ...g.epsilon.map((e, i) => `| ${fmt(e)} | ${g.seeds[i]} | ${g.table.map((_, k) => mean(k, i)).join(' | ')} |`),
+    '',
+    '| degree k | predicted exponent | fitted to the mean | fitted per seed | local slopes of the mean, large ε → small ε |',
+    '| --- | --- | --- | --- | --- |',
+    ...g.table.map(({ degree, predicted, fit, localSlopes }) =>
+      `| ${degree} | ${fmt(predicted)} | ${fit ? fmt(fit.slope) : '—'} | ${statsText(g.seedSlopes[degree], Math.max(...g.seeds))} | ${localSlopes.slice().reverse().map((l) => fmt(l.slope)).join(', ')} |`),
+  ];
 }

@@ -16,7 +16,8 @@ export function sampleStats(values: number[]): SampleStats {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, interval95: null };
   const mean = values.reduce((s, v) => s + v, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : null;
+  // (v − mean)·(v − mean), not ** 2: a product is rounded alike in every engine, Math.pow need not be
+  const sd = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (n - 1)) : null;
   const sorted = [...values].sort((a, b) => a - b);
   return { n, mean, sd, interval95: [quantile(sorted, 0.025), quantile(sorted, 0.975)] };
 }

@@ -3,7 +3,10 @@
 // - with a `seed` axis, for each point of the other axes, mean, sd and 95% interval over
 //   seeds of the final risk and of each t_k;
 // - with an `epsilon` axis, for each point of the other axes, how each t_k scales with ε,
-//   fitted as `timescales sweep` fits it (timeScaleTable, two smallest decades).
+//   fitted as `timescales sweep` fits it (timeScaleTable, two smallest decades);
+// - with both, for each point of the axes other than seed and ε, the same fit on the mean
+//   over seeds of each t_k (sums per ε kept as rows arrive), and the spread over seeds of
+//   the per-seed exponents.
 import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
 import { sampleStats, type SampleStats } from './stats.js';
 import type { StudyAxis } from './plan.js';
@@ -25,6 +28,24 @@ export interface EpsilonGroup {
   table: TimeScaleRow[];
 }
 
+/**
+ * With a seed and an ε axis, at one point of the other axes: t_k averaged over seeds at each
+ * ε and its scaling with ε. A mean is taken only where every seed at that ε reached t_k
+ * (null otherwise, and left out of the fit): a mean over the seeds that happened to learn
+ * would be biased towards the fast ones. `reached[k][i]` says how many did.
+ */
+export interface SeedMeanGroup {
+  point: Record<string, unknown>;
+  /** ε, decreasing; `seeds[i]` cells at epsilon[i]. */
+  epsilon: number[];
+  seeds: number[];
+  reached: number[][];
+  /** timeScaleTable of the means: `times` are the means, `fit` the exponent of the mean. */
+  table: TimeScaleRow[];
+  /** Over seeds, the per-seed fitted exponent of t_k (of the `epsilon` groups at this point). */
+  seedSlopes: SampleStats[];
+}
+
 export interface StudySummary {
   cells: number;
   /** Cells per retcode ("success", "blowup", …, "error" for a cell that threw). */
@@ -32,6 +53,8 @@ export interface StudySummary {
   axes: { path: string; values: unknown[] }[];
   seed?: SeedGroup[];
   epsilon?: EpsilonGroup[];
+  /** With both a seed and an ε axis. */
+  seedMeans?: SeedMeanGroup[];
 }
 
 /** Fitted over the two smallest decades of ε, as `sweep` does by default. */
@@ -40,6 +63,8 @@ export const FIT_DECADES = 2;
 interface Point { point: Record<string, unknown> }
 interface SeedAcc { seeds: number; risk: number[]; times: number[][] }
 interface EpsAcc { runs: { e: number; times: (number | null)[] }[] }
+/** Per ε: cells, and per k the sum and count of t_k over the seeds that reached it. */
+interface MeanAcc { byEps: Map<number, { cells: number; sum: number[]; n: number[] }> }
 
 export class SummaryBuilder {
   private cells = 0;
@@ -48,6 +73,7 @@ export class SummaryBuilder {
   private readonly epsAxis: number;
   private readonly seedGroups = new Map<string, SeedAcc & Point>();
   private readonly epsGroups = new Map<string, EpsAcc & Point>();
+  private readonly meanGroups = new Map<string, MeanAcc & Point>();
 
   constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number) {
     this.seedAxis = axes.findIndex((a) => a.path === 'seed');
@@ -59,14 +85,26 @@ export class SummaryBuilder {
     const o = row.outcome;
     this.retcodes[o.retcode] = (this.retcodes[o.retcode] ?? 0) + 1;
     if (this.seedAxis >= 0) {
-      const g = group(this.seedGroups, this.axes, row.values, this.seedAxis, (): SeedAcc => ({ seeds: 0, risk: [], times: Array.from({ length: this.maxDegree + 1 }, () => []) }));
+      const g = group(this.seedGroups, this.axes, row.values, [this.seedAxis], (): SeedAcc => ({ seeds: 0, risk: [], times: Array.from({ length: this.maxDegree + 1 }, () => []) }));
       g.seeds++;
       if (o.risk !== null && o.retcode === 'success') g.risk.push(o.risk);
       o.learningTimes.forEach((t, k) => { if (t !== null) g.times[k].push(t); });
     }
     if (this.epsAxis >= 0) {
-      const g = group(this.epsGroups, this.axes, row.values, this.epsAxis, (): EpsAcc => ({ runs: [] }));
+      const g = group(this.epsGroups, this.axes, row.values, [this.epsAxis], (): EpsAcc => ({ runs: [] }));
       g.runs.push({ e: row.values[this.epsAxis] as number, times: o.learningTimes });
+    }
+    if (this.seedAxis >= 0 && this.epsAxis >= 0) {
+      const g = group(this.meanGroups, this.axes, row.values, [this.seedAxis, this.epsAxis], (): MeanAcc => ({ byEps: new Map() }));
+      const e = row.values[this.epsAxis] as number;
+      let acc = g.byEps.get(e);
+      if (!acc) g.byEps.set(e, acc = { cells: 0, sum: new Array(this.maxDegree + 1).fill(0), n: new Array(this.maxDegree + 1).fill(0) });
+      acc.cells++;
+      o.learningTimes.forEach((t, k) => {
+        if (t === null || k > this.maxDegree) return;
+        acc.sum[k] += t;
+        acc.n[k]++;
+      });
     }
   }
 
@@ -83,14 +121,39 @@ export class SummaryBuilder {
         return { point: g.point, epsilon: runs.map((r) => r.e), table: timeScaleTable(runs.map((r) => r.e), times, FIT_DECADES) };
       });
     }
+    if (this.seedAxis >= 0 && this.epsAxis >= 0) summary.seedMeans = this.seedMeans(summary.epsilon!);
     return summary;
+  }
+
+  private seedMeans(perSeed: EpsilonGroup[]): SeedMeanGroup[] {
+    const D1 = this.maxDegree + 1;
+    const idOf = (point: Record<string, unknown>) => JSON.stringify(Object.entries(point).filter(([p]) => p !== 'seed').map(([, v]) => v));
+    // the per-seed fitted slopes of t_k, by point of the other axes
+    const slopes = new Map<string, number[][]>();
+    for (const p of perSeed) {
+      const id = idOf(p.point);
+      let s = slopes.get(id);
+      if (!s) slopes.set(id, s = Array.from({ length: D1 }, () => []));
+      p.table.forEach((row, k) => { if (row.fit) s[k].push(row.fit.slope); });
+    }
+    return [...this.meanGroups.values()].map((g) => {
+      const eps = [...g.byEps].sort((a, b) => b[0] - a[0]);
+      const means = eps.map(([, a]) => Array.from({ length: D1 }, (_, k) => (a.n[k] === a.cells ? a.sum[k] / a.n[k] : null)));
+      const s = slopes.get(idOf(g.point));
+      return {
+        point: g.point, epsilon: eps.map(([e]) => e), seeds: eps.map(([, a]) => a.cells),
+        reached: Array.from({ length: D1 }, (_, k) => eps.map(([, a]) => a.n[k])),
+        table: timeScaleTable(eps.map(([e]) => e), means, FIT_DECADES),
+        seedSlopes: Array.from({ length: D1 }, (_, k) => sampleStats(s?.[k] ?? [])),
+      };
+    });
   }
 }
 
-/** The group of `values` with axis `skip` left out, made on first sight. */
-function group<G extends object>(groups: Map<string, G & Point>, axes: StudyAxis[], values: unknown[], skip: number, make: () => G): G & Point {
+/** The group of `values` with the axes `skip` left out, made on first sight. */
+function group<G extends object>(groups: Map<string, G & Point>, axes: StudyAxis[], values: unknown[], skip: number[], make: () => G): G & Point {
   const point: Record<string, unknown> = {};
-  axes.forEach((a, i) => { if (i !== skip) point[a.path] = values[i]; });
+  axes.forEach((a, i) => { if (!skip.includes(i)) point[a.path] = values[i]; });
   const id = JSON.stringify(Object.values(point));
   let g = groups.get(id);
   if (!g) groups.set(id, g = { ...make(), point });

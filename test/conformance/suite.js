@@ -3,9 +3,11 @@
 // browsers (in a Web Worker) run the very same code; bench/runtimes/engine-run.mjs runs
 // `main` in each engine, and test/conformance.test.ts compares the hashes with expected.json.
 //
-// Every result array is hashed (FNV-1a over its bytes, hash.js). The relaxed-SIMD build is
-// not covered: its multiply-adds may be fused or not depending on the hardware, so its bits
-// are not fixed; for it `main` reports only the largest difference from the SIMD build.
+// Every result array is hashed (FNV-1a over its bytes, hash.js), and so are the learning
+// times, whose interpolation runs in the core (assembly/analysis/learning-times.ts) so that
+// they are fixed too. The relaxed-SIMD build is not covered: its multiply-adds may be fused
+// or not depending on the hardware, so its bits are not fixed; for it `main` reports only
+// the largest difference from the SIMD build.
 import { ACTIVATION_NAMES, loadCore, project, resolveActivation, run } from '../../dist/index.js';
 import { fnv1a64 } from './hash.js';
 
@@ -45,6 +47,8 @@ async function results(core) {
     const r = await run(config, { core });
     if (r.retcode !== 'success') throw new Error(`${name}: ${r.retcode} ${r.message ?? ''}`);
     out[name] = Object.fromEntries(ARRAYS.filter((k) => r[k]).map((k) => [k, r[k]]));
+    // t_k as doubles, −1 where not reached: a NaN's bits are the engine's choice, a −1's are not
+    out[name].learningTimes = Float64Array.from(r.learningTimes, (t) => t ?? -1);
   }
   for (const name of ACTIVATION_NAMES) {
     const p = project(core, resolveActivation(name), 40);

@@ -1,0 +1,132 @@
+// The study summary and charts from rows made by hand: the ε fit of the seed means against
+// fits computed by hand, per-seed fits kept beside it, and charts that stay small when an
+// axis has thousands of values.
+import { describe, expect, it } from 'vitest';
+import { fmt } from '../src/format.js';
+import { ChartBuilder, MAX_LINES } from '../src/study/charts.js';
+import type { StudyAxis } from '../src/study/plan.js';
+import { summaryMarkdown } from '../src/study/report.js';
+import { SummaryBuilder } from '../src/study/summary.js';
+import type { StudyRow } from '../src/study/table.js';
+
+/** Rows in cell order (last axis fastest) with learning times from `times(values)`. */
+function rows(axes: StudyAxis[], times: (v: Record<string, number>) => (number | null)[]): StudyRow[] {
+  const out: StudyRow[] = [];
+  const size = axes.reduce((p, a) => p * a.values.length, 1);
+  for (let i = 0; i < size; i++) {
+    const values: unknown[] = [];
+    for (let a = axes.length - 1, rest = i; a >= 0; a--) {
+      values[a] = axes[a].values[rest % axes[a].values.length];
+      rest = Math.floor(rest / axes[a].values.length);
+    }
+    const named = Object.fromEntries(axes.map((a, j) => [a.path, values[j] as number]));
+    out.push({ index: i, values, file: '', outcome: { retcode: 'success', risk: 0.01, learningTimes: times(named), steps: 10, wallMs: 1 } });
+  }
+  return out;
+}
+
+describe('the ε fit of the seed means', () => {
+  // ε = 1e-2, 1e-3, 1e-4 (all within the two fitted decades), two seeds, two values of m.
+  // t_0: seed 1 gives 6, 3, 0.5 and seed 2 gives 10, 1, 1.5, so the means are 8, 2, 1;
+  // at m = 10 every time is doubled. t_1: seed 2 never reaches it at ε = 1e-3.
+  const axes: StudyAxis[] = [{ path: 'm', values: [5, 10] }, { path: 'epsilon', values: [1e-2, 1e-3, 1e-4] }, { path: 'seed', values: [1, 2] }];
+  const T0: Record<number, number[]> = { 1: [6, 3, 0.5], 2: [10, 1, 1.5] };
+  const T1: Record<number, (number | null)[]> = { 1: [4, 2, 1], 2: [4, null, 1] };
+  const at = (v: Record<string, number>) => axes[1].values.indexOf(v.epsilon);
+  const data = rows(axes, (v) => [T0[v.seed][at(v)] * (v.m / 5), T1[v.seed][at(v)] === null ? null : T1[v.seed][at(v)]! * (v.m / 5)]);
+  const b = new SummaryBuilder(axes, 1);
+  data.forEach((r) => b.add(r));
+  const s = b.finish();
+  const ln100 = Math.log(100);
+
+  it('averages t_k over seeds at each ε and fits the means', () => {
+    expect(s.seedMeans).toHaveLength(2);
+    const [g5, g10] = s.seedMeans!;
+    expect(g5.point).toEqual({ m: 5 });
+    expect(g10.point).toEqual({ m: 10 });
+    expect(g5.epsilon).toEqual([1e-2, 1e-3, 1e-4]);
+    expect(g5.seeds).toEqual([2, 2, 2]);
+    expect(g5.table[0].times).toEqual([8, 2, 1]);
+    // Three points equally spaced in log ε: the least-squares slope is that of the ends,
+    // ln(8/1) / ln(100) = 1.5·log10(2); the intercept is mean(ln t) − slope·mean(ln ε).
+    expect(g5.table[0].fit!.slope).toBeCloseTo(1.5 * Math.log10(2), 14);
+    expect(g5.table[0].fit!.intercept).toBeCloseTo(Math.log(16) / 3 + 1.5 * Math.log10(2) * 3 * Math.log(10), 12);
+    // Doubling every time moves the intercept by ln 2 and leaves the slope.
+    expect(g10.table[0].fit!.slope).toBeCloseTo(g5.table[0].fit!.slope, 14);
+    expect(g10.table[0].fit!.intercept - g5.table[0].fit!.intercept).toBeCloseTo(Math.log(2), 12);
+  });
+
+  it('takes no mean where a seed did not reach t_k, says how many did, and fits the other ε', () => {
+    const g5 = s.seedMeans![0];
+    expect(g5.reached[1]).toEqual([2, 1, 2]);
+    expect(g5.table[1].times).toEqual([4, null, 1]);
+    expect(g5.table[1].fit!.slope).toBeCloseTo(Math.log(4) / ln100, 14);
+  });
+
+  it('keeps the per-seed fits, and gives the spread of their exponents over seeds', () => {
+    expect(s.epsilon).toHaveLength(4);
+    const seed1 = s.epsilon!.find((g) => g.point.m === 5 && g.point.seed === 1)!;
+    expect(seed1.table[0].fit!.slope).toBeCloseTo(Math.log(12) / ln100, 14);
+    const slopes = [Math.log(12) / ln100, Math.log(10 / 1.5) / ln100];
+    const st = s.seedMeans![0].seedSlopes[0];
+    expect(st.n).toBe(2);
+    expect(st.mean).toBeCloseTo((slopes[0] + slopes[1]) / 2, 14);
+    expect(st.sd).toBeCloseTo(Math.abs(slopes[0] - slopes[1]) / Math.SQRT2, 14);
+    // the slope of the means is not the mean of the slopes: the two summaries differ
+    expect(Math.abs(st.mean! - s.seedMeans![0].table[0].fit!.slope)).toBeGreaterThan(0.01);
+    expect(s.seedMeans![0].seedSlopes[1].mean).toBeCloseTo(Math.log(4) / ln100, 14);
+  });
+
+  it('writes both to summary.md, the means first', () => {
+    const md = summaryMarkdown(s);
+    const means = md.indexOf('## Scaling with ε of the mean over seeds');
+    const perSeed = md.indexOf('## Scaling with ε, seed by seed');
+    expect(means).toBeGreaterThan(0);
+    expect(perSeed).toBeGreaterThan(means);
+    expect(md).toContain('| 0.001 | 2 | 2 | — (1/2) |');
+    // seed by seed: one row per seed with its exponents (m, seed, t_0, t_1)
+    expect(md).toContain(`| 5 | 1 | ${fmt(Math.log(12) / ln100)} | ${fmt(Math.log(4) / ln100)} |`);
+    expect(md.slice(perSeed).match(/^\| 10 \| [12] \|/gm)).toHaveLength(2);
+  });
+
+  it('is absent without a seed axis', () => {
+    const only = new SummaryBuilder([axes[1]], 1);
+    rows([axes[1]], (v) => [v.epsilon, null]).forEach((r) => only.add(r));
+    const out = only.finish();
+    expect(out.seedMeans).toBeUndefined();
+    expect(summaryMarkdown(out)).toContain('## Scaling with ε\n');
+  });
+});
+
+describe('study charts', () => {
+  const chart = (axes: StudyAxis[]) => {
+    const c = new ChartBuilder(axes, 0);
+    rows(axes, (v) => [v.epsilon * (v.m ?? 1)]).forEach((r) => c.add(r));
+    return c.finish()[0].svg;
+  };
+  const paths = (svg: string) => svg.match(/<path d=/g)?.length ?? 0;
+  const eps = { path: 'epsilon', values: [1e-3, 1e-2, 1e-1] };
+
+  it(`draws at most ${MAX_LINES} lines, the first in grid order, and says so in the title`, () => {
+    const many = chart([eps, { path: 'm', values: Array.from({ length: 2000 }, (_, i) => i + 1) }]);
+    expect(paths(many)).toBe(MAX_LINES);
+    expect(many).toContain(`first ${MAX_LINES} of 2000 lines`);
+    expect(many).toContain('m = 10');
+    expect(many).not.toContain('m = 11');
+    // as small as a chart of MAX_LINES lines
+    const ten = chart([eps, { path: 'm', values: Array.from({ length: MAX_LINES }, (_, i) => i + 1) }]);
+    expect(paths(ten)).toBe(MAX_LINES);
+    expect(ten).not.toContain('lines');
+    expect(many.length).toBeLessThan(ten.length + 100);
+  });
+
+  it('keeps apart two values that print alike', () => {
+    expect(paths(chart([eps, { path: 'm', values: [1000, 1001] }]))).toBe(2);
+  });
+
+  it('averages seeds rather than drawing them, however many', () => {
+    const svg = chart([eps, { path: 'seed', values: Array.from({ length: 2000 }, (_, i) => i) }]);
+    expect(paths(svg)).toBe(1);
+    expect(svg).toContain('(mean over seeds)');
+  });
+});
