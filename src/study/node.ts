@@ -96,6 +96,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   // The table is streamed in cell order as outcomes arrive, by the whole study's run only.
   const table = shard.count === 1 ? new TableWriter(plan, dir) : undefined;
   let pool: Pool | undefined;
+  let closing: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
   /** Cells in flight, by the name of their result file in runs/. */
   const running = new Set<string>();
@@ -161,15 +162,24 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     failure ??= e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    if (pool) await settleWithin(pool.terminate(stopped()) as unknown as PromiseLike<void>, 10_000);
-    // A worker stopped between creating its temporary file and renaming it leaves that file
-    // (.<name>.<pid>.part.tmp beside the target, results.ts): remove ours.
-    if (running.size) removeTemporaries(runs, running);
-    if (stopped()) table?.discard();
+    closing = pool && settleWithin(pool.terminate(stopped()) as unknown as PromiseLike<void>, 10_000);
+    if (stopped()) {
+      await closing;
+      // A worker stopped between creating its temporary file and renaming it leaves that file
+      // (.<name>.<pid>.part.tmp beside the target, results.ts): remove ours.
+      if (running.size) removeTemporaries(runs, running);
+      table?.discard();
+    }
   }
   if (failure !== undefined) throw failure;
   if (aborted()) return { ...outcome, interrupted: true };
-  if (table) outcome.summary = table.finish(input);
+  // Every result is in place (a chunk is answered once its files are): the threads exit
+  // (about 30 ms) while the summaries are written.
+  try {
+    if (table) outcome.summary = table.finish(input);
+  } finally {
+    await closing;
+  }
   return outcome;
 }
 
