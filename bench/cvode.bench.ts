@@ -112,6 +112,7 @@ export async function run(): Promise<string> {
         m, ε: epsilon.toExponential(0),
         'ours ms': ours.retcode === 'success' ? seconds * 1e3 : `${ours.retcode}: ${ours.message}`,
         'ours steps': ours.stats.steps, 'ours Jac': ours.stats.jacobianEvaluations, 'ours f': ours.stats.rhsEvaluations,
+        'ours LU / rejected': `${ours.stats.linearSolves} / ${ours.stats.rejectedSteps}`,
       };
       const cv = 'exe' in built ? runCvode(built.exe, p) : built;
       if ('skipped' in cv) {
@@ -164,7 +165,7 @@ export async function run(): Promise<string> {
     : `CVODE skipped: ${built.skipped}`;
   return `## Mean-field flow against SUNDIALS CVODE
 
-ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator (seed ${SEED}, as \`timescales run\` draws it), s(0) = 0, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}. Both solvers integrate the same right-hand side, evaluated the same way (bench/native/cvode_meanfield.c ports our kernel form: residuals, the Taylor series of U to the degree our tail bound picks, the closed-form remainder on pairs with |s_i s_j| > ½). Ours: \`solveMeanfield\`, method 'auto' (BDF, exact Jacobian; Woodbury solves where no pair needs the remainder), kernel form, SIMD Wasm; ${peer}. Times: median of up to ${REPS} warm in-process solves each (within ${BUDGET_S} s per cell; ours after one warm-up solve). "CVODE f": right-hand sides in the steps + in its difference-quotient Jacobians. "rel. ΔR_mf": |R_mf(T) CVODE − ours| / ours. CVODE cells are stopped after ${CVODE_LIMIT_S} s.
+ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator (seed ${SEED}, as \`timescales run\` draws it), s(0) = 0, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}. Both solvers integrate the same right-hand side, evaluated the same way (bench/native/cvode_meanfield.c ports our kernel form: residuals, the Taylor series of U to the degree our tail bound picks, the closed-form remainder on pairs with |s_i s_j| > ½). Ours: \`solveMeanfield\`, method 'auto' (BDF, exact Jacobian; Woodbury solves where no pair needs the remainder), kernel form, SIMD Wasm; ${peer}. Times: median of up to ${REPS} warm in-process solves each (within ${BUDGET_S} s per cell; ours after one warm-up solve). "ours LU / rejected": factorizations of x I − J, and steps rejected (error test or Newton). "CVODE f": right-hand sides in the steps + in its difference-quotient Jacobians. "rel. ΔR_mf": |R_mf(T) CVODE − ours| / ours. CVODE cells are stopped after ${CVODE_LIMIT_S} s.
 
 Our time as a multiple of CVODE's (< 1: ours is faster; the goal is ≤ 0.5):
 

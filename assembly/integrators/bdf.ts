@@ -4,21 +4,60 @@
 // the solution is kept as backward differences D_0..D_{q+2} on a uniform grid of step h (D_0 = y,
 // D_j = ∇^j y scaled), the predictor is Σ_{j≤q} D_j, and the corrector solves
 //   (1 − c J) Δ = c f(y) − ψ − d,   c = h/α_q,   ψ = Σ_{j=1..q} γ_j D_j / α_q,
-// by simplified Newton with one LU of x I − J (x = 1/c) reused across iterations and steps. The
-// Jacobian is retaken only when Newton fails to converge with a stale one (as CVODE does), the LU
-// only when h changes, which happens at most once every q + 1 steps unless a step is rejected.
-// The local error is C_{q+1} times the corrector's total change d; order and step change together
-// from the error estimates at q − 1, q and q + 1.
+// by simplified Newton with one LU of x I − J (x = 1/c) reused across iterations and steps, and
+// stopped by CVODE's convergence test (newton below). The Jacobian is retaken when Newton fails to
+// converge with a stale one, and at the new predictor after a failure with a current one (as
+// CVODE does); the LU when c moved by more than 30% since it was made, which happens at most once
+// every q + 1 steps unless a step is rejected. The local error is C_{q+1} times the corrector's
+// total change d, weighted by atol + rtol max(|y_n|, |y_{n+1}|) as in the one-step methods (state.ts
+// errorNorm); order and step change together from the error estimates at q − 1, q and q + 1.
 // Why here: the mean-field flow is a gradient flow — its Jacobian is similar to a symmetric one,
 // so its eigenvalues are real, where BDF up to order 5 is stable and damps the stiff modes like an
-// L-stable method (the amplification → 0 as hλ → −∞) — and a step costs ~1.5 right-hand sides
+// L-stable method (the amplification → 0 as hλ → −∞) — and a step costs ~1.5–2 right-hand sides
 // against RODAS4's six, with one Jacobian per many steps.
-import { invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL } from './state';
+//
+// Measured on the mean-field flow (ReLU kernel form, φ = h_0 + h_1 + h_2, seed 1, T = 100, rtol 1e-8,
+// atol 1e-10; bench/cvode.bench.ts), steps at ε = 1e-3 → 1e-12 and their ratio, m = 10 / 30 / 100:
+//   scipy's Newton test (increments to 1e-4 with rate/(1 − rate) forecasts, 4 iterations, one
+//   Jacobian for a whole cascade of step halvings): 764 → 1133 / 804 → 1382 / 834 → 1677, ratios
+//   1.48 / 1.72 / 2.01; m = 10, ε = 1e-3: 2.8 right-hand sides per step, 42 Jacobians. Counting
+//   showed where the steps went at ε = 1e-12: every Newton needed ≥ 2 iterations; Newton failed
+//   with a current Jacobian in cascades of ~11 halvings (h from ~1 to ~5e-4 with the increments
+//   converging at a rate ~0.5 that did not improve as h shrank: the Jacobian stayed the one taken at
+//   the first, far predictor); and the a-components (|a| up to 1e5, some crossing zero) decided
+//   every error test — weighted by |y_{n+1}| alone, a component near its zero crossing was held to
+//   atol while its neighbours change by ~rtol |a|·1e5.
+//   + CVODE's convergence test (NEWTON_COEF 0.01, the rate carried across steps): 729 → 1011 /
+//     802 → 1220 / 830 → 1334 (1.39 / 1.52 / 1.61), 1.8 right-hand sides per step, 16 Jacobians.
+//   + retaking the Jacobian after a failure with a current one: 1.34 / 1.28 / 1.44.
+//   + weights from max(|y_n|, |y_{n+1}|) and SAFETY 0.85: 768 → 955 / 813 → 968 / 809 → 1045,
+//     1.24 / 1.19 / 1.29 (error-test failures at ε = 1e-12: 54 / 58 / 80 → 25 / 31 / 16).
+//   + the rate forgotten after RATE_LIFE steps: 746 → 956 / 787 → 968 / 825 → 1045, 1.28 / 1.23 /
+//     1.27; 1.7 right-hand sides per step and 15 Jacobians at m = 10, ε = 1e-3. CVODE: 1.47 / 1.36 / 1.49.
+// Final risk at rtol 1e-8 against tight references, ε = 1e-3 … 1e-12 and seeds 1–4: within 1e-7.
+// At ε ≥ 0.3 (not stiff; 'auto' runs DP5 there) BDF's global error is erratic either way — the flow
+// brushes s_i = ±1 and amplifies any perturbation: at ε = 1, m = 30 it is 1e-4 … 6e-4 on seeds 1–3
+// (scipy's Newton test: 2e-6, 4e-4 and a blow-up), a tighter Newton (NEWTON_COEF 2e-5) brings seed 1
+// to 1e-7 at 1.6× the right-hand sides.
+// NEWTON_COEF: CVODE's 0.1 took more steps (970 at m = 10, ε = 1e-3, 76 error-test failures):
+// the corrector's leftover error enters d − D_{q+1} = ∇^{q+2}, which then kept the order at 3–4;
+// 0.001 costs 30% more right-hand sides for the same steps. Stiff test set (HIRES, rtol 1e-5 … 1e-9):
+// error ∝ rtol^0.96 at 1.5 rtol (before: 0.94 at 1.1 rtol).
+import { errorNorm, invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL } from './state';
 
 export const BDF_MAX_ORDER: i32 = 5;
 /** D_0..D_{q_max+2}, then the predictor, ψ, the corrector's change d, and a scratch vector. */
 export const BDF_STAGES: i32 = BDF_MAX_ORDER + 3 + 4;
-const NEWTON_MAXITER: i32 = 4;
+const NEWTON_MAXITER: i32 = 3;
+/** Step-size safety factor after 1 Newton iteration (× 7/(6 + iterations): less after slow convergence). */
+const SAFETY: f64 = 0.85;
+/** Newton stops when its estimated remaining error is below this fraction of the error test's bound on d (CVODE's nlscoef). */
+const NEWTON_COEF: f64 = 0.01;
+/** CVODE's crdown and rdiv: the rate estimate decays by at most this factor per iteration; an increment this much larger than the last is divergence. */
+const RATE_DOWN: f64 = 0.3;
+const DIVERGE: f64 = 2.0;
+/** Steps a measured contraction rate stays in use (CVODE refreshes its setup, and so the rate, every 20 steps). */
+const RATE_LIFE: i32 = 20;
 const MIN_FACTOR: f64 = 0.2;
 const MAX_FACTOR: f64 = 10.0;
 /** Refactor x I − J when x moved by more than this fraction since the last factorization. */
@@ -125,8 +164,14 @@ export function bdfStart(st: Integrator): void {
 /**
  * Simplified Newton for the corrector from the predictor; leaves the iterate in yTmp and the total
  * change in d. The factorization may be for another c (xLU ≠ 1/c): the iteration matrix is then
- * 1 − c' J, c' = 1/xLU, which still converges when c'/c is near 1. Returns the iterations taken
- * (> 0) when converged, else −1.
+ * 1 − c' J, c' = 1/xLU, and each increment is scaled by 2/(1 + c/c') (CVODE's gamrat correction:
+ * exact for the stiff components, where (1 − c'λ)⁻¹ ≈ −1/(c'λ), within |1 − c/c'|/(1 + c/c') for
+ * the others). Convergence test of CVODE (Hindmarsh et al., ACM TOMS 31 (2005) §2.1; cvNlsConvTest):
+ * with the contraction rate R estimated from successive increments and carried across steps until
+ * the next factorization (for RATE_LIFE steps at most), the iteration stops when ‖Δ_k‖ min(1, R)
+ * ≤ tol — the first increment may already be small enough — and fails when ‖Δ_k‖ > 2 ‖Δ_{k−1}‖ or
+ * after NEWTON_MAXITER.
+ * Returns the iterations taken (> 0) when converged, else −1.
  */
 function newton(st: Integrator, c: f64, tol: f64): i32 {
   const n = st.n;
@@ -136,11 +181,16 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
   const dy = scratch(st);
   const psi = psiVec(st);
   const x = st.xLU;
+  const scale = 2.0 / (1.0 + c * x);
   memory.copy(y, predictor(st), <usize>n << 3);
   memory.fill(d, 0, <usize>n << 3);
   let old = 0.0;
+  // A rate not measured for RATE_LIFE steps is forgotten: the Jacobian ages while every step
+  // converges at its first increment, so the old estimate would accept ever larger leftovers.
+  let rate = st.rateAge >= RATE_LIFE ? 1.0 : st.rate;
   for (let k = 0; k < NEWTON_MAXITER; k++) {
     rhs(st, y, f);
+    st.newtonIters += 1;
     // (1 − c' J) Δ = c f − ψ − d, i.e. (x I − J) Δ = x (c f − ψ − d) with x = 1/c'
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
@@ -148,17 +198,28 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
     }
     solve(st, x, dy);
     let finite = true;
-    for (let i = 0; i < n; i++) if (!isFinite(load<f64>(dy + (<usize>i << 3)))) finite = false;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const v = scale * load<f64>(dy + o);
+      if (!isFinite(v)) finite = false;
+      store<f64>(dy + o, v);
+    }
     if (!finite) return -1;
     const dyNorm = norm(st, dy, predictor(st));
-    const rate = k > 0 ? dyNorm / old : -1.0;
-    if (k > 0 && (rate >= 1.0 || Math.pow(rate, <f64>(NEWTON_MAXITER - k)) / (1.0 - rate) * dyNorm > tol)) return -1;
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
       store<f64>(y + o, load<f64>(y + o) + load<f64>(dy + o));
       store<f64>(d + o, load<f64>(d + o) + load<f64>(dy + o));
     }
-    if (dyNorm == 0.0 || (k > 0 && rate / (1.0 - rate) * dyNorm < tol)) return k + 1;
+    if (k > 0) {
+      rate = Math.max(RATE_DOWN * rate, dyNorm / old);
+      st.rateAge = 0;
+    }
+    if (dyNorm * Math.min(1.0, rate) <= tol) {
+      st.rate = rate;
+      return k + 1;
+    }
+    if (k > 0 && dyNorm > DIVERGE * old) return -1;
     old = dyNorm;
   }
   return -1;
@@ -166,8 +227,8 @@ function newton(st: Integrator, c: f64, tol: f64): i32 {
 
 export function bdfStep(st: Integrator): bool {
   const n = st.n;
-  const tol = Math.max(10.0 * f64.EPSILON / st.rtol, Math.min(0.03, Math.sqrt(st.rtol)));
   let errNorm = 0.0;
+  let retake = false;
   let iters = 0;
   while (true) {
     let h = st.h;
@@ -197,8 +258,15 @@ export function bdfStep(st: Integrator): bool {
         store<f64>(psi + o, load<f64>(psi + o) + gj * v);
       }
     }
+    if (retake) { // the last attempt failed to converge with a current Jacobian: retake it here (CVODE's CV_FAIL_OTHER)
+      jacobian(st, yp);
+      st.fresh = 1;
+      st.factored = 0;
+      retake = false;
+    }
     const c = h / g(q);
     const x = 1.0 / c;
+    const tol = NEWTON_COEF / errorConst(q);
     iters = -1;
     while (true) {
       // Refactor when the step changed c by more than 30% since the last factorization (CVODE's
@@ -206,6 +274,8 @@ export function bdfStep(st: Integrator): bool {
       if (!st.factored || Math.abs(x / st.xLU - 1.0) > REFACTOR) {
         st.xLU = x;
         st.factored = 1;
+        st.rate = 1.0;
+        st.rateAge = 0;
         if (!factor(st, x)) {
           st.factored = 0;
           break;
@@ -213,6 +283,7 @@ export function bdfStep(st: Integrator): bool {
       }
       iters = newton(st, c, tol);
       if (iters > 0) break;
+      st.newtonFails += 1;
       if (!st.fresh) { // a stale Jacobian: retake it at the predictor
         jacobian(st, yp);
         st.fresh = 1;
@@ -224,6 +295,7 @@ export function bdfStep(st: Integrator): bool {
     if (iters > 0) bad = invalid(st, st.yTmp);
     if (iters < 0 || bad >= 0) {
       const cut = bad >= 0 ? 0.25 : 0.5;
+      if (iters < 0) retake = true;
       st.h = h * cut;
       changeD(st, cut);
       st.rejected += 1;
@@ -234,11 +306,12 @@ export function bdfStep(st: Integrator): bool {
       }
       continue;
     }
-    const safety = 0.9 * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
-    // error = C_{q+1} d, scaled by the new solution
+    const safety = SAFETY * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + iters);
+    // error = C_{q+1} d, weighted by the larger of |y_n|, |y_{n+1}| (a component crossing zero is not held to atol)
     const d = dVec(st);
-    errNorm = errorConst(q) * norm(st, d, st.yTmp);
+    errNorm = errorConst(q) * errorNorm(st, st.y, st.yTmp, d);
     if (errNorm > 1.0) {
+      st.errorFails += 1;
       const fac = Math.max(MIN_FACTOR, safety * Math.pow(errNorm, -1.0 / <f64>(q + 1)));
       st.h = h * fac;
       changeD(st, fac);
@@ -255,6 +328,7 @@ export function bdfStep(st: Integrator): bool {
     st.steps += 1;
     st.rejectedLast = 0;
     st.fresh = 0;
+    st.rateAge += 1;
     // D_{q+2} = d − D_{q+1}, D_{q+1} = d, D_i += D_{i+1} downwards
     const Dq1 = D(st, q + 1), Dq2 = D(st, q + 2);
     for (let i = 0; i < n; i++) {
@@ -277,12 +351,12 @@ export function bdfStep(st: Integrator): bool {
     if (q > 1) {
       const Dq = D(st, q);
       for (let i = 0; i < n; i++) store<f64>(w + (<usize>i << 3), errorConst(q - 1) * load<f64>(Dq + (<usize>i << 3)));
-      em = norm(st, w, st.y);
+      em = errorNorm(st, st.yOld, st.y, w);
     }
     if (q < BDF_MAX_ORDER) {
       const Dq2b = D(st, q + 2);
       for (let i = 0; i < n; i++) store<f64>(w + (<usize>i << 3), errorConst(q + 1) * load<f64>(Dq2b + (<usize>i << 3)));
-      ep = norm(st, w, st.y);
+      ep = errorNorm(st, st.yOld, st.y, w);
     }
     const fm = em == 0.0 ? Infinity : Math.pow(em, -1.0 / <f64>q);
     const f0 = errNorm == 0.0 ? Infinity : Math.pow(errNorm, -1.0 / <f64>(q + 1));

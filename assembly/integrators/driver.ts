@@ -49,7 +49,11 @@ export const STAT_REJECTED: i32 = 6;
 export const STAT_STATUS: i32 = 7;
 export const STAT_FAIL_INDEX: i32 = 8;
 export const STAT_FAIL_VALUE: i32 = 9;
-export const STATS_LENGTH: i32 = 10;
+export const STAT_ORDER: i32 = 10;
+export const STAT_ERROR_FAILS: i32 = 11;
+export const STAT_NEWTON_FAILS: i32 = 12;
+export const STAT_NEWTON_ITERS: i32 = 13;
+export const STATS_LENGTH: i32 = 14;
 
 /** Solution, previous solution, scratch, and f at each: six vectors besides the stages. */
 const COMMON_VECTORS: i32 = 6;
@@ -86,6 +90,8 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   st.equal = 0;
   st.factored = 0;
   st.xLU = 0.0;
+  st.rate = 1.0;
+  st.rateAge = 0;
   st.t = t0;
   st.tOld = t0;
   st.tBound = tBound;
@@ -97,6 +103,9 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   st.nlu = 0.0;
   st.steps = 0.0;
   st.rejected = 0.0;
+  st.errorFails = 0.0;
+  st.newtonFails = 0.0;
+  st.newtonIters = 0.0;
   const v = p + header();
   const vec = <usize>n << 3;
   st.y = v;
@@ -144,7 +153,11 @@ export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64):
   return STATUS_RUNNING;
 }
 
-/** out[STAT_*] = t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue (STATS_LENGTH doubles). */
+/**
+ * out[STAT_*] = t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue, order
+ * (multistep methods; 0 otherwise), error-test failures, Newton convergence failures, Newton
+ * iterations (stiff methods; 0 where they do not apply) — STATS_LENGTH doubles.
+ */
 export function integratorStats(p: usize, out: usize): void {
   const st = state(p);
   store<f64>(out + (<usize>STAT_T << 3), st.t);
@@ -157,4 +170,8 @@ export function integratorStats(p: usize, out: usize): void {
   store<f64>(out + (<usize>STAT_STATUS << 3), <f64>st.status);
   store<f64>(out + (<usize>STAT_FAIL_INDEX << 3), <f64>st.failIndex);
   store<f64>(out + (<usize>STAT_FAIL_VALUE << 3), st.failValue);
+  store<f64>(out + (<usize>STAT_ORDER << 3), <f64>st.order);
+  store<f64>(out + (<usize>STAT_ERROR_FAILS << 3), st.errorFails);
+  store<f64>(out + (<usize>STAT_NEWTON_FAILS << 3), st.newtonFails);
+  store<f64>(out + (<usize>STAT_NEWTON_ITERS << 3), st.newtonIters);
 }

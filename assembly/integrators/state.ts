@@ -35,6 +35,8 @@ export const STATUS_PAUSED: i32 = -1;
   order: i32;
   equal: i32;
   factored: i32;
+  /** Multistep methods: steps since the Newton contraction rate was last measured. */
+  rateAge: i32;
   sys: usize;
   y: usize;
   yOld: usize;
@@ -54,11 +56,17 @@ export const STATUS_PAUSED: i32 = -1;
   failValue: f64;
   /** x of the last factorization of x I − J (multistep methods reuse it while x changes little). */
   xLU: f64;
+  /** Multistep methods: the Newton iteration's contraction rate, estimated across steps since the last factorization. */
+  rate: f64;
   nfev: f64;
   njev: f64;
   nlu: f64;
   steps: f64;
   rejected: f64;
+  /** Stiff methods: rejections by the error test, Newton convergence failures, Newton iterations. */
+  errorFails: f64;
+  newtonFails: f64;
+  newtonIters: f64;
 }
 
 @inline export function state(p: usize): Integrator {

@@ -119,10 +119,10 @@ function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm
  * Why BDF for the stiff range: on the paper problem (ReLU kernel form, T = 100, rtol 1e-8,
  * atol 1e-10, m = 10), by ε = 1e-3 / 1e-6 / 1e-9 / 1e-12:
  *   RODAS4  1387 / 1699 / 2894 / 3382 steps, a Jacobian each, 6 right-hand sides per step;
- *   BDF      761 /  853 /  856 / 1590 steps, 42 / 213 / 127 / 565 Jacobians, 2177 / 2520 / 2419 / 6411
- *            right-hand sides (m = 30: 807 / 986 / 1027 / 1341 steps, 44 / 296 / 250 / 393 Jacobians),
- * with the final risk within 1e-8 … 2.5e-7 relative of a tight reference against RODAS4's 2e-9 … 5e-7;
- * at rtol 1e-11 BDF takes 2185 … 2452 steps (flat in ε) and errs 6e-11 … 9e-10, RODAS4 12436 … 26726.
+ *   BDF      746 /  903 /  866 /  956 steps, 15 / 89 / 142 / 75 Jacobians, 1283 / 1952 / 1848 / 1882
+ *            right-hand sides (m = 30: 787 / 965 / 981 / 968 steps, 14 / 72 / 211 / 138 Jacobians),
+ * with the final risk within ~1e-8 relative of a tight reference, RODAS4's 2e-9 … 5e-7;
+ * at rtol 1e-11 BDF takes 2233 … 2787 steps, RODAS4 12436 … 26726 (integrators/bdf.ts has the history).
  * The flow is a gradient flow, so its Jacobian's eigenvalues are real, where BDF is stable at every order.
  */
 export function resolveMethod(algorithm: MeanfieldAlgorithm, epsilon: number): MethodName {

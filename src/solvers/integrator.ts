@@ -26,6 +26,12 @@ export interface IntegratorStats {
   nlu: number;
   steps: number;
   rejected: number;
+  /** Multistep methods: the current order (0 for the others). */
+  order: number;
+  /** Stiff methods: rejections by the error test, Newton convergence failures, Newton iterations (0 for the others). */
+  errorFails: number;
+  newtonFails: number;
+  newtonIters: number;
   /** 'success' while running; otherwise why it stopped. */
   retcode: ReturnCode;
   /** Index into the state vector of the variable that failed, or −1. */
@@ -58,7 +64,8 @@ function codes(core: Core): Codes {
       stats: {
         t: x.STAT_T.value, h: x.STAT_H.value, nfev: x.STAT_NFEV.value, njev: x.STAT_NJEV.value, nlu: x.STAT_NLU.value,
         steps: x.STAT_STEPS.value, rejected: x.STAT_REJECTED.value, status: x.STAT_STATUS.value,
-        failIndex: x.STAT_FAIL_INDEX.value, failValue: x.STAT_FAIL_VALUE.value,
+        failIndex: x.STAT_FAIL_INDEX.value, failValue: x.STAT_FAIL_VALUE.value, order: x.STAT_ORDER.value,
+        errorFails: x.STAT_ERROR_FAILS.value, newtonFails: x.STAT_NEWTON_FAILS.value, newtonIters: x.STAT_NEWTON_ITERS.value,
       },
       statsLength: x.STATS_LENGTH.value,
     };
@@ -112,6 +119,7 @@ export class Integrator {
     return {
       t: v[i.t], h: v[i.h], nfev: v[i.nfev], njev: v[i.njev], nlu: v[i.nlu], steps: v[i.steps], rejected: v[i.rejected],
       retcode: retcode === 'paused' ? 'success' : retcode, failIndex: v[i.failIndex], failValue: v[i.failValue],
+      order: v[i.order], errorFails: v[i.errorFails], newtonFails: v[i.newtonFails], newtonIters: v[i.newtonIters],
     };
   }
 }
