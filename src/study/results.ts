@@ -37,25 +37,6 @@ export function writeResult(path: string, text: string): void {
   }
 }
 
-/**
- * writeResult without blocking the calling thread: the file system's work (creating a
- * file costs 0.1–0.6 ms here, most of it waiting in the kernel, not computing) runs on
- * libuv's thread pool while the worker runs its next cell. A worker stopped mid-write
- * leaves at most the temporary file, never a partial result: the rename is issued only
- * once the whole text is written.
- */
-export async function writeResultAsync(path: string, text: string): Promise<void> {
-  const fs = nodeFs().promises;
-  const tmp = temporaryName(path);
-  try {
-    await fs.writeFile(tmp, text, { flag: 'w' });
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 function temporaryName(path: string): string {
   const slash = path.lastIndexOf('/');
   return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.part.tmp`;
