@@ -71,8 +71,18 @@ export const configSchema = z.object({
   direction: z.array(finite).optional().describe('network/sgd: the target direction u_* (length d; default e_1)'),
   batch: count(1_000_000).default(1).describe('sgd: batch size'),
   samples: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(0).describe('sgd: number of fixed samples for multi-pass SGD; 0 = online on fresh samples'),
-}).strict().superRefine((c, ctx) => {
-  const fail = (path: (string | number)[], message: string, input?: unknown) => ctx.addIssue({ code: 'custom', path, message, input });
+}).strict().superRefine((c, ctx) => crossFieldRules(c, (path, message, input) => ctx.addIssue({ code: 'custom', path, message, input })));
+
+type Fail = (path: (string | number)[], message: string, input?: unknown) => void;
+type Parsed = z.output<typeof configSchema>;
+
+/**
+ * The rules between fields (lengths against m and d, time order, limits, model-only
+ * fields), run on a config whose fields each passed their own schema; `fail` is called
+ * once per broken rule. The schema runs them after its fields; a study checks cells that
+ * differ only in a few fields with the same rules (src/study/validate.ts).
+ */
+export function crossFieldRules(c: Parsed, fail: Fail): void {
   if (Array.isArray(c.init.a) && c.init.a.length !== c.m) fail(['init', 'a'], `must have m = ${c.m} values`);
   if (Array.isArray(c.init.s)) {
     if (c.init.s.length !== c.m) fail(['init', 's'], `must have m = ${c.m} values`);
@@ -103,10 +113,7 @@ export const configSchema = z.object({
     if (c.init.w && (c.init.w.length !== c.m || c.init.w.some((row) => row.length !== c.d))) fail(['init', 'w'], `must be m = ${c.m} rows of d = ${c.d} values`);
   }
   if (c.model === 'sgd' && c.samples > 0 && c.batch > c.samples) fail(['batch'], `must be ≤ samples = ${c.samples}`);
-});
-
-type Fail = (path: (string | number)[], message: string, input?: unknown) => void;
-type Parsed = z.output<typeof configSchema>;
+}
 
 /** The last output time a time spec asks for. */
 export function lastTime(time: Parsed['time']): number {

@@ -84,7 +84,14 @@ export interface RunOptions extends RunHooks {
  * one at run time (ConfigError naming the field), which also covers configs read from JSON.
  */
 export async function run(input: RunConfigInput, hooks: RunOptions = {}): Promise<RunResult> {
-  const config = parseConfig(input);
+  return runParsed(parseConfig(input), hooks);
+}
+
+/**
+ * run() of a config that parseConfig returned (or an equal one), without checking it
+ * again: a study validates each cell once, up front, and its workers run them from here.
+ */
+export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Promise<RunResult> {
   const every = hooks.checkpoint?.everySteps;
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
   if (hooks.checkpoint) checkWritableFolder(hooks.checkpoint.path);

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { canonicalJSON, cellKey } from '../src/study/canonical.js';
 import { planStudy } from '../src/study/plan.js';
@@ -59,6 +60,50 @@ describe('grid expansion', () => {
   });
 });
 
+describe('cell validation in parts', () => {
+  // Each cell as the whole-config check sees it: the base with the axis values written in.
+  const whole = (study: { base: Record<string, unknown> }, cell: { values: unknown[] }, paths: string[]) => {
+    const input = structuredClone(study.base);
+    cell.values.forEach((v, a) => {
+      const parts = paths[a].split('.');
+      let node = input as Record<string, unknown>;
+      for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+      node[parts[parts.length - 1]] = structuredClone(v);
+    });
+    return parseConfig(input);
+  };
+
+  it('gives parseConfig\'s config, field for field and in its order, and its canonical JSON', () => {
+    const studies = [
+      smallStudy,
+      { base: smallBase, grid: { epsilon: [0.1, 0.01], 'solver.rtol': [1e-6, 1e-9], 'init.a.scale': [2], 'time.points': [5, 9] } },
+      { base: { ...smallBase, target: { hermite: [1, 1, 1] } }, grid: { 'target.hermite.2': [0, 0.5], activation: ['relu', { name: 'tanh', scale: 2 }] } },
+      { base: { ...smallBase, model: 'network', eta: 0.01 }, grid: { d: [5, 50], seed: { range: [3, 2] } } },
+      { base: { model: 'sgd', time: { end: 1, points: 3 }, eta: 0.1, d: 4 }, grid: { m: [2, 3], batch: [1, 4], 'time.end': [1, 2] }, zip: [['m', 'time.end']] },
+    ];
+    for (const study of studies) {
+      const plan = planStudy(study, core);
+      const paths = plan.axes.map((a) => a.path);
+      for (let i = 0; i < plan.size; i++) {
+        const cell = plan.cell(i);
+        const expected = whole(study as { base: Record<string, unknown> }, cell, paths);
+        expect(JSON.stringify(cell.config)).toBe(JSON.stringify(expected));
+        expect(Object.keys(cell.config)).toEqual(Object.keys(expected));
+        expect(cell.canonical).toBe(canonicalJSON(expected));
+      }
+    }
+  });
+
+  it('shares the fields no axis sets between cells, frozen: one cell cannot change another', () => {
+    const plan = planStudy({ base: { ...smallBase, target: { hermite: [1, 1, 1] } }, grid: { seed: [0, 1] } }, core);
+    const [a, b] = [plan.cell(0), plan.cell(1)];
+    expect(() => { (a.config.target as { hermite: number[] }).hermite[0] = 5; }).toThrow(TypeError);
+    expect(b.config.target).toEqual({ hermite: [1, 1, 1] });
+    // The fields an axis sets are the cell's own.
+    expect(Object.isFrozen(a.config)).toBe(false);
+  });
+});
+
 describe('cell keys', () => {
   it('are the first 16 hex digits of the SHA-256 of the canonical config (golden values)', () => {
     const list = cells(smallStudy);
@@ -106,6 +151,14 @@ describe('bad study files', () => {
     expect(bad({ base: smallBase, grid: { m: { range: [0, 3] } } })).toBe('grid["m"] = 0: makes an invalid config: m: must be ≥ 1 (got 0)');
     expect(bad({ base: { ...smallBase, init: { a: [1, 2, 3, 4] } }, grid: { m: [4, 5] } })).toBe('cell 1 (m = 5): makes an invalid config: init.a: must have m = 5 values');
     expect(bad({ base: smallBase, grid: { epsilon: [0.1], nosuch: [1] } })).toMatch(/^grid\["nosuch"\] = 1: makes an invalid config: \(config\): unknown field\(s\) "nosuch"/);
+  });
+
+  it('refuse a cell that breaks only a rule between fields, every field being valid alone', () => {
+    expect(bad({ base: smallBase, grid: { 'time.start': [1e-6, 20] } })).toBe('grid["time.start"] = 20: makes an invalid config: time.start: must be < end = 10');
+    expect(bad({ base: { ...smallBase, model: 'sgd', d: 3, eta: 0.01, samples: 8 }, grid: { batch: [8, 9] } })).toBe('grid["batch"] = 9: makes an invalid config: batch: must be ≤ samples = 8');
+    expect(bad({ base: { ...smallBase, model: 'network', eta: 0.01, direction: [1, 0, 0] }, grid: { d: [3, 4] } })).toBe('cell 1 (d = 4): makes an invalid config: direction: must have d = 4 values');
+    expect(bad({ base: { ...smallBase, model: 'network', d: 3, eta: 0.01 }, grid: { 'solver.maxSteps': [1000, 999] } }))
+      .toBe('cell 1 (solver.maxSteps = 999): makes an invalid config: time.end: reaching t = 10 takes 1000 steps of eta = 0.01, more than solver.maxSteps = 999; shorten the time span or raise eta or solver.maxSteps');
   });
 
   it('name the study field for a malformed grid', () => {

@@ -122,6 +122,7 @@ describe('the summary', () => {
 
 describe('the study folder', () => {
   it('holds nothing but whole files after a run', () => {
+    expect(readdirSync(s.path('one')).filter((f) => f.endsWith('.tmp'))).toEqual([]); // the streamed rows' temporary file is gone
     const files = readdirSync(s.path('one/runs'));
     expect(files.every((f) => /^[0-9a-f]{16}\.json$/.test(f))).toBe(true);
     for (const f of files) expect(() => JSON.parse(readFileSync(join(s.path('one/runs'), f), 'utf8'))).not.toThrow();

@@ -2,7 +2,7 @@
 // code runs in a Node worker thread (which also writes the result file), in a Web
 // Worker and in-process, so every way of running a study gives the same rows.
 import { resultToJSON, RESULT_FORMAT } from '../io/result.js';
-import { run } from '../run.js';
+import { run, runParsed } from '../run.js';
 import type { RunConfig } from '../config.js';
 import type { Core } from '../wasm/loader.js';
 
@@ -33,9 +33,30 @@ export async function runCell(core: Core, config: RunConfig): Promise<{ outcome:
     const document = resultToJSON(result);
     return { outcome: outcomeOf(document), document };
   } catch (e) {
-    const document: CellErrorRecord = { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    const document = errorRecord(config, e);
     return { outcome: outcomeOf(document), document };
   }
+}
+
+/**
+ * A cell whose config plan.ts validated, as a study's worker runs it: the text of its
+ * result file and its outcome as read back from that text. JSON turns NaN and ±Infinity
+ * into null, so the outcome goes through JSON too: outcomeOf only picks fields, so
+ * picking then JSON gives what JSON then picking gives — the row a later run reads from
+ * the file, bit for bit (the table is streamed from these outcomes, node.ts).
+ */
+export async function runCellText(core: Core, config: RunConfig): Promise<{ outcome: CellOutcome; text: string }> {
+  let document: object;
+  try {
+    document = resultToJSON(await runParsed(config, { core }));
+  } catch (e) {
+    document = errorRecord(config, e);
+  }
+  return { outcome: JSON.parse(JSON.stringify(outcomeOf(document))) as CellOutcome, text: `${JSON.stringify(document)}\n` };
+}
+
+function errorRecord(config: RunConfig, e: unknown): CellErrorRecord {
+  return { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
 }
 
 /** The row fields of a result document (as `timescales run` writes it, or a cell's error record). */

@@ -2,12 +2,12 @@
 // factor whose axes advance together); cell i takes digit i_f of factor f in mixed radix,
 // the last factor varying fastest, so the order is that of nested loops over the grid as
 // written. Cells are made on demand from their index: nothing here holds all of them.
-import { parseConfig, type RunConfig } from '../config.js';
+import type { RunConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Core } from '../wasm/loader.js';
 import { axisValues } from './axes.js';
-import { canonicalJSON } from './canonical.js';
 import { parseStudy, type StudyFile } from './spec.js';
+import { cellConfigs, type CellConfig } from './validate.js';
 
 /** Most cells a study may have. */
 export const MAX_CELLS = 100_000_000;
@@ -21,6 +21,7 @@ export interface Cell {
   index: number;
   /** The value of each axis (in grid order) at this cell. */
   values: unknown[];
+  /** The validated config (parseConfig's output); fields that no axis sets are shared by every cell and frozen. */
   config: RunConfig;
   /** Canonical JSON of `config` (canonical.ts). */
   canonical: string;
@@ -73,45 +74,27 @@ export function planStudy(input: unknown, core: Core): StudyPlan {
     }
     return values;
   };
-  const configAt = (i: number, values: unknown[]): RunConfig => {
-    const input = structuredClone(study.base) as Record<string, unknown>;
-    values.forEach((v, a) => setPath(input, axes[a].path, v));
+  const build = cellConfigs(study.base, axes.map((a) => a.path));
+  const cellAt = (i: number, values: unknown[]): CellConfig => {
     try {
-      return parseConfig(input);
+      return build(values);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       throw cellError(axes, values, i, e);
     }
   };
 
+  // Every cell is checked before anything runs; the run loop and the table make each cell
+  // again from its index (cheap: validate.ts), so nothing here grows with the cells.
   let maxDegree = 0;
-  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, configAt(i, valuesAt(i)).degrees);
+  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, cellAt(i, valuesAt(i)).config.degrees);
   return {
     study, axes, factors, size, maxDegree,
     cell(i) {
       const values = valuesAt(i);
-      const config = configAt(i, values);
-      return { index: i, values, config, canonical: canonicalJSON(config) };
+      return { index: i, values, ...cellAt(i, values) };
     },
   };
-}
-
-/** Sets `obj` at a dotted path, making objects on the way; array elements are addressed by number. */
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node: Record<string, unknown> = obj;
-  parts.forEach((part, j) => {
-    if (j === parts.length - 1) {
-      node[part] = structuredClone(value);
-      return;
-    }
-    const next = node[part];
-    if (next === undefined) node[part] = /^\d+$/.test(parts[j + 1]) ? [] : {};
-    else if (next === null || typeof next !== 'object') {
-      throw new ConfigError(`grid["${path}"]`, `cannot set a field inside base.${parts.slice(0, j + 1).join('.')} = ${JSON.stringify(next)} (not an object)`);
-    }
-    node = node[part] as Record<string, unknown>;
-  });
 }
 
 /**

@@ -27,8 +27,7 @@ export function resultFile(cell: Cell): string {
  */
 export function writeResult(path: string, text: string): void {
   const fs = nodeFs();
-  const slash = path.lastIndexOf('/');
-  const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.part.tmp`;
+  const tmp = temporaryName(path);
   try {
     fs.writeFileSync(tmp, text, { flag: 'w' });
     fs.renameSync(tmp, path);
@@ -36,6 +35,11 @@ export function writeResult(path: string, text: string): void {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+function temporaryName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.part.tmp`;
 }
 
 /** The cell's result document if `path` holds a valid one, else null. */

@@ -1,0 +1,92 @@
+// The table of a study, written as the cells finish: rows arrive in any order (the
+// workers finish cells out of order), wait in a reorder buffer, and go out in cell order
+// to a temporary file beside the table; at the end that file becomes DIR/table.csv
+// (writeStreamAtomic: whole or not at all), with the summaries and charts. The runner
+// never lets the buffer hold more than a window of cells (node.ts), so memory does not
+// grow with the study. Measured at 500 small cells: reading every result file back at the
+// end, as the table used to be made, took 0.45 ms per cell after the last cell ran.
+import { nodeFs } from '../io/node-fs.js';
+import { writeFileAtomic, writeStreamAtomic } from '../io/atomic.js';
+import type { CellOutcome } from './cell.js';
+import type { StudyPlan } from './plan.js';
+import type { StudySummary } from './summary.js';
+import { StudyTables } from './tables.js';
+
+/** Characters of CSV gathered before each write to the temporary file. */
+const FLUSH_CHARS = 1 << 16;
+
+export class TableWriter {
+  private readonly tables: StudyTables;
+  private readonly waiting = new Map<number, { values: unknown[]; outcome: CellOutcome; file: string }>();
+  /** The next cell to go out. */
+  private next = 0;
+  private text = '';
+  private readonly tmp: string;
+  private fd: number | undefined;
+
+  constructor(private readonly plan: StudyPlan, private readonly dir: string) {
+    this.tables = new StudyTables(plan.axes, plan.maxDegree);
+    const fs = nodeFs();
+    this.tmp = `${dir}/.table.csv.${process.pid}.rows.tmp`;
+    this.fd = fs.openSync(this.tmp, 'w');
+    this.text = this.tables.headerLine();
+  }
+
+  /** Cells before this one have all gone out. */
+  get written(): number {
+    return this.next;
+  }
+
+  /** Takes cell `index`'s axis values and outcome (`file`: its result file, relative to the folder); writes every row now in order. */
+  add(index: number, values: unknown[], outcome: CellOutcome, file: string): void {
+    this.waiting.set(index, { values, outcome, file });
+    for (let w = this.waiting.get(this.next); w; w = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      this.text += this.tables.add({ index: this.next, values: w.values, outcome: w.outcome, file: w.file });
+      this.next++;
+      if (this.text.length >= FLUSH_CHARS) this.flush();
+    }
+  }
+
+  private flush(): void {
+    const fs = nodeFs();
+    const bytes = new TextEncoder().encode(this.text);
+    for (let at = 0; at < bytes.length;) at += fs.writeSync(this.fd!, bytes, at);
+    this.text = '';
+  }
+
+  /** Writes DIR/table.csv, summary.json, summary.md, t_k.svg and study.json once every cell has gone out. */
+  finish(input: unknown): StudySummary {
+    if (this.next !== this.plan.size) throw new Error(`the table lacks cell ${this.next} of ${this.plan.size}`);
+    const fs = nodeFs();
+    this.flush();
+    fs.closeSync(this.fd!);
+    this.fd = undefined;
+    // The rows, copied into the table whole or not at all (a symbolic link is written through, as every output is).
+    writeStreamAtomic(`${this.dir}/table.csv`, (write) => {
+      const fd = fs.openSync(this.tmp, 'r');
+      try {
+        const buffer = new Uint8Array(1 << 20);
+        for (let n; (n = fs.readSync(fd, buffer)) > 0;) write(buffer.slice(0, n));
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+    this.discard();
+    const { summary, markdown, charts } = this.tables.finish();
+    writeFileAtomic(`${this.dir}/summary.json`, `${JSON.stringify(summary, null, 1)}\n`);
+    writeFileAtomic(`${this.dir}/summary.md`, markdown);
+    for (const { name, svg } of charts) writeFileAtomic(`${this.dir}/${name}`, svg);
+    // As written: the order of the grid's axes is the order of the cells.
+    writeFileAtomic(`${this.dir}/study.json`, `${JSON.stringify(input, null, 1)}\n`);
+    return summary;
+  }
+
+  /** Removes the temporary rows (a study stopped, or the table written). */
+  discard(): void {
+    const fs = nodeFs();
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.rmSync(this.tmp, { force: true });
+  }
+}

@@ -1,0 +1,85 @@
+// The runner's moving parts on their own: the table written in cell order from outcomes
+// that arrive in any order (the same file as rows added in order), and the chunk sizes
+// sent to the workers.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CellOutcome } from '../src/study/cell.js';
+import { ChunkSizer, CHUNK_MS, MAX_CHUNK } from '../src/study/chunks.js';
+import { planStudy, type StudyPlan } from '../src/study/plan.js';
+import { TableWriter } from '../src/study/rows.js';
+import { loadCore } from '../src/wasm/loader.js';
+import { scratch, smallBase } from './support/study.js';
+
+const s = scratch('study-stream');
+afterAll(() => s.remove());
+let plan: StudyPlan;
+beforeAll(async () => {
+  plan = planStudy({ base: smallBase, grid: { epsilon: { log: [1e-1, 1e-3, 3] }, seed: { range: [0, 40] } } }, await loadCore());
+});
+
+/** A made-up outcome for cell i, distinct per cell (NaN-free: rows are compared as text). */
+const outcome = (i: number): CellOutcome => ({ retcode: i % 7 ? 'success' : 'maxSteps', risk: 1 / (i + 3), learningTimes: [i, i % 3 ? null : 2 * i + 0.5, null], steps: i * 11, wallMs: 0.25 * i });
+
+function writeAll(dir: string, order: number[]): { written: number[]; table: string } {
+  const w = new TableWriter(plan, dir);
+  const written: number[] = [];
+  for (const i of order) {
+    w.add(i, plan.cell(i).values, outcome(i), `runs/${i}.json`);
+    written.push(w.written);
+  }
+  w.finish({ study: 'as given' });
+  return { written, table: readFileSync(`${dir}/table.csv`, 'utf8') };
+}
+
+describe('the streamed table', () => {
+  it('is the same file whatever order the rows arrive in, written up to the oldest missing row', () => {
+    const n = plan.size;
+    const inOrder = writeAll(s.path('.'), Array.from({ length: n }, (_, i) => i));
+    expect(inOrder.written).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(inOrder.table.split('\n')).toHaveLength(n + 2); // header, n rows, final newline
+    // Reversed: nothing goes out until cell 0 arrives, last.
+    const dir = s.path('reversed');
+    mkdirSync(dir);
+    const reversed = writeAll(dir, Array.from({ length: n }, (_, i) => n - 1 - i));
+    expect(reversed.written.slice(0, -1).every((x) => x === 0)).toBe(true);
+    expect(reversed.written.at(-1)).toBe(n);
+    expect(reversed.table).toBe(inOrder.table);
+    // Shuffled (a fixed permutation).
+    const shuffled = Array.from({ length: n }, (_, i) => (i * 37) % n);
+    expect(new Set(shuffled).size).toBe(n);
+    const dir2 = s.path('shuffled');
+    mkdirSync(dir2);
+    expect(writeAll(dir2, shuffled).table).toBe(inOrder.table);
+    // Only the finished files remain: no temporary rows.
+    for (const d of [s.path('.'), dir, dir2]) expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to finish with a row missing, and leaves no table', () => {
+    const dir = s.path('missing');
+    mkdirSync(dir);
+    const w = new TableWriter(plan, dir);
+    for (let i = 1; i < plan.size; i++) w.add(i, plan.cell(i).values, outcome(i), '');
+    expect(() => w.finish({})).toThrow(/lacks cell 0/);
+    w.discard();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('chunks', () => {
+  it('send cells of unknown cost one at a time, then about CHUNK_MS of work, shrinking at the end', () => {
+    const sizer = new ChunkSizer(2);
+    expect(sizer.size(10_000)).toBe(1);
+    sizer.observe(4, 4 * 1.25); // 1.25 ms per cell
+    expect(sizer.size(10_000)).toBe(Math.floor(CHUNK_MS / 1.25));
+    // The last cells: at most a quarter of each worker's share of what is left.
+    expect(sizer.size(40)).toBe(5);
+    expect(sizer.size(3)).toBe(1);
+    // Cells longer than CHUNK_MS go one by one; very short ones stop at MAX_CHUNK.
+    const slow = new ChunkSizer(2);
+    slow.observe(2, 400);
+    expect(slow.size(10_000)).toBe(1);
+    const fast = new ChunkSizer(1);
+    fast.observe(1000, 1);
+    expect(fast.size(1e6)).toBe(MAX_CHUNK);
+  });
+});
