@@ -19,7 +19,7 @@ export { meanfieldJacobianDense } from './meanfield/dense';
 export { meanfieldSeriesDegree } from './meanfield/tails';
 export { systemSize, systemRhs, systemInvalid, systemJacobian, systemFactor, systemSolve } from './integrators/system';
 export { integratorBytes, integratorInit, integratorAdvance, integratorStats, METHOD_RK4, METHOD_DOPRI5, METHOD_RODAS4, METHOD_BDF, METHOD_COUNT } from './integrators/driver';
-export { STAT_T, STAT_H, STAT_NFEV, STAT_NJEV, STAT_NLU, STAT_STEPS, STAT_REJECTED, STAT_STATUS, STAT_FAIL_INDEX, STAT_FAIL_VALUE, STAT_ORDER, STAT_ERROR_FAILS, STAT_NEWTON_FAILS, STAT_NEWTON_ITERS, STATS_LENGTH } from './integrators/driver';
+export { STAT_T, STAT_H, STAT_NFEV, STAT_NJEV, STAT_NLU, STAT_STEPS, STAT_REJECTED, STAT_STATUS, STAT_FAIL_INDEX, STAT_FAIL_VALUE, STAT_ORDER, STAT_ERROR_FAILS, STAT_NEWTON_FAILS, STAT_NEWTON_ITERS, STAT_FLOORED, STATS_LENGTH } from './integrators/driver';
 export { STATUS_RUNNING, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL, STATUS_MAX_STEPS, STATUS_PAUSED } from './integrators/state';
 export { smallSystemBytes } from './systems/small';
 export { robertsonInit } from './systems/robertson';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { initialState } from '../src/models/init.js';
-import { solveMeanfield, type MeanfieldProblem } from '../src/models/meanfield.js';
+import { prepareSystem, solveMeanfield, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore, type Core } from '../src/wasm/loader.js';
 import { reluCoefficients } from './support/network.js';
 import { Integrator } from '../src/solvers/integrator.js';
@@ -45,15 +45,33 @@ describe('BDF on the mean-field flow as ε → 0', () => {
 });
 
 describe('BDF at a tolerance below rounding for some components', () => {
-  it('m = 10, ε = 1e-9, rtol 1e-12, atol 1e-14: under 10⁴ steps, and the risk agrees with RODAS4 at the same tolerance', () => {
+  it('m = 10, ε = 1e-9, rtol 1e-12, atol 1e-14: under 10⁴ steps, the floor reported, and the risk agrees with RODAS4 at the same tolerance', () => {
     // At t ≈ 6.68 a_1 ≈ 0.014 while the other a_i are ~1e3: Newton's increments on a_1 stagnate at
     // ~2e-14, above its weight atol + rtol |a_1| = 2.4e-14 × 0.05, at every h. Without the rounding
     // floor on the weights (bdf.ts, ROUNDING_FLOOR) h fell to ~1e-8 and crawled: 776 963 steps,
     // 898 384 Newton failures. With it: 3644 steps.
-    const bdf = solve(10, 1e-9, 1e-12, 1e-14);
+    const m = 10, epsilon = 1e-9, T = 100;
+    const problem = paperProblem(core, m, epsilon);
+    const bdf = core.scoped(() => {
+      const sys = prepareSystem(core, problem, 'kernel', true);
+      const y0 = core.put([...problem.a0, ...problem.s0]);
+      const it = new Integrator(core, sys, 2 * m, y0, 0, T, { method: 'bdf', rtol: 1e-12, atol: 1e-14, h0: 0, maxSteps: 1e5 });
+      const out = core.allocF64(2 * m);
+      expect(it.advance(T, out)).toBe('success');
+      return { stats: it.stats(), risk: core.exports.meanfieldRisk(sys, out, core.allocF64(3)) };
+    });
     expect(bdf.stats.steps).toBeLessThan(1e4);
-    const rodas = solve(10, 1e-9, 1e-12, 1e-14, 'stiff');
+    expect(bdf.stats.floored).toBeGreaterThan(0);
+    const rodas = solve(m, epsilon, 1e-12, 1e-14, 'stiff');
     expect(Math.abs(bdf.risk - rodas.risk)).toBeLessThan(1e-9);
+    // at the ordinary tolerance the floor stays below atol
+    const loose = core.scoped(() => {
+      const sys = prepareSystem(core, problem, 'kernel', true);
+      const it = new Integrator(core, sys, 2 * m, core.put([...problem.a0, ...problem.s0]), 0, T, { method: 'bdf', rtol: 1e-8, atol: 1e-10, h0: 0, maxSteps: 1e5 });
+      expect(it.advance(T, core.allocF64(2 * m))).toBe('success');
+      return it.stats();
+    });
+    expect(loose.floored).toBe(0);
   });
 });
 

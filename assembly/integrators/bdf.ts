@@ -369,6 +369,15 @@ export function bdfStep(st: Integrator): bool {
     st.rejectedLast = 0;
     st.fresh = 0;
     st.rateAge += 1;
+    if (floor > st.atol) {
+      for (let i = 0; i < n; i++) {
+        const o = <usize>i << 3;
+        if (floor > st.atol + st.rtol * Math.max(Math.abs(load<f64>(st.yOld + o)), Math.abs(load<f64>(st.y + o)))) {
+          st.floored += 1;
+          break;
+        }
+      }
+    }
     // D_{q+2} = d − D_{q+1}, D_{q+1} = d, D_i += D_{i+1} downwards
     const Dq1 = D(st, q + 1), Dq2 = D(st, q + 2);
     for (let i = 0; i < n; i++) {

@@ -53,7 +53,8 @@ export const STAT_ORDER: i32 = 10;
 export const STAT_ERROR_FAILS: i32 = 11;
 export const STAT_NEWTON_FAILS: i32 = 12;
 export const STAT_NEWTON_ITERS: i32 = 13;
-export const STATS_LENGTH: i32 = 14;
+export const STAT_FLOORED: i32 = 14;
+export const STATS_LENGTH: i32 = 15;
 
 /** Solution, previous solution, scratch, and f at each: six vectors besides the stages. */
 const COMMON_VECTORS: i32 = 6;
@@ -106,6 +107,7 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   st.errorFails = 0.0;
   st.newtonFails = 0.0;
   st.newtonIters = 0.0;
+  st.floored = 0.0;
   const v = p + header();
   const vec = <usize>n << 3;
   st.y = v;
@@ -156,7 +158,8 @@ export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64):
 /**
  * out[STAT_*] = t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue, order
  * (multistep methods; 0 otherwise), error-test failures, Newton convergence failures, Newton
- * iterations (stiff methods; 0 where they do not apply) — STATS_LENGTH doubles.
+ * iterations (stiff methods; 0 where they do not apply), steps with a weight raised to the rounding
+ * floor (BDF) — STATS_LENGTH doubles.
  */
 export function integratorStats(p: usize, out: usize): void {
   const st = state(p);
@@ -174,4 +177,5 @@ export function integratorStats(p: usize, out: usize): void {
   store<f64>(out + (<usize>STAT_ERROR_FAILS << 3), st.errorFails);
   store<f64>(out + (<usize>STAT_NEWTON_FAILS << 3), st.newtonFails);
   store<f64>(out + (<usize>STAT_NEWTON_ITERS << 3), st.newtonIters);
+  store<f64>(out + (<usize>STAT_FLOORED << 3), st.floored);
 }

@@ -67,6 +67,8 @@ export const STATUS_PAUSED: i32 = -1;
   errorFails: f64;
   newtonFails: f64;
   newtonIters: f64;
+  /** Multistep methods: accepted steps where a weight was raised to the rounding floor (the tolerance asked was below rounding for some component). */
+  floored: f64;
 }
 
 @inline export function state(p: usize): Integrator {

@@ -32,6 +32,8 @@ export interface IntegratorStats {
   errorFails: number;
   newtonFails: number;
   newtonIters: number;
+  /** BDF: accepted steps where the tolerance asked was below rounding for some component and its weight was raised to the rounding floor (0 for the others). */
+  floored: number;
   /** 'success' while running; otherwise why it stopped. */
   retcode: ReturnCode;
   /** Index into the state vector of the variable that failed, or −1. */
@@ -66,6 +68,7 @@ function codes(core: Core): Codes {
         steps: x.STAT_STEPS.value, rejected: x.STAT_REJECTED.value, status: x.STAT_STATUS.value,
         failIndex: x.STAT_FAIL_INDEX.value, failValue: x.STAT_FAIL_VALUE.value, order: x.STAT_ORDER.value,
         errorFails: x.STAT_ERROR_FAILS.value, newtonFails: x.STAT_NEWTON_FAILS.value, newtonIters: x.STAT_NEWTON_ITERS.value,
+        floored: x.STAT_FLOORED.value,
       },
       statsLength: x.STATS_LENGTH.value,
     };
@@ -120,6 +123,7 @@ export class Integrator {
       t: v[i.t], h: v[i.h], nfev: v[i.nfev], njev: v[i.njev], nlu: v[i.nlu], steps: v[i.steps], rejected: v[i.rejected],
       retcode: retcode === 'paused' ? 'success' : retcode, failIndex: v[i.failIndex], failValue: v[i.failValue],
       order: v[i.order], errorFails: v[i.errorFails], newtonFails: v[i.newtonFails], newtonIters: v[i.newtonIters],
+      floored: v[i.floored],
     };
   }
 }
