@@ -5,7 +5,7 @@
 // breakdown times the main thread's parts per cell, each against the way it was done
 // before (the whole config parsed per cell, a failed open per cell), in one process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,8 @@ const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + 
 interface Cost { s: number; cpu: number }
 
 /** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
-function studyCost(study: unknown, workers: number): Cost {
-  const dir = mkdtempSync(join(tmpdir(), 'timescales-bench-study-'));
+function studyCost(study: unknown, workers: number, root = tmpdir()): Cost {
+  const dir = mkdtempSync(join(root, 'timescales-bench-study-'));
   try {
     return child<Cost>(`${CPU}
       const t0 = performance.now(); const c0 = cpu();
@@ -61,6 +61,10 @@ export async function run(): Promise<string> {
     for (const c of configs) await lib.run(c, { core });
     console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`));
   const studyRuns = [0, 1, 2].map(() => studyCost(small, 1));
+  // The same study with its folder in memory (tmpfs), where there is one: what the disk's
+  // file creation costs per cell, apart from the machinery.
+  const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
+  const inMemory = memoryRoot ? median([0, 1, 2].map(() => studyCost(small, 1, memoryRoot).s)) : null;
   const [bare, viaStudy] = [median(bareRuns.map((r) => r.s)), median(studyRuns.map((r) => r.s))];
   const [bareCpu, studyCpu] = [median(bareRuns.map((r) => r.cpu)), median(studyRuns.map((r) => r.cpu))];
   // The pool's start (a thread, its modules and Wasm), timed on a one-cell study.
@@ -118,9 +122,10 @@ export async function run(): Promise<string> {
     table([
       { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000, 'CPU s (all threads)': bareCpu },
       { case: 'study, 1 worker', seconds: viaStudy, 'ms/cell': (viaStudy / 500) * 1000, 'CPU s (all threads)': studyCpu },
+      { case: `study, 1 worker, folder in memory (${memoryRoot ?? 'no tmpfs here'})`, seconds: inMemory ?? '', 'ms/cell': inMemory === null ? '' : (inMemory / 500) * 1000, 'CPU s (all threads)': '' },
       { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '', 'CPU s (all threads)': startCpu },
     ]), '',
-    `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}% in all, ${fmt(100 * ((studyCpu - startCpu) / bareCpu - 1))}% per cell once the pool has started.`, '',
+    `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}% in all, ${fmt(100 * ((studyCpu - startCpu) / bareCpu - 1))}% per cell once the pool has started.${inMemory === null ? '' : ` With the study folder in memory: ${fmt(100 * ((inMemory - start) / bare - 1))}% per cell once the pool has started; the difference from the figure above is what the disk costs to create a file per cell.`}`, '',
     'Where the main thread\'s time per cell went, and goes (µs per cell, best of 5 over the 500 cells, in one process):', '',
     table([
       { part: 'a cell\'s config validated and its canonical JSON', before: parts.whole, now: parts.parts, how: 'the whole config parsed per cell → only the fields the axes set, then the rules between fields' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeScaleTables } from '../src/cli/tables.js';
+import { timeScaleTables } from '../src/analysis/markdown.js';
 import { ConfigError } from '../src/errors.js';
 import { predictedExponent, sweepEpsilon, timeScaleTable } from '../src/analysis/sweep.js';
 

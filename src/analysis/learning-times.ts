@@ -1,6 +1,7 @@
 // Reading time scales off a trajectory: learning times of the Hermite components and
 // scaling exponents of those times across a sweep of ε (MODEL.md §6).
 import type { Core } from '../wasm/loader.js';
+import { log } from './log.js';
 
 /**
  * Learning time of each component k = 0..D: the first time t with R_k(t) ≤ θ·R_k(0),
@@ -34,12 +35,12 @@ export function learningTimes(core: Core, t: Float64Array, components: Float64Ar
   return out;
 }
 
-/** Least-squares slope and intercept of log y against log x over the given points. */
+/** Least-squares slope and intercept of log y against log x over the given points (log.ts: the same bits in every engine). */
 export function logLogFit(x: number[], y: number[]): { slope: number; intercept: number } {
   const n = x.length;
   if (n < 2) throw new RangeError('logLogFit needs at least two points');
-  const lx = x.map(Math.log);
-  const ly = y.map(Math.log);
+  const lx = x.map((v) => log(v));
+  const ly = y.map((v) => log(v));
   const mx = lx.reduce((s, v) => s + v, 0) / n;
   const my = ly.reduce((s, v) => s + v, 0) / n;
   let sxy = 0;
@@ -64,7 +65,7 @@ export function scalingExponent(epsilon: number[], times: (number | null)[], dec
     .sort((a, b) => a[0] - b[0]);
   const localSlopes = pts.slice(1).map(([e1, t1], i) => {
     const [e0, t0] = pts[i];
-    return { epsilon: Math.sqrt(e0 * e1), slope: Math.log(t1 / t0) / Math.log(e1 / e0) };
+    return { epsilon: Math.sqrt(e0 * e1), slope: log(t1 / t0) / log(e1 / e0) };
   });
   const smallest = pts.filter(([e]) => e <= pts[0][0] * 10 ** decades * (1 + 1e-12));
   const fit = smallest.length >= 2 ? logLogFit(smallest.map((p) => p[0]), smallest.map((p) => p[1])) : null;

@@ -12,7 +12,8 @@ import { run, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
 import { CliUsageError, type Command } from './command.js';
 import { checkOutputs } from './output.js';
-import { fmtTime, runLine, timeScaleTables } from './tables.js';
+import { fmtTime, timeScaleTables } from '../analysis/markdown.js';
+import { runLine } from './tables.js';
 
 const USAGE = 'usage: timescales figures [--out DIR] [--only NAME,...] [--quiet]';
 

@@ -6,7 +6,8 @@ import { sweepEpsilon } from '../analysis/sweep.js';
 import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
 import { checkOutputs, writeOutput } from './output.js';
-import { runLine, timeScaleTables } from './tables.js';
+import { timeScaleTables } from '../analysis/markdown.js';
+import { runLine } from './tables.js';
 
 const USAGE = 'usage: timescales sweep <config.json | -> --epsilon E1,E2,... [--decades N] [--out sweep.json] [--quiet]';
 

@@ -1,6 +1,6 @@
 // summary.md: the study's summary for people (summary.json holds the same numbers in full).
 import { fmt } from '../format.js';
-import { fmtTime, timeScaleTables } from '../cli/tables.js';
+import { fmtTime, timeScaleTables } from '../analysis/markdown.js';
 import type { SampleStats } from './stats.js';
 import { FIT_DECADES, type SeedMeanGroup, type StudySummary } from './summary.js';
 

@@ -8,7 +8,7 @@
 // they are fixed too. The relaxed-SIMD build is not covered: its multiply-adds may be fused
 // or not depending on the hardware, so its bits are not fixed; for it `main` reports only
 // the largest difference from the SIMD build.
-import { ACTIVATION_NAMES, loadCore, project, resolveActivation, run } from '../../dist/index.js';
+import { ACTIVATION_NAMES, loadCore, project, resolveActivation, run, timeScaleTable } from '../../dist/index.js';
 import { fnv1a64 } from './hash.js';
 
 const paper = { activation: 'relu', target: { hermite: [1, 1, 1] }, seed: 1, degrees: 2 };
@@ -50,11 +50,31 @@ async function results(core) {
     // t_k as doubles, −1 where not reached: a NaN's bits are the engine's choice, a −1's are not
     out[name].learningTimes = Float64Array.from(r.learningTimes, (t) => t ?? -1);
   }
+  out['time-scale fits of 200 synthetic sweeps'] = timeScaleFits();
   for (const name of ACTIVATION_NAMES) {
     const p = project(core, resolveActivation(name), 40);
     out[`Hermite projection: ${name}`] = { coefficients: p.coefficients, bounds: Float64Array.of(p.norm2, p.errorBound) };
   }
   return out;
+}
+
+/**
+ * Fitted exponents and local slopes (logarithms in plain arithmetic, src/analysis/log.ts) of
+ * 200 sweeps over 6 values of ε with t_0, t_1 drawn by a linear congruential generator: only
+ * adds, multiplies and divides make the inputs, so they are the same in every engine.
+ */
+function timeScaleFits() {
+  let state = 12345;
+  const uniform = () => (state = (state * 69069 + 1) % 4294967296) / 4294967296;
+  const epsilon = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4];
+  const slopes = [];
+  for (let sweep = 0; sweep < 200; sweep++) {
+    const times = epsilon.map((e) => [e * (1 + uniform()), 0.1 + 10 * uniform()]);
+    for (const row of timeScaleTable(epsilon, times, 2)) {
+      slopes.push(row.fit ? row.fit.slope : -1, row.fit ? row.fit.intercept : -1, ...row.localSlopes.map((s) => s.slope));
+    }
+  }
+  return { slopes: Float64Array.from(slopes) };
 }
 
 /** max over arrays of max_i |x_i − y_i| / max_i |x_i|: the normwise relative difference. */
