@@ -221,9 +221,17 @@ export function meanfieldModel(core: Core, problem: MeanfieldProblem, algorithm:
       const st = integrator.stats();
       return { method, steps: st.steps, rejectedSteps: st.rejected, rhsEvaluations: st.nfev, jacobianEvaluations: st.njev, linearSolves: st.nlu };
     },
-    note: still
-      ? 's never moves: with s(0) = 0 and σ_1 φ_1 = 0, ṡ_i = a_i σ_1 φ_1 = 0, so s stays 0 and only the constant part can be learnt'
-      : undefined,
+    // read when the run ends: BDF's rounding floor (assembly/integrators/bdf.ts) is known only then
+    get note() {
+      const notes: string[] = [];
+      if (still) notes.push('s never moves: with s(0) = 0 and σ_1 φ_1 = 0, ṡ_i = a_i σ_1 φ_1 = 0, so s stays 0 and only the constant part can be learnt');
+      const st = integrator.stats();
+      if (st.floored > 0) {
+        notes.push(`rtol ${algorithm.rtol} with atol ${algorithm.atol} asks more than double precision resolves for some weights `
+          + `(on ${st.floored} of ${st.steps} steps): there their error was held to 10 u max|y| (u = 2^-52) instead`);
+      }
+      return notes.length > 0 ? notes.join('; ') : undefined;
+    },
   };
 }
 
