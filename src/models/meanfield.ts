@@ -204,11 +204,12 @@ export function meanfieldModel(core: Core, problem: MeanfieldProblem, algorithm:
     },
     observe() {
       const risk = x.meanfieldRisk(sys, out, comps) + noise;
+      // views into the core, which the output loop copies into its rows at once (Rows.push)
       const y = core.f64(out, 2 * m);
-      return { risk, components: core.f64(comps, D).slice(), a: y.slice(0, m), s: y.slice(m) };
+      return { risk, components: core.f64(comps, D), a: y.subarray(0, m), s: y.subarray(m) };
     },
-    steps: () => integrator.stats().steps,
-    time: () => integrator.stats().t,
+    steps: () => integrator.steps(),
+    time: () => integrator.time(),
     where: () => `t = ${integrator.stats().t.toPrecision(6)}`,
     resumeAt(step, rows) {
       const st = integrator.stats();

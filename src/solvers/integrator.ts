@@ -114,6 +114,21 @@ export class Integrator {
     return statusName(this.codes, this.core.exports.integratorAdvance(this.ptr, tOut, out, budget));
   }
 
+  /** Accepted steps so far (one field, without building the whole record). */
+  steps(): number {
+    return this.stat(this.codes.stats.steps);
+  }
+
+  /** The time reached. */
+  time(): number {
+    return this.stat(this.codes.stats.t);
+  }
+
+  private stat(index: number): number {
+    this.core.exports.integratorStats(this.ptr, this.statsPtr);
+    return this.core.f64(this.statsPtr, this.codes.statsLength)[index];
+  }
+
   stats(): IntegratorStats {
     this.core.exports.integratorStats(this.ptr, this.statsPtr);
     const v = this.core.f64(this.statsPtr, this.codes.statsLength);

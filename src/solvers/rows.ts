@@ -48,8 +48,8 @@ export class Rows {
     }
   }
 
-  /** Appends the observation at time t and returns it as a frame. */
-  push(t: number, o: Observation): Frame {
+  /** Appends the observation at time t (its frame, only if wanted: rows.frame(k)). */
+  push(t: number, o: Observation): void {
     const k = this.count++;
     const d = this.data;
     d.t![k] = t;
@@ -60,7 +60,6 @@ export class Rows {
     d.components!.set(o.components.subarray(0, D), k * D);
     d.a?.set(o.a, k * this.shape.m);
     d.s?.set(o.s, k * this.shape.m);
-    return this.frame(k);
   }
 
   /** Row k as the frame handed to onFrame. */
