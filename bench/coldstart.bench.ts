@@ -11,7 +11,7 @@ import { fmt, table, type Row } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = join(root, 'examples', 'fig2-eps1e-6.json');
-const ROUNDS = 7;
+const ROUNDS = 21;
 const WARM_RUNS = 8;
 const WARM_SKIP = 3;
 

@@ -39,6 +39,9 @@ function studyCost(study: unknown, workers: number, root = tmpdir()): Cost {
 }
 const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
 
+/** Rounds of the overhead measurement (each: bare, study on disk, study in memory, pool start). */
+const OVERHEAD_ROUNDS = 7;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export async function run(): Promise<string> {
@@ -53,22 +56,31 @@ export async function run(): Promise<string> {
 
   // 2. Per-cell overhead on 500 small cells: bare run() calls in one process against the study at 1 worker.
   const small = { base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, 50] } } };
-  const bareRuns = [0, 1, 2].map(() => child<Cost>(`${CPU}
+  const bare500 = () => child<Cost>(`${CPU}
     const core = await lib.loadCore();
     const plan = lib.planStudy(${JSON.stringify(small)}, core);
     const configs = Array.from({ length: plan.size }, (_, i) => plan.cell(i).config);
     const t0 = performance.now(); const c0 = cpu();
     for (const c of configs) await lib.run(c, { core });
-    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`));
-  const studyRuns = [0, 1, 2].map(() => studyCost(small, 1));
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);
   // The same study with its folder in memory (tmpfs), where there is one: what the disk's
-  // file creation costs per cell, apart from the machinery.
+  // file creation costs per cell, apart from the machinery. The pool's start (a thread, its
+  // modules and Wasm) is timed on a one-cell study. The four are interleaved, round by round,
+  // so that a slow spell of the machine (the disk's file creation varies by 3× here) falls on all.
   const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
-  const inMemory = memoryRoot ? median([0, 1, 2].map(() => studyCost(small, 1, memoryRoot).s)) : null;
+  const bareRuns: Cost[] = [];
+  const studyRuns: Cost[] = [];
+  const memoryRuns: number[] = [];
+  const starts: Cost[] = [];
+  for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
+    bareRuns.push(bare500());
+    studyRuns.push(studyCost(small, 1));
+    if (memoryRoot) memoryRuns.push(studyCost(small, 1, memoryRoot).s);
+    starts.push(studyCost({ base: small.base, grid: { seed: [0] } }, 1));
+  }
+  const inMemory = memoryRoot ? median(memoryRuns) : null;
   const [bare, viaStudy] = [median(bareRuns.map((r) => r.s)), median(studyRuns.map((r) => r.s))];
   const [bareCpu, studyCpu] = [median(bareRuns.map((r) => r.cpu)), median(studyRuns.map((r) => r.cpu))];
-  // The pool's start (a thread, its modules and Wasm), timed on a one-cell study.
-  const starts = [0, 1, 2].map(() => studyCost({ base: small.base, grid: { seed: [0] } }, 1));
   const [start, startCpu] = [median(starts.map((r) => r.s)), median(starts.map((r) => r.cpu))];
 
   // Breakdown: the main thread's per-cell parts, the new way against the old, side by side in one process.
@@ -112,7 +124,7 @@ export async function run(): Promise<string> {
 
   return [
     '## Studies: worker pool, per-cell overhead, memory', '',
-    'Each figure is the median of 3 fresh processes (pool start included) writing into a fresh folder.', '',
+    'Each figure is the median of fresh processes (3 for throughput, 7 interleaved rounds for the overhead; pool start included) writing into a fresh folder.', '',
     `Throughput: ${medium.base.m} neurons, ${cells} cells (ε over 4 decades × 20 seeds, mean field, 40 output times).`, '',
     table([
       { workers: 1, seconds: s1, 'cells/s': cells / s1, 'speed-up': 1 },
