@@ -210,7 +210,7 @@ export function meanfieldModel(core: Core, problem: MeanfieldProblem, algorithm:
     },
     steps: () => integrator.steps(),
     time: () => integrator.time(),
-    where: () => `t = ${integrator.stats().t.toPrecision(6)}`,
+    where: () => `t = ${integrator.time().toPrecision(6)}`,
     resumeAt(step, rows) {
       const st = integrator.stats();
       if (st.steps !== step) return `step ${step} does not match the integrator's ${st.steps} steps`;

@@ -109,15 +109,15 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
     }
     // Steps are read only for checkpoints: at 361 output times a run pauses at least 361
     // times, and before its JS is optimized each read is a measurable part of a small solve.
-    const done = every === Infinity ? 0 : model.steps();
-    const nextSave = every === Infinity ? Infinity : (Math.floor(done / every) + 1) * every;
+    const done = target ? model.steps() : 0;
+    const nextSave = (Math.floor(done / every) + 1) * every; // Infinity without checkpoints
     const status = model.advance(rows.count, nextSave - done);
     if (typeof status === 'object') {
       retcode = status.retcode;
       message = status.message;
       break;
     }
-    const failed = every !== Infinity && model.steps() >= nextSave ? save() : null;
+    const failed = target && model.steps() >= nextSave ? save() : null;
     if (status === 'reached') {
       const k = rows.count;
       rows.push(times[k], model.observe());
