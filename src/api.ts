@@ -12,7 +12,8 @@ export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm } from '
 export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './models/network.js';
 export { solveSgd, type SgdAlgorithm } from './models/sgd.js';
 export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
-export { parseConfig, configJsonSchema, outputTimes, configSchema, type RunConfig, type RunConfigInput } from './config.js';
+export { parseConfig, configJsonSchema, configSchema, type RunConfig, type RunConfigInput } from './config.js';
+export { outputTimes } from './time-grid.js';
 export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
 export { CheckpointError } from './io/checkpoint.js';
 export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-times.js';

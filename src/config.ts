@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { formatBytes, KEPT_WEIGHTS_LIMIT, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
-import type { Core } from './wasm/loader.js';
+import { defaultStart } from './time-grid.js';
 
 /** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
 export const MAX_RTOL = 0.1;
@@ -209,22 +209,4 @@ const unionForms: Record<string, string> = {
 /** The config schema as JSON Schema (draft 2020-12), for editors and other languages. */
 export function configJsonSchema(): object {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
-}
-
-/** The output times a time spec asks for, increasing (log grids computed in Wasm, for identical bits everywhere). */
-export function outputTimes(core: Core, spec: TimeSpec): Float64Array {
-  if ('at' in spec) return Float64Array.from(spec.at);
-  const { end, points, spacing } = spec;
-  const start = spec.start ?? defaultStart(spec);
-  if (points === 1) return Float64Array.of(end);
-  if (spacing === 'linear') return Float64Array.from({ length: points }, (_, i) => i === points - 1 ? end : start + (i / (points - 1)) * (end - start));
-  return core.scoped(() => {
-    const ptr = core.allocF64(points);
-    core.exports.logspace(start, end, points, ptr);
-    return core.f64(ptr, points).slice();
-  });
-}
-
-function defaultStart(spec: { end: number; spacing: 'log' | 'linear' }): number {
-  return spec.spacing === 'log' ? spec.end * 1e-8 : 0;
 }

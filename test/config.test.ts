@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweepEpsilon } from '../src/analysis/sweep.js';
-import { configJsonSchema, outputTimes, parseConfig, type RunConfigInput } from '../src/config.js';
+import { configJsonSchema, parseConfig, type RunConfigInput } from '../src/config.js';
+import { outputTimes } from '../src/time-grid.js';
 import { ConfigError, ECHO_LIMIT, preview } from '../src/errors.js';
 import { dopri5StepsAtLeast, type MemoryShape, RESERVED_BYTES, wasmBytes } from '../src/limits.js';
 import { run } from '../src/run.js';

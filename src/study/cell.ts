@@ -1,8 +1,10 @@
 // One cell of a study: run its config and reduce the result to a table row. The same
 // code runs in a Node worker thread (which also writes the result file), in a Web
-// Worker and in-process, so every way of running a study gives the same rows.
+// Worker and in-process, so every way of running a study gives the same rows. Its cells
+// come validated (plan.ts): it runs them from run-validated.ts, so a worker that imports
+// it never loads the config schema.
 import { resultToJSON, RESULT_FORMAT } from '../io/result.js';
-import { run, runParsed } from '../run.js';
+import { runParsed } from '../run-validated.js';
 import type { RunConfig } from '../config.js';
 import type { Core } from '../wasm/loader.js';
 
@@ -26,10 +28,14 @@ export interface CellErrorRecord {
   message: string;
 }
 
-/** Runs a validated config; never throws (a throw becomes retcode "error" with its message). Returns the outcome and the result document. */
+/**
+ * Runs a config that planStudy (or parseConfig) made, without checking it again; never
+ * throws (a throw becomes retcode "error" with its message). Returns the outcome and the
+ * result document.
+ */
 export async function runCell(core: Core, config: RunConfig): Promise<{ outcome: CellOutcome; document: object }> {
   try {
-    const result = await run(config, { core });
+    const result = await runParsed(config, { core });
     const document = resultToJSON(result);
     return { outcome: outcomeOf(document), document };
   } catch (e) {

@@ -21,7 +21,7 @@ import type { StudyInput } from './spec.js';
 import { outcomeOf } from './cell.js';
 import { ChunkSizer } from './chunks.js';
 import { planStudy, type StudyPlan } from './plan.js';
-import { readResult, resultFile, RUNS_DIR } from './results.js';
+import { readResult, resultFile, RUNS_DIR, writeResult } from './results.js';
 import { TableWriter } from './rows.js';
 import type { Shard } from './shard.js';
 import type { StudySummary } from './summary.js';
@@ -98,8 +98,6 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   let pool: Pool | undefined;
   let closing: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
-  /** Cells in flight, by the name of their result file in runs/. */
-  const running = new Set<string>();
   const sizer = new ChunkSizer(workers);
   let chunk: Pending[] = [];
   const aborted = () => options.signal?.aborted === true;
@@ -111,17 +109,18 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   const dispatch = () => {
     const cells = chunk;
     chunk = [];
-    for (const c of cells) running.add(c.name);
-    const message = cells.map((c) => ({ config: c.config, path: `${dir}/${c.file}` }));
+    const configs = cells.map((c) => c.config!);
     for (const c of cells) c.config = undefined;
     // A native promise: workerpool's own never settles its finally() here.
-    const task = Promise.resolve(pool!.exec('runChunk', [message]) as PromiseLike<ChunkDone>).then((done) => {
+    const task = Promise.resolve(pool!.exec('runChunk', [configs]) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
+      // The pool hands the thread its next chunk first; the files are written meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
       done.outcomes.forEach((o, k) => {
         const c = cells[k];
+        writeResult(`${dir}/${c.file}`, done.texts[k]);
         outcome.computed++;
         if (o.retcode !== 'success') outcome.failed++;
-        running.delete(c.name);
         table?.add(c.index, c.values, o, c.file);
       });
       report();
@@ -152,7 +151,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
       }
       pool ??= await startPool(workers, core);
       if (aborted()) break; // the abort may have come while the pool started
-      chunk.push({ index: i, values: cell.values, config: cell.config, file, name });
+      chunk.push({ index: i, values: cell.values, config: cell.config, file });
       if (chunk.length >= sizer.size(Math.ceil((plan.size - i) / shard.count))) dispatch();
       while (inFlight.size >= 2 * workers && !stopped()) await Promise.race(inFlight);
     }
@@ -165,9 +164,6 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     closing = pool && settleWithin(pool.terminate(stopped()) as unknown as PromiseLike<void>, 10_000);
     if (stopped()) {
       await closing;
-      // A worker stopped between creating its temporary file and renaming it leaves that file
-      // (.<name>.<pid>.part.tmp beside the target, results.ts): remove ours.
-      if (running.size) removeTemporaries(runs, running);
       table?.discard();
     }
   }
@@ -189,17 +185,8 @@ interface Pending {
   values: unknown[];
   /** Until the chunk is sent. */
   config?: RunConfig;
-  /** runs/<key>.json, and its name in runs/. */
+  /** runs/<key>.json. */
   file: string;
-  name: string;
-}
-
-function removeTemporaries(runs: string, names: Set<string>): void {
-  const fs = nodeFs();
-  const prefixes = [...names].map((n) => `.${n}.${process.pid}.`);
-  for (const f of fs.readdirSync(runs)) {
-    if (f.endsWith('.tmp') && prefixes.some((p) => f.startsWith(p))) fs.rmSync(`${runs}/${f}`, { force: true });
-  }
 }
 
 function defaultWorkers(): number {

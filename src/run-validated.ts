@@ -1,0 +1,189 @@
+// runParsed(config): a config that parseConfig returned, run. It turns the config into a
+// numeric problem (Hermite coefficients, initial state, output times), hands it to the
+// model's solver, and reads the time scales off the solution. run() (run.ts) validates
+// first; a study validates each cell once, up front, and its workers start here, without
+// loading the config schema (zod): that import was 95 of a worker's 130 ms of start.
+import { type Activation, resolveActivation } from './hermite/activation.js';
+import { learningTimes } from './analysis/learning-times.js';
+import type { RunConfig } from './config.js';
+import { outputTimes } from './time-grid.js';
+import { ConfigError } from './errors.js';
+import { initialState } from './models/init.js';
+import { project } from './hermite/projection.js';
+import { crossKernel, dotKernel } from './hermite/kernels.js';
+import { nodeFs } from './io/node-fs.js';
+import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
+import { checkMeanfieldSteps } from './limits.js';
+import { meanfieldModel, resolveMethod } from './models/meanfield.js';
+import { type NetworkProblem, networkModel } from './models/network.js';
+import { sgdModel } from './models/sgd.js';
+import { drive, driveAsync, outputLoop, type Model, type Persistence } from './solvers/loop.js';
+import { keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
+import { type Core, loadCore } from './wasm/loader.js';
+
+/** Hermite truncation used when the config does not set `solver.truncation`. */
+const DEFAULT_TRUNCATION = 40;
+
+/** Activation and target, resolved and projected on h_0..h_K (the fields the network problem takes, plus error bounds). */
+export interface Coefficients extends Pick<NetworkProblem, 'activation' | 'target' | 'sigma' | 'phi' | 'sigmaNorm2' | 'phiNorm2'> {
+  /** A-priori bounds on what truncation at K leaves out of U (|ρ| ≤ 1) and V. */
+  kernelTail: number;
+  crossTail: number;
+  /** Error estimate of the projections themselves. */
+  projectionError: number;
+}
+
+export interface RunResult extends Trajectory {
+  config: RunConfig;
+  m: number;
+  degrees: number;
+  coefficients: Coefficients;
+  /** R and R_0..R_D at t = 0. */
+  initial: { risk: number; components: Float64Array };
+  /** t_k = first t with R_k(t) ≤ threshold·R_k(0), k = 0..degrees; null if not reached. */
+  learningTimes: (number | null)[];
+}
+
+/** Projects activation and target on h_0..h_K, K from the config (or a default that covers the target). */
+export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients {
+  const activation = resolveActivation(config.activation, 'activation');
+  const target = resolveActivation(config.target, 'target');
+  const K = Math.max(config.solver.truncation ?? Math.max(finiteDegree(activation) ?? DEFAULT_TRUNCATION, finiteDegree(target) ?? DEFAULT_TRUNCATION), config.degrees);
+  const s = project(core, activation, K);
+  const p = project(core, target, K);
+  return {
+    activation, target, sigma: s.coefficients, phi: p.coefficients, sigmaNorm2: s.norm2, phiNorm2: p.norm2,
+    kernelTail: dotKernel(activation, s).tail, crossTail: crossKernel(target, p, activation, s).tail,
+    projectionError: Math.max(s.errorBound, p.errorBound),
+  };
+}
+
+/** Degree of a polynomial (shifted and scaled or not) or Hermite-list activation; null for the others. */
+function finiteDegree(a: Activation): number | null {
+  return a.params.length > 0 ? a.params.length - 1 : null;
+}
+
+export interface RunOptions extends RunHooks {
+  /** The loaded core to use (default: loadCore()). */
+  core?: Core;
+  /**
+   * Node only: save the run's whole state, with the output rows so far, every `everySteps`
+   * steps (integrator steps for the mean-field flow, updates for GD and SGD) and when the
+   * run is aborted; files are replaced whole (atomic rename).
+   */
+  checkpoint?: { path: string; everySteps: number };
+  /**
+   * Node only: continue from a checkpoint written by a run of the same config. The result
+   * is the whole trajectory from t = 0, identical to an uninterrupted run's; a checkpoint of
+   * another config, build or layout, or a corrupt one, is refused (CheckpointError).
+   */
+  resume?: string;
+}
+
+/**
+ * run() of a config that parseConfig returned (or an equal one), without checking it
+ * again: a study validates each cell once, up front, and its workers run them from here.
+ */
+export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Promise<RunResult> {
+  const every = hooks.checkpoint?.everySteps;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new ConfigError('checkpoint.everySteps', 'must be an integer ≥ 1', every);
+  if (hooks.checkpoint) checkWritableFolder(hooks.checkpoint.path);
+  // a corrupt or mismatched checkpoint is refused before any work
+  const saved = hooks.resume === undefined ? undefined : { ...resumable(hooks.resume, config), path: hooks.resume };
+  const core = hooks.core ?? (await loadCore());
+  return takeTurn(core, async () => {
+    const coefficients = hermiteCoefficients(core, config);
+    const requested = outputTimes(core, config.time);
+    // The models also report t = 0 (prepended when not asked for): learning times need R_k(0).
+    const withZero = requested[0] === 0 ? requested : prependZero(requested);
+    const shift = withZero.length - requested.length;
+    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+    // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
+    const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
+    const shifted: RunHooks = {
+      ...hooks,
+      onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
+    };
+    const persist: Persistence = {
+      checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
+      resume: saved,
+    };
+    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, withZero, keepWeights), shifted, persist)));
+    // A run stopped before t = 0 was reported: the initial risk comes from a run of zero steps.
+    const started = traj.t.length > 0;
+    const first = started ? traj : core.scoped(() => drive(outputLoop(core, buildModel(core, config, coefficients, Float64Array.of(0), false))));
+    const D1 = config.degrees + 1;
+    const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
+    const out = started ? dropRows(traj, shift, D1, config.m) : traj;
+    return {
+      ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
+      learningTimes: learningTimes(core, out.t, out.components, initial.components, config.threshold),
+    };
+  });
+}
+
+/** The checkpoint at `path`, if it was written for `config`; CheckpointError naming the fields that differ otherwise. */
+function resumable(path: string, config: RunConfig): Checkpoint {
+  const saved = readCheckpoint(path);
+  if (saved.configHash !== configHash(config)) {
+    const fields = differingFields(saved.config, config);
+    const named = fields.length > 8 ? `${fields.slice(0, 8).join(', ')} and ${fields.length - 8} more` : fields.join(', ');
+    throw new CheckpointError(path, `was written for another config: ${named || 'the config'} ${fields.length === 1 ? 'differs' : 'differ'}`);
+  }
+  return saved;
+}
+
+/** A checkpoint that could not be written would lose the run's protection: its folder is checked first. */
+function checkWritableFolder(path: string): void {
+  const fs = nodeFs();
+  const folder = path.slice(0, path.lastIndexOf('/') + 1) || '.';
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    if (!fs.statSync(folder).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new ConfigError('checkpoint.path', `the folder ${folder} must exist and be writable`, path);
+  }
+}
+
+/** The arena is a stack: runs on one core take turns (each awaits between chunks of work). */
+const turns = new WeakMap<Core, Promise<unknown>>();
+
+function takeTurn<T>(core: Core, fn: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(core) ?? Promise.resolve()).then(fn);
+  turns.set(core, mine.catch(() => undefined));
+  return mine;
+}
+
+/** The config's model, its memory reserved in the current scope. */
+function buildModel(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean | undefined): Model {
+  const { a0, s0, w0, direction } = initialState(core, config);
+  if (config.model === 'meanfield') {
+    return meanfieldModel(core, {
+      sigma: c.sigma, phi: c.phi, kernel: c.activation.kernel, noise: config.noise, epsilon: config.epsilon,
+      a0, s0, degrees: config.degrees,
+    }, { ...config.solver, keepWeights }, times);
+  }
+  const problem = {
+    activation: c.activation, target: c.target, sigma: c.sigma, phi: c.phi, sigmaNorm2: c.sigmaNorm2, phiNorm2: c.phiNorm2,
+    noise: config.noise, epsilon: config.epsilon, d: config.d!, m: config.m, a0, w0, direction, seed: config.seed, degrees: config.degrees,
+  };
+  if (config.model === 'network') return networkModel(core, problem, { eta: config.eta!, keepWeights }, times);
+  return sgdModel(core, problem, { eta: config.eta!, batch: config.batch, samples: config.samples, keepWeights }, times);
+}
+
+function prependZero(t: Float64Array): Float64Array {
+  const out = new Float64Array(t.length + 1);
+  out.set(t, 1);
+  return out;
+}
+
+/** The trajectory without its first `n` output rows. */
+function dropRows(traj: Trajectory, n: number, D1: number, m: number): Trajectory {
+  if (n === 0) return traj;
+  const rows = (x: Float64Array | undefined, width: number) => x?.subarray(n * width);
+  return {
+    ...traj,
+    t: traj.t.subarray(n), risk: traj.risk.subarray(n), mfRisk: rows(traj.mfRisk, 1), loss: rows(traj.loss, 1),
+    components: traj.components.subarray(n * D1), a: rows(traj.a, m), s: rows(traj.s, m),
+  };
+}
