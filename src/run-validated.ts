@@ -8,6 +8,7 @@ import { learningTimes } from './analysis/learning-times.js';
 import type { RunConfig } from './config.js';
 import { outputTimes } from './time-grid.js';
 import { ConfigError } from './errors.js';
+import { extend } from './extend.js';
 import { initialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
@@ -18,7 +19,7 @@ import { meanfieldModel, resolveMethod } from './models/meanfield.js';
 import { type NetworkProblem, networkModel } from './models/network.js';
 import { sgdModel } from './models/sgd.js';
 import { drive, driveAsync, outputLoop, type Model, type Persistence } from './solvers/loop.js';
-import { keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
+import { type Frame, keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
 
 /** Hermite truncation used when the config does not set `solver.truncation`. */
@@ -100,10 +101,9 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
     // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
     const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
-    const shifted: RunHooks = {
-      ...hooks,
-      onFrame: hooks.onFrame && ((f) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
-    };
+    const shifted: RunHooks = extend(hooks, {
+      onFrame: hooks.onFrame && ((f: Frame) => f.index >= shift && hooks.onFrame!({ ...f, index: f.index - shift })),
+    });
     const persist: Persistence = {
       checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
       resume: saved,
@@ -115,10 +115,10 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     const D1 = config.degrees + 1;
     const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
-    return {
-      ...out, config, m: config.m, degrees: config.degrees, coefficients, initial,
+    return extend(out, {
+      config, m: config.m, degrees: config.degrees, coefficients, initial,
       learningTimes: learningTimes(core, out.t, out.components, initial.components, config.threshold),
-    };
+    });
   });
 }
 
@@ -161,7 +161,7 @@ function buildModel(core: Core, config: RunConfig, c: Coefficients, times: Float
     return meanfieldModel(core, {
       sigma: c.sigma, phi: c.phi, kernel: c.activation.kernel, noise: config.noise, epsilon: config.epsilon,
       a0, s0, degrees: config.degrees,
-    }, { ...config.solver, keepWeights }, times);
+    }, extend(config.solver, { keepWeights }), times);
   }
   const problem = {
     activation: c.activation, target: c.target, sigma: c.sigma, phi: c.phi, sigmaNorm2: c.sigmaNorm2, phiNorm2: c.phiNorm2,
@@ -181,9 +181,8 @@ function prependZero(t: Float64Array): Float64Array {
 function dropRows(traj: Trajectory, n: number, D1: number, m: number): Trajectory {
   if (n === 0) return traj;
   const rows = (x: Float64Array | undefined, width: number) => x?.subarray(n * width);
-  return {
-    ...traj,
+  return extend(traj, {
     t: traj.t.subarray(n), risk: traj.risk.subarray(n), mfRisk: rows(traj.mfRisk, 1), loss: rows(traj.loss, 1),
     components: traj.components.subarray(n * D1), a: rows(traj.a, m), s: rows(traj.s, m),
-  };
+  });
 }

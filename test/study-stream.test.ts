@@ -1,12 +1,13 @@
 // The runner's moving parts on their own: the table written in cell order from outcomes
 // that arrive in any order (the same file as rows added in order), and the chunk sizes
-// sent to the workers.
+// sent to the workers, and the buffer that carries the result texts back.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutcome } from '../src/study/cell.js';
 import { ChunkSizer, CHUNK_MS, MAX_CHUNK } from '../src/study/chunks.js';
 import { planStudy, type StudyPlan } from '../src/study/plan.js';
 import { TableWriter } from '../src/study/rows.js';
+import { TextBytes } from '../src/study/text-bytes.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { scratch, smallBase } from './support/study.js';
 
@@ -81,5 +82,27 @@ describe('chunks', () => {
     const fast = new ChunkSizer(1);
     fast.observe(1000, 1);
     expect(fast.size(1e6)).toBe(MAX_CHUNK);
+  });
+});
+
+describe('text bytes', () => {
+  it('hold each text as its UTF-8, in order, growing past the buffer they were given and reusing it', () => {
+    // ASCII, two- and three-byte characters, an astral one (a surrogate pair), an empty text
+    const pieces = ['{"risk":[1.5,0.25]}\n', 'é – ε ≤ 10⁻⁶', '', '𝔼[σ(G)]', 'x'.repeat(300)];
+    const texts = Array.from({ length: 200 }, (_, i) => pieces[i % pieces.length] + i);
+    const spare = new Uint8Array(64);
+    const t = new TextBytes(spare);
+    for (const x of texts) t.add(x);
+    const bytes = t.bytes();
+    const decoder = new TextDecoder();
+    texts.forEach((x, k) => expect(decoder.decode(bytes.subarray(k ? t.ends[k - 1] : 0, t.ends[k]))).toBe(x));
+    expect(t.ends.at(-1)).toBe(bytes.length);
+    expect(bytes.length).toBe(new TextEncoder().encode(texts.join('')).length);
+    expect(bytes.buffer).not.toBe(spare.buffer); // 64 bytes could not hold them
+    // A buffer large enough is written in place.
+    const again = new TextBytes(new Uint8Array(bytes.buffer));
+    for (const x of texts) again.add(x);
+    expect(again.bytes().buffer).toBe(bytes.buffer);
+    expect(again.ends).toEqual(t.ends);
   });
 });

@@ -3,6 +3,7 @@
 // truncated series with an a-priori bound on what the truncation drops.
 import { ACTIVATION_CODES, KERNEL_KINDS, type Activation } from './activation.js';
 import { ConfigError } from '../errors.js';
+import { extend } from '../extend.js';
 import type { Projection } from './projection.js';
 import type { Core } from '../wasm/loader.js';
 
@@ -35,7 +36,7 @@ function tailMass(p: Projection): number {
  */
 export function dotKernel(activation: Activation, sigma: Projection): Kernel {
   const coefficients = sigma.coefficients.map((c) => c * c);
-  return { ...(activation.kernel ?? SERIES), coefficients, tail: tailMass(sigma) };
+  return extend(activation.kernel ?? SERIES, { coefficients, tail: tailMass(sigma) });
 }
 
 /** The closed form of E[φ(G1) σ(G2)] when φ and σ are both ReLU or both erf without shift, else null. */
@@ -55,9 +56,9 @@ function closedCross(target: Activation, activation: Activation): { kind: number
 export function crossKernel(target: Activation | null, phi: Projection, activation: Activation, sigma: Projection): Kernel {
   const K = Math.min(phi.coefficients.length, sigma.coefficients.length) - 1;
   const coefficients = new Float64Array(K + 1).map((_, k) => phi.coefficients[k] * sigma.coefficients[k]);
-  const cut = (p: Projection): Projection => ({ ...p, coefficients: p.coefficients.subarray(0, K + 1) });
+  const cut = (p: Projection): Projection => extend(p, { coefficients: p.coefficients.subarray(0, K + 1) });
   const tail = Math.sqrt(tailMass(cut(phi)) * tailMass(cut(sigma)));
-  return { ...((target && closedCross(target, activation)) ?? SERIES), coefficients, tail };
+  return extend((target && closedCross(target, activation)) ?? SERIES, { coefficients, tail });
 }
 
 /**

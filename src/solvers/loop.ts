@@ -13,6 +13,7 @@
 // The loop is a generator that yields after every chunk: drive() runs it to the end in one
 // go; driveAsync() gives the host's event loop a turn now and then, so that a signal handler
 // (Ctrl-C in the CLI) can abort it.
+import { extend } from '../extend.js';
 import { CheckpointError, type Checkpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { Core } from '../wasm/loader.js';
 import { Rows, type Observation } from './rows.js';
@@ -134,10 +135,10 @@ export function* outputLoop(core: Core, model: Model, hooks: RunHooks = {}, pers
     }
     yield;
   }
-  return {
-    ...rows.trajectory(), retcode, message, note: model.note,
-    stats: { ...model.stats(), wallMs: performance.now() - started },
-  };
+  return extend(rows.trajectory(), {
+    retcode, message, note: model.note,
+    stats: extend(model.stats(), { wallMs: performance.now() - started }),
+  });
 }
 
 /** Puts a checkpoint's rows and arena bytes back; CheckpointError when they do not fit this run. */

@@ -100,6 +100,8 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   const inFlight = new Set<Promise<void>>();
   const sizer = new ChunkSizer(workers);
   let chunk: Pending[] = [];
+  /** The workers' text buffers (worker.ts), written out and sent back with the next chunks: no more of them than chunks in flight. */
+  const spares: Uint8Array[] = [];
   const aborted = () => options.signal?.aborted === true;
   let failure: unknown;
   const stopped = () => aborted() || failure !== undefined;
@@ -111,18 +113,20 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     chunk = [];
     const configs = cells.map((c) => c.config!);
     for (const c of cells) c.config = undefined;
+    const spare = spares.pop();
     // A native promise: workerpool's own never settles its finally() here.
-    const task = Promise.resolve(pool!.exec('runChunk', [configs]) as PromiseLike<ChunkDone>).then(async (done) => {
+    const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], spare && { transfer: [spare.buffer] }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
       // The pool hands the thread its next chunk first; the files are written meanwhile.
       await new Promise((resolve) => setImmediate(resolve));
       done.outcomes.forEach((o, k) => {
         const c = cells[k];
-        writeResult(`${dir}/${c.file}`, done.texts[k]);
+        writeResult(`${dir}/${c.file}`, done.bytes.subarray(k === 0 ? 0 : done.ends[k - 1], done.ends[k]));
         outcome.computed++;
         if (o.retcode !== 'success') outcome.failed++;
         table?.add(c.index, c.values, o, c.file);
       });
+      spares.push(new Uint8Array(done.bytes.buffer));
       report();
     }).catch((e: unknown) => { if (!aborted()) failure ??= e; }); // settles either way: the loop sees `failure`
     const settled: Promise<void> = task.finally(() => inFlight.delete(settled));

@@ -25,7 +25,7 @@ export function resultFile(cell: Cell): string {
  * Writes a cell's result document: `.<name>.<pid>.part.tmp` beside `path`, then renamed
  * over it (one thread writes a given cell at a time, so the name is its own).
  */
-export function writeResult(path: string, text: string): void {
+export function writeResult(path: string, text: string | Uint8Array): void {
   const fs = nodeFs();
   const tmp = temporaryName(path);
   try {

@@ -5,16 +5,28 @@
 // the next chunk. The configs come validated (plan.ts checked every cell before any ran):
 // they run without a second check (runParsed), and this thread never loads the config
 // schema.
+//
+// What a chunk holds until it ends outlives several of this heap's young-generation
+// collections (a chunk is ~40 ms of work; at YOUNG_MB = 8 a collection came every ~70 tiny
+// cells), and V8 then moves it to the old generation, which grows until a full collection.
+// So a config is dropped as soon as its cell has run, and each text goes at once, as UTF-8,
+// into one byte buffer outside the heap (text-bytes.ts). The buffer is handed to the main
+// thread without a copy, and comes back with a later chunk to be filled again: the texts
+// of 20 000 tiny cells (1.7 kB each) were 35 MB of strings in this heap and again in the
+// main thread's, and are now a few buffers of ~0.5 MB, the same ones throughout.
 import { workerData } from 'node:worker_threads';
 import workerpool from 'workerpool';
 import type { RunConfig } from '../config.js';
 import { type Core, loadCore } from '../wasm/loader.js';
 import { runCellText, type CellOutcome } from './cell.js';
+import { TextBytes } from './text-bytes.js';
 
 export interface ChunkDone {
   outcomes: CellOutcome[];
-  /** The text of each cell's result file (DIR/runs/<key>.json), in the chunk's order. */
-  texts: string[];
+  /** The UTF-8 text of each cell's result file (DIR/runs/<key>.json), one after another in the chunk's order: a view of a buffer transferred, not copied. */
+  bytes: Uint8Array;
+  /** Where each cell's text ends in `bytes` (the first starts at 0). */
+  ends: number[];
   /** Milliseconds this thread spent on the chunk (the main thread sizes the next chunks from it). */
   ms: number;
 }
@@ -23,17 +35,22 @@ const data = workerData as { module?: WebAssembly.Module; variant?: 'simd' | 'sc
 let core: Promise<Core> | undefined;
 const theCore = () => core ??= data?.module && data.variant ? loadCore({ variant: data.variant, modules: { [data.variant]: data.module } }) : loadCore();
 
-async function runChunk(configs: RunConfig[]): Promise<ChunkDone> {
+/** Runs `configs` (each dropped once run); `spare`: a buffer to write the texts into (a new one is made if it is missing or fills up). */
+async function runChunk(configs: (RunConfig | undefined)[], spare?: Uint8Array): Promise<InstanceType<typeof workerpool.Transfer>> {
   const t0 = performance.now();
   const c = await theCore();
   const outcomes: CellOutcome[] = [];
-  const texts: string[] = [];
-  for (const config of configs) {
+  const texts = new TextBytes(spare);
+  for (let k = 0; k < configs.length; k++) {
+    const config = configs[k]!;
+    configs[k] = undefined;
     const { outcome, text } = await runCellText(c, config);
     outcomes.push(outcome);
-    texts.push(text);
+    texts.add(text);
   }
-  return { outcomes, texts, ms: performance.now() - t0 };
+  const bytes = texts.bytes();
+  const done: ChunkDone = { outcomes, bytes, ends: texts.ends, ms: performance.now() - t0 };
+  return new workerpool.Transfer(done, [bytes.buffer]);
 }
 
 workerpool.worker({ runChunk });
