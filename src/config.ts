@@ -9,7 +9,7 @@ import { defaultStart } from './time-grid.js';
 
 /** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
 export const MAX_RTOL = 0.1;
-/** Hermite truncation used when the config sets none and a function is not a finite series (as src/run.ts). */
+/** Hermite truncation used when the config sets none and a function is not a finite series (as src/run-validated.ts). */
 const DEFAULT_TRUNCATION = 40;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
