@@ -4,14 +4,20 @@
 // Studies run from dist/ (build first: npm run build), each in a fresh folder. A
 // breakdown times the main thread's parts per cell, each against the way it was done
 // before (the whole config parsed per cell, a failed open per cell), in one process.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, table } from './lib.js';
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
+
+/**
+ * Where the studies' folders go: the repository's out/, on its disk, as a user's study
+ * folder would be. (File creation on one disk differs by folder: see createCost.)
+ */
+const diskRoot = fileURLToPath(new URL('../out/bench-study', import.meta.url));
 
 /** Runs `code` (an ES module body with `lib` = dist/index.js) in a fresh Node process; parses its last stdout line. */
 function child<T>(code: string): T {
@@ -26,7 +32,7 @@ const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + 
 interface Cost { s: number; cpu: number }
 
 /** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
-function studyCost(study: unknown, workers: number, root = tmpdir()): Cost {
+function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
   const dir = mkdtempSync(join(root, 'timescales-bench-study-'));
   try {
     return child<Cost>(`${CPU}
@@ -39,20 +45,87 @@ function studyCost(study: unknown, workers: number, root = tmpdir()): Cost {
 }
 const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
 
+/** child(), without waiting: the parsed last stdout line, once the process has ended. */
+function childAsync<T>(code: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(dist)});\n${code}`]);
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (status) => status === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`bench child failed: ${err}`)));
+  });
+}
+
+/**
+ * What this machine gives two threads of this work at best: the study's cells as bare
+ * run() calls, cells [from, to) in each of `parts` processes that start their loops at one
+ * agreed instant (after their imports). Returns the seconds from that instant to the last
+ * process's end.
+ */
+async function bareInParts(study: unknown, parts: number): Promise<number> {
+  const at = Date.now() + 2000;
+  const runs = Array.from({ length: parts }, (_, p) => childAsync<{ end: number }>(`
+    const core = await lib.loadCore();
+    const plan = lib.planStudy(${JSON.stringify(study)}, core);
+    const [from, to] = [Math.floor(plan.size * ${p} / ${parts}), Math.floor(plan.size * ${p + 1} / ${parts})];
+    const configs = Array.from({ length: to - from }, (_, i) => plan.cell(from + i).config);
+    while (Date.now() < ${at}) await new Promise((r) => setTimeout(r, 1));
+    for (const c of configs) await lib.run(c, { core });
+    console.log(JSON.stringify({ end: Date.now() }));`));
+  const ends = await Promise.all(runs);
+  return (Math.max(...ends.map((e) => e.end)) - at) / 1000;
+}
+
 /** Rounds of the overhead measurement (each: bare, study on disk, study in memory, pool start). */
 const OVERHEAD_ROUNDS = 7;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+/** µs to write one result file (writeResult: a temporary file, then a rename) in a loop of 500, in a fresh folder under `root` (median of 5). */
+function createCost(root: string): number {
+  return child<{ us: number }>(`
+    const { writeResult } = await import(${JSON.stringify(new URL('../dist/study/results.js', import.meta.url).href)});
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const text = JSON.stringify({ padding: 'x'.repeat(3500) }) + '\n'; // a small cell's result file is about 3.5 kB
+    const us = [];
+    for (let r = 0; r < 5; r++) {
+      const dir = mkdtempSync(${JSON.stringify(root)} + '/timescales-bench-create-');
+      const t0 = performance.now();
+      for (let i = 0; i < 500; i++) writeResult(dir + '/' + i.toString(16).padStart(16, '0') + '.json', text);
+      us.push((performance.now() - t0) * 2);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(JSON.stringify({ us: us.sort((a, b) => a - b)[2] }));`).us;
+}
+
 export async function run(): Promise<string> {
+  mkdirSync(diskRoot, { recursive: true });
+  try {
+    return await measure();
+  } finally {
+    rmSync(diskRoot, { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<string> {
   // 1. Throughput: 80 cells of 25–250 ms (m = 50, ε over 4 decades, 20 seeds): a few seconds of
   // work, so that the pool's start (a few hundred ms) does not stand for the pool's scaling.
   const medium = { base: { m: 50, time: { start: 1e-6, end: 100, points: 40 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 4] }, seed: { range: [0, 20] } } };
   const cells = 4 * 20;
+  // Beside them, the machine's own ceiling for two threads: the same cells as bare run() calls
+  // in one process, and split between two processes running at once.
   const one: number[] = [];
   const two: number[] = [];
-  for (let rep = 0; rep < 3; rep++) { one.push(studySeconds(medium, 1)); two.push(studySeconds(medium, 2)); }
-  const [s1, s2] = [median(one), median(two)];
+  const bareOne: number[] = [];
+  const bareTwo: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    one.push(studySeconds(medium, 1));
+    two.push(studySeconds(medium, 2));
+    bareOne.push(await bareInParts(medium, 1));
+    bareTwo.push(await bareInParts(medium, 2));
+  }
+  const [s1, s2, b1, b2] = [median(one), median(two), median(bareOne), median(bareTwo)];
 
   // 2. Per-cell overhead on 500 small cells: bare run() calls in one process against the study at 1 worker.
   const small = { base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, 50] } } };
@@ -68,6 +141,8 @@ export async function run(): Promise<string> {
   // modules and Wasm) is timed on a one-cell study. The four are interleaved, round by round,
   // so that a slow spell of the machine (the disk's file creation varies by 3× here) falls on all.
   const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
+  const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpdir() }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
+    .map((c) => ({ ...c, us: createCost(c.root) }));
   const bareRuns: Cost[] = [];
   const studyRuns: Cost[] = [];
   const memoryRuns: number[] = [];
@@ -105,7 +180,7 @@ export async function run(): Promise<string> {
   // 3. Peak memory (max RSS of the process, worker threads included) at 2 000 and 20 000 tiny cells.
   const tiny = (seeds: number) => ({ base: { m: 2, time: { end: 1, points: 3 }, degrees: 1, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
   const memory = [200, 2000].map((seeds) => {
-    const dir = mkdtempSync(join(tmpdir(), 'timescales-bench-study-'));
+    const dir = mkdtempSync(join(diskRoot, 'timescales-bench-study-'));
     try {
       // The main thread's heap sampled during the study (its size, and at the end what a full collection keeps).
       return child<{ cells: number; s: number; rssMB: number; heapMB: number; liveMB: number }>(`
@@ -124,12 +199,15 @@ export async function run(): Promise<string> {
 
   return [
     '## Studies: worker pool, per-cell overhead, memory', '',
-    'Each figure is the median of fresh processes (3 for throughput, 7 interleaved rounds for the overhead; pool start included) writing into a fresh folder.', '',
+    'Each figure is the median of fresh processes (3 for throughput, 7 interleaved rounds for the overhead; pool start included) writing into a fresh folder under the repository\'s out/ (on disk) unless said.', '',
     `Throughput: ${medium.base.m} neurons, ${cells} cells (ε over 4 decades × 20 seeds, mean field, 40 output times).`, '',
     table([
-      { workers: 1, seconds: s1, 'cells/s': cells / s1, 'speed-up': 1 },
-      { workers: 2, seconds: s2, 'cells/s': cells / s2, 'speed-up': s1 / s2 },
+      { case: 'study, 1 worker', seconds: s1, 'cells/s': cells / s1, 'speed-up': 1 },
+      { case: 'study, 2 workers', seconds: s2, 'cells/s': cells / s2, 'speed-up': s1 / s2 },
+      { case: 'bare run() calls, 1 process', seconds: b1, 'cells/s': cells / b1, 'speed-up': 1 },
+      { case: 'bare run() calls, 2 processes at once (half the cells each)', seconds: b2, 'cells/s': cells / b2, 'speed-up': b1 / b2 },
     ]), '',
+    `The pool's speed-up is ${fmt((s1 / s2) / (b1 / b2) * 100)}% of what this machine gives two processes with nothing shared (the bare rows; no pool start, no files).`, '',
     `Overhead: 500 small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts). The pool's start is timed on a one-cell study.`, '',
     table([
       { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000, 'CPU s (all threads)': bareCpu },
@@ -138,6 +216,9 @@ export async function run(): Promise<string> {
       { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '', 'CPU s (all threads)': startCpu },
     ]), '',
     `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}% in all, ${fmt(100 * ((studyCpu - startCpu) / bareCpu - 1))}% per cell once the pool has started.${inMemory === null ? '' : ` With the study folder in memory: ${fmt(100 * ((inMemory - start) / bare - 1))}% per cell once the pool has started; the difference from the figure above is what the disk costs to create a file per cell.`}`, '',
+    'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
+    table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
+    'The main thread writes the files while the worker computes, so at one worker they cost the worker nothing while the main thread keeps up; on two cores at two workers they share the cores with the cells.', '',
     'Where the main thread\'s time per cell went, and goes (µs per cell, best of 5 over the 500 cells, in one process):', '',
     table([
       { part: 'a cell\'s config validated and its canonical JSON', before: parts.whole, now: parts.parts, how: 'the whole config parsed per cell → only the fields the axes set, then the rules between fields' },

@@ -4,13 +4,11 @@
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { formatBytes, KEPT_WEIGHTS_LIMIT, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
+import { formatBytes, KEPT_WEIGHTS_LIMIT, truncationOf, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
 import { defaultStart } from './time-grid.js';
 
 /** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
 export const MAX_RTOL = 0.1;
-/** Hermite truncation used when the config sets none and a function is not a finite series (as src/run.ts). */
-const DEFAULT_TRUNCATION = 40;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = finite.refine((x) => x > 0, 'must be > 0');
@@ -133,7 +131,7 @@ function specDegree(spec: z.output<typeof activationSpec>): number | null {
  * solver.maxSteps (network/SGD: t = eta·steps; rk4: a fixed step dt).
  */
 function checkLimits(c: Parsed, fail: Fail): void {
-  const K = Math.max(c.solver.truncation ?? Math.max(specDegree(c.activation) ?? DEFAULT_TRUNCATION, specDegree(c.target) ?? DEFAULT_TRUNCATION), c.degrees);
+  const K = truncationOf(c.solver.truncation, specDegree(c.activation), specDegree(c.target), c.degrees);
   const bytes = wasmBytes({
     model: c.model, m: c.m, K, form: c.solver.form, d: c.d, batch: c.batch, samples: c.model === 'sgd' ? c.samples : 0, explicitW: c.init.w !== undefined,
   });

@@ -7,6 +7,19 @@
 import type { RunConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
+/** Hermite truncation used when the config sets none and a function is not a finite series. */
+export const DEFAULT_TRUNCATION = 40;
+
+/**
+ * The Hermite truncation K of a run: `solver.truncation` if set, else the larger degree of
+ * activation and target where they are finite series (DEFAULT_TRUNCATION where not); never
+ * below the degrees whose learning times are read. The memory check (config.ts) and the run
+ * (run-validated.ts) both take K from here.
+ */
+export function truncationOf(set: number | undefined, activationDegree: number | null, targetDegree: number | null, degrees: number): number {
+  return Math.max(set ?? Math.max(activationDegree ?? DEFAULT_TRUNCATION, targetDegree ?? DEFAULT_TRUNCATION), degrees);
+}
+
 /** Addressable bytes of 32-bit WebAssembly memory (65 536 pages of 64 KiB). */
 export const WASM_MEMORY_LIMIT = 2 ** 32;
 /** Kept for the module's data, stack and the arena's small blocks (coefficients, rules, counters). */

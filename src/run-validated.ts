@@ -14,16 +14,13 @@ import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
 import { nodeFs } from './io/node-fs.js';
 import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
-import { checkMeanfieldSteps } from './limits.js';
+import { checkMeanfieldSteps, truncationOf } from './limits.js';
 import { meanfieldModel, resolveMethod } from './models/meanfield.js';
 import { type NetworkProblem, networkModel } from './models/network.js';
 import { sgdModel } from './models/sgd.js';
 import { drive, driveAsync, outputLoop, type Model, type Persistence } from './solvers/loop.js';
 import { type Frame, keepsWeights, type RunHooks, type Trajectory } from './solvers/solution.js';
 import { type Core, loadCore } from './wasm/loader.js';
-
-/** Hermite truncation used when the config does not set `solver.truncation`. */
-const DEFAULT_TRUNCATION = 40;
 
 /** Activation and target, resolved and projected on h_0..h_K (the fields the network problem takes, plus error bounds). */
 export interface Coefficients extends Pick<NetworkProblem, 'activation' | 'target' | 'sigma' | 'phi' | 'sigmaNorm2' | 'phiNorm2'> {
@@ -49,7 +46,7 @@ export interface RunResult extends Trajectory {
 export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients {
   const activation = resolveActivation(config.activation, 'activation');
   const target = resolveActivation(config.target, 'target');
-  const K = Math.max(config.solver.truncation ?? Math.max(finiteDegree(activation) ?? DEFAULT_TRUNCATION, finiteDegree(target) ?? DEFAULT_TRUNCATION), config.degrees);
+  const K = truncationOf(config.solver.truncation, finiteDegree(activation), finiteDegree(target), config.degrees);
   const s = project(core, activation, K);
   const p = project(core, target, K);
   return {

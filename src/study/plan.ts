@@ -40,9 +40,11 @@ export interface StudyPlan {
 
 /**
  * Checks the study and every cell's config; throws ConfigError naming the field (for a
- * cell: the axis, its value and the config field's rule) before anything runs.
+ * cell: the axis, its value and the config field's rule) before anything runs. `sized`,
+ * if given, hears the number of cells once the grid is known, before the cells are
+ * checked (a runner may prepare its workers meanwhile).
  */
-export function planStudy(input: unknown, core: Core): StudyPlan {
+export function planStudy(input: unknown, core: Core, sized?: (size: number) => void): StudyPlan {
   const study = parseStudy(input);
   const axes = Object.entries(study.grid).map(([path, axis]) => ({ path, values: axisValues(core, path, axis) }));
   const index = new Map(axes.map((a, i) => [a.path, i]));
@@ -64,6 +66,7 @@ export function planStudy(input: unknown, core: Core): StudyPlan {
   const lengths = factors.map((f) => axes[f[0]].values.length);
   const size = lengths.reduce((p, n) => p * n, 1);
   if (size > MAX_CELLS) throw new ConfigError('grid', `has ${size} cells, more than ${MAX_CELLS}`);
+  sized?.(size);
 
   const valuesAt = (i: number): unknown[] => {
     const values = new Array<unknown>(axes.length);
