@@ -55,6 +55,18 @@ describe('the streamed table', () => {
     for (const d of [s.path('.'), dir, dir2]) expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes a row longer than its buffer whole, in order', () => {
+    const dir = s.path('long');
+    mkdirSync(dir);
+    const w = new TableWriter(plan, dir);
+    const long = 'é'.repeat(300_000); // 600 000 bytes of UTF-8, past the 128 kB buffer
+    for (let i = 0; i < plan.size; i++) w.add(i, i === 1 ? [long, 0] : plan.cell(i).values, outcome(i), `runs/${i}.json`);
+    w.finish({});
+    const lines = readFileSync(`${dir}/table.csv`, 'utf8').split('\n');
+    expect(lines[2].startsWith(`${long},0,`)).toBe(true);
+    expect(lines[3]).toBe(writeAll(s.path('.'), Array.from({ length: plan.size }, (_, i) => i)).table.split('\n')[3]);
+  });
+
   it('refuses to finish with a row missing, and leaves no table', () => {
     const dir = s.path('missing');
     mkdirSync(dir);

@@ -123,16 +123,22 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   let failure: unknown;
   const stopped = () => aborted() || failure !== undefined;
   const stop = () => { void pool?.terminate(true); };
+  const { serialize } = globalThis.process.getBuiltinModule('node:v8');
   options.signal?.addEventListener('abort', stop, { once: true });
 
   const dispatch = () => {
     const cells = chunk;
     chunk = [];
-    const configs = cells.map((c) => c.config!);
+    // The configs as bytes of the structured clone a message would carry (worker.ts): this
+    // chunk waits in the pool's queue while the thread runs the one before.
+    const configs = serialize(cells.map((c) => c.config!));
     for (const c of cells) c.config = undefined;
     const spare = spares.pop();
+    // (v8.serialize's buffer is its own, not a slice of a shared pool: checked, as a transfer takes it away)
+    const own = configs.byteOffset === 0 && configs.byteLength === configs.buffer.byteLength;
+    const transfer = [...(own ? [configs.buffer] : []), ...(spare ? [spare.buffer] : [])];
     // A native promise: workerpool's own never settles its finally() here.
-    const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], spare && { transfer: [spare.buffer] }) as PromiseLike<ChunkDone>).then(async (done) => {
+    const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
       // The pool hands the thread its next chunk first; the files are written meanwhile.
       await new Promise((resolve) => setImmediate(resolve));

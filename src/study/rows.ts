@@ -13,27 +13,32 @@ import type { StudyPlan } from './plan.js';
 import type { StudySummary } from './summary.js';
 import { StudyTables } from './tables.js';
 
-/** Characters of CSV gathered before each write to the temporary file. */
-const FLUSH_CHARS = 1 << 16;
+/** Bytes of CSV gathered before each write to the temporary file. */
+const FLUSH_BYTES = 1 << 16;
 
 export class TableWriter {
   private readonly tables: StudyTables;
   private readonly waiting = new Map<number, { values: unknown[]; outcome: CellOutcome; file: string }>();
   /** The next cell to go out. */
   private next = 0;
-  private text = '';
   private readonly tmp: string;
   private fd: number | undefined;
   private readonly encoder = new TextEncoder();
-  /** The rows' UTF-8, made in one buffer for every write (a new one per write was 100 000 cells' 17 MB of buffers, freed only as the heap was collected). */
-  private bytes = new Uint8Array(3 * FLUSH_CHARS);
+  /**
+   * The rows not yet written, as UTF-8: each line goes in as it is made, so that no text
+   * waits in the heap for the next write (~400 rows' lines were held as one string), and
+   * the buffer serves every write (a new one per write was 17 MB of buffers over 100 000
+   * cells, freed only as the heap was collected).
+   */
+  private bytes = new Uint8Array(2 * FLUSH_BYTES);
+  private length = 0;
 
   constructor(private readonly plan: StudyPlan, private readonly dir: string) {
     this.tables = new StudyTables(plan.axes, plan.maxDegree);
     const fs = nodeFs();
     this.tmp = `${dir}/.table.csv.${process.pid}.rows.tmp`;
     this.fd = fs.openSync(this.tmp, 'w');
-    this.text = this.tables.headerLine();
+    this.put(this.tables.headerLine());
   }
 
   /** Cells before this one have all gone out. */
@@ -56,18 +61,24 @@ export class TableWriter {
   }
 
   private write(index: number, values: unknown[], outcome: CellOutcome, file: string): void {
-    this.text += this.tables.add({ index, values, outcome, file });
+    this.put(this.tables.add({ index, values, outcome, file }));
     this.next++;
-    if (this.text.length >= FLUSH_CHARS) this.flush();
+    if (this.length >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Appends a line's UTF-8 (at most 3 bytes per UTF-16 unit) to the buffer, writing it out first if the line might not fit. */
+  private put(line: string): void {
+    if (this.length + 3 * line.length > this.bytes.length) {
+      this.flush();
+      if (3 * line.length > this.bytes.length) this.bytes = new Uint8Array(3 * line.length);
+    }
+    this.length += this.encoder.encodeInto(line, this.bytes.subarray(this.length)).written;
   }
 
   private flush(): void {
     const fs = nodeFs();
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (3 * this.text.length > this.bytes.length) this.bytes = new Uint8Array(3 * this.text.length);
-    const n = this.encoder.encodeInto(this.text, this.bytes).written;
-    for (let at = 0; at < n;) at += fs.writeSync(this.fd!, this.bytes, at, n - at);
-    this.text = '';
+    for (let at = 0; at < this.length;) at += fs.writeSync(this.fd!, this.bytes, at, this.length - at);
+    this.length = 0;
   }
 
   /** Writes DIR/table.csv, summary.json, summary.md, t_k.svg and study.json once every cell has gone out. */

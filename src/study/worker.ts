@@ -14,6 +14,7 @@
 // thread without a copy, and comes back with a later chunk to be filled again: the texts
 // of 20 000 tiny cells (1.7 kB each) were 35 MB of strings in this heap and again in the
 // main thread's, and are now a few buffers of ~0.5 MB, the same ones throughout.
+import { deserialize } from 'node:v8';
 import { workerData } from 'node:worker_threads';
 import workerpool from 'workerpool';
 import type { RunConfig } from '../config.js';
@@ -36,8 +37,9 @@ let core: Promise<Core> | undefined;
 const theCore = () => core ??= data?.module && data.variant ? loadCore({ variant: data.variant, modules: { [data.variant]: data.module } }) : loadCore();
 
 /** Runs `configs` (each dropped once run); `spare`: a buffer to write the texts into (a new one is made if it is missing or fills up). */
-async function runChunk(configs: (RunConfig | undefined)[], spare?: Uint8Array): Promise<InstanceType<typeof workerpool.Transfer>> {
+async function runChunk(serialized: Uint8Array, spare?: Uint8Array): Promise<InstanceType<typeof workerpool.Transfer>> {
   const t0 = performance.now();
+  const configs = deserialize(serialized) as (RunConfig | undefined)[];
   const c = await theCore();
   const outcomes: CellOutcome[] = [];
   const texts = new TextBytes(spare);
