@@ -72,6 +72,13 @@ export interface StudyOutcome {
  */
 export const WINDOW = 4096;
 
+/**
+ * Largest text buffer (worker.ts) sent back to be filled again: a chunk of 256 tiny cells
+ * fills ~0.5 MB; a buffer grown for one large result is left to the collector rather than
+ * kept for the rest of the study.
+ */
+const SPARE_BYTES = 1 << 22;
+
 /** Young-generation size of each worker's heap, in MB (startPool). */
 const YOUNG_MB = 8;
 
@@ -149,7 +156,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
         if (o.retcode !== 'success') outcome.failed++;
         table?.add(c.index, c.values, o, c.file);
       });
-      spares.push(new Uint8Array(done.bytes.buffer));
+      if (done.bytes.buffer.byteLength <= SPARE_BYTES) spares.push(new Uint8Array(done.bytes.buffer));
       report();
     }).catch((e: unknown) => { if (!aborted()) failure ??= e; }); // settles either way: the loop sees `failure`
     const settled: Promise<void> = task.finally(() => inFlight.delete(settled));
