@@ -87,7 +87,7 @@ function createCost(root: string): number {
   return child<{ us: number }>(`
     const { writeResult } = await import(${JSON.stringify(new URL('../dist/study/results.js', import.meta.url).href)});
     const { mkdtempSync, rmSync } = await import('node:fs');
-    const text = JSON.stringify({ padding: 'x'.repeat(3500) }) + '\n'; // a small cell's result file is about 3.5 kB
+    const text = JSON.stringify({ padding: 'x'.repeat(3500) }) + '\\n'; // a small cell's result file is about 3.5 kB
     const us = [];
     for (let r = 0; r < 5; r++) {
       const dir = mkdtempSync(${JSON.stringify(root)} + '/timescales-bench-create-');

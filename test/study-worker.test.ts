@@ -1,11 +1,15 @@
-// What a study's worker thread loads. Cells reach the workers validated, so a worker has
-// no use for the config schema; importing it (zod) was 95 ms of a worker's 130 ms of
-// imports, paid by every study before its first cell. The graph is read from the built
-// files (dist/), which is what the pool's threads run: type-only imports are gone there.
-import { readFileSync } from 'node:fs';
+// A study's worker threads: what they load, and the Node flags they start with. Cells
+// reach the workers validated, so a worker has no use for the config schema; importing it
+// (zod) was 95 ms of a worker's 130 ms of imports, paid by every study before its first
+// cell. The graph is read from the built files (dist/), which is what the pool's threads
+// run: type-only imports are gone there.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { withoutRefused, workerFlags } from '../src/study/node.js';
+import { bin, scratch, smallBase } from './support/study.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -39,5 +43,25 @@ describe('a study worker thread', () => {
     const loaded = imports('index.js');
     expect(loaded).toContain('config.js');
     expect(loaded).toContain('package zod');
+  });
+});
+
+describe('the flags of the pool\'s threads', () => {
+  const s = scratch('study-worker');
+  afterAll(() => s.remove());
+
+  it('start under V8 and process-wide flags of the host process, which a thread may not be given', () => {
+    const file = s.write('flags.json', { base: smallBase, grid: { seed: { range: [0, 3] } } });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', '--stack-size=2000', '--enable-source-maps', bin, 'study', file, '--out', s.path('out'), '--workers', '2', '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(s.path('out/runs'))).toHaveLength(3);
+  });
+
+  it('leave out --input-type (for node -e only) and exactly the flags a refusal names', () => {
+    expect(workerFlags(['--input-type=module', '--enable-source-maps', '-e', 'code'])).toEqual(['--enable-source-maps', '-e', 'code']);
+    const message = 'Initiated Worker with invalid execArgv flags: --max-old-space-size=2048, --title=x';
+    expect(withoutRefused(['--max-old-space-size=2048', '--conditions=dev', '--title=x'], message)).toEqual(['--conditions=dev']);
+    expect(withoutRefused(['--conditions=dev'], 'some other wording')).toEqual([]);
   });
 });
