@@ -59,8 +59,9 @@ function childAsync<T>(code: string): Promise<T> {
 
 /**
  * What this machine gives two threads of this work at best: the study's cells as bare
- * run() calls, cells [from, to) in each of `parts` processes that start their loops at one
- * agreed instant (after their imports). Returns the seconds from that instant to the last
+ * run() calls, every `parts`-th cell in each of `parts` processes (cells of one ε differ by
+ * 10× in cost from another's: a stride gives each process the same mix), which start their
+ * loops at one agreed instant (after their imports). Returns the seconds from that instant to the last
  * process's end.
  */
 async function bareInParts(study: unknown, parts: number): Promise<number> {
@@ -68,8 +69,8 @@ async function bareInParts(study: unknown, parts: number): Promise<number> {
   const runs = Array.from({ length: parts }, (_, p) => childAsync<{ end: number }>(`
     const core = await lib.loadCore();
     const plan = lib.planStudy(${JSON.stringify(study)}, core);
-    const [from, to] = [Math.floor(plan.size * ${p} / ${parts}), Math.floor(plan.size * ${p + 1} / ${parts})];
-    const configs = Array.from({ length: to - from }, (_, i) => plan.cell(from + i).config);
+    const configs = [];
+    for (let i = ${p}; i < plan.size; i += ${parts}) configs.push(plan.cell(i).config);
     while (Date.now() < ${at}) await new Promise((r) => setTimeout(r, 1));
     for (const c of configs) await lib.run(c, { core });
     console.log(JSON.stringify({ end: Date.now() }));`));
@@ -127,36 +128,50 @@ async function measure(): Promise<string> {
   }
   const [s1, s2, b1, b2] = [median(one), median(two), median(bareOne), median(bareTwo)];
 
-  // 2. Per-cell overhead on 500 small cells: bare run() calls in one process against the study at 1 worker.
-  const small = { base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, 50] } } };
-  const bare500 = () => child<Cost>(`${CPU}
+  // 2. Per-cell overhead on small cells: bare run() calls in one process against the study at
+  // 1 worker, each at 100 and 500 cells (ε over 3 decades × 10 and × 50 seeds: the same mix of
+  // cells). The difference between the two sizes, per cell added, is the marginal cost of a
+  // cell; what is left of the 500-cell time is the fixed cost (the pool's start, the last
+  // chunk's return, the summaries' fits and files).
+  const smallOf = (seeds: number) => ({ base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, seeds] } } });
+  const small = smallOf(50);
+  const sizes = [100, 500] as const;
+  const bareOf = (study: unknown) => child<Cost>(`${CPU}
     const core = await lib.loadCore();
-    const plan = lib.planStudy(${JSON.stringify(small)}, core);
+    const plan = lib.planStudy(${JSON.stringify(study)}, core);
     const configs = Array.from({ length: plan.size }, (_, i) => plan.cell(i).config);
     const t0 = performance.now(); const c0 = cpu();
     for (const c of configs) await lib.run(c, { core });
     console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);
-  // The same study with its folder in memory (tmpfs), where there is one: what the disk's
-  // file creation costs per cell, apart from the machinery. The pool's start (a thread, its
-  // modules and Wasm) is timed on a one-cell study. The four are interleaved, round by round,
-  // so that a slow spell of the machine (the disk's file creation varies by 3× here) falls on all.
+  // The same studies with their folder in memory (tmpfs), where there is one: what the disk's
+  // file creation costs, apart from the machinery. All are interleaved, round by round, so
+  // that a slow spell of the machine (the disk's file creation varies by 5× here) falls on all.
   const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
   const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpdir() }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
     .map((c) => ({ ...c, us: createCost(c.root) }));
-  const bareRuns: Cost[] = [];
-  const studyRuns: Cost[] = [];
-  const memoryRuns: number[] = [];
-  const starts: Cost[] = [];
+  type Series = Record<(typeof sizes)[number], Cost[]>;
+  const series = (): Series => ({ 100: [], 500: [] });
+  const [bareRuns, studyRuns, memoryRuns] = [series(), series(), series()];
   for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
-    bareRuns.push(bare500());
-    studyRuns.push(studyCost(small, 1));
-    if (memoryRoot) memoryRuns.push(studyCost(small, 1, memoryRoot).s);
-    starts.push(studyCost({ base: small.base, grid: { seed: [0] } }, 1));
+    for (const n of sizes) {
+      const study = smallOf(n / 10);
+      bareRuns[n].push(bareOf(study));
+      studyRuns[n].push(studyCost(study, 1));
+      if (memoryRoot) memoryRuns[n].push(studyCost(study, 1, memoryRoot));
+    }
   }
-  const inMemory = memoryRoot ? median(memoryRuns) : null;
-  const [bare, viaStudy] = [median(bareRuns.map((r) => r.s)), median(studyRuns.map((r) => r.s))];
-  const [bareCpu, studyCpu] = [median(bareRuns.map((r) => r.cpu)), median(studyRuns.map((r) => r.cpu))];
-  const [start, startCpu] = [median(starts.map((r) => r.s)), median(starts.map((r) => r.cpu))];
+  const med = (runs: Cost[], key: keyof Cost = 's') => median(runs.map((r) => r[key]));
+  /** Marginal seconds per cell and fixed seconds, from the medians at 100 and 500 cells. */
+  const split = (r: Series, key: keyof Cost = 's') => {
+    const perCell = (med(r[500], key) - med(r[100], key)) / 400;
+    return { perCell, fixed: med(r[500], key) - 500 * perCell };
+  };
+  const bareSplit = split(bareRuns);
+  const studySplit = split(studyRuns);
+  const memorySplit = memoryRoot ? split(memoryRuns) : null;
+  const [bareCpuSplit, studyCpuSplit] = [split(bareRuns, 'cpu'), split(studyRuns, 'cpu')];
+  const [bare, viaStudy] = [med(bareRuns[500]), med(studyRuns[500])];
+  const inMemory = memoryRoot ? med(memoryRuns[500]) : null;
 
   // Breakdown: the main thread's per-cell parts, the new way against the old, side by side in one process.
   const parts = child<Record<string, number>>(`
@@ -212,14 +227,13 @@ async function measure(): Promise<string> {
       { case: 'bare run() calls, 2 processes at once (half the cells each)', seconds: b2, 'cells/s': cells / b2, 'speed-up': b1 / b2 },
     ]), '',
     `The pool's speed-up is ${fmt((s1 / s2) / (b1 / b2) * 100)}% of what this machine gives two processes with nothing shared (the bare rows; no pool start, no files).`, '',
-    `Overhead: 500 small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts). The pool's start is timed on a one-cell study.`, '',
+    `Overhead: small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts), at 100 and 500 cells. A cell's marginal cost is the time added per cell from 100 to 500 cells; the fixed cost is the rest of the 500-cell time.`, '',
     table([
-      { case: 'bare run() × 500', seconds: bare, 'ms/cell': (bare / 500) * 1000, 'CPU s (all threads)': bareCpu },
-      { case: 'study, 1 worker', seconds: viaStudy, 'ms/cell': (viaStudy / 500) * 1000, 'CPU s (all threads)': studyCpu },
-      { case: `study, 1 worker, folder in memory (${memoryRoot ?? 'no tmpfs here'})`, seconds: inMemory ?? '', 'ms/cell': inMemory === null ? '' : (inMemory / 500) * 1000, 'CPU s (all threads)': '' },
-      { case: 'study of one cell (pool start)', seconds: start, 'ms/cell': '', 'CPU s (all threads)': startCpu },
+      { case: 'bare run() calls', '100 cells, s': med(bareRuns[100]), '500 cells, s': bare, 'ms per cell added': bareSplit.perCell * 1000, 'fixed, s': bareSplit.fixed, 'CPU ms per cell added (all threads)': bareCpuSplit.perCell * 1000 },
+      { case: 'study, 1 worker', '100 cells, s': med(studyRuns[100]), '500 cells, s': viaStudy, 'ms per cell added': studySplit.perCell * 1000, 'fixed, s': studySplit.fixed, 'CPU ms per cell added (all threads)': studyCpuSplit.perCell * 1000 },
+      ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '500 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
     ]), '',
-    `Overhead in wall time: ${fmt(100 * (viaStudy / bare - 1))}% in all; ${fmt(100 * ((viaStudy - start) / bare - 1))}% per cell once the pool has started. In CPU time (main thread and worker together; the main thread's share runs beside the worker): ${fmt(100 * (studyCpu / bareCpu - 1))}% in all, ${fmt(100 * ((studyCpu - startCpu) / bareCpu - 1))}% per cell once the pool has started.${inMemory === null ? '' : ` With the study folder in memory: ${fmt(100 * ((inMemory - start) / bare - 1))}% per cell once the pool has started; the difference from the figure above is what the disk costs to create a file per cell.`}`, '',
+    `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 500-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
     'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
     table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
     'The main thread writes the files while the worker computes, so at one worker they cost the worker nothing while the main thread keeps up; on two cores at two workers they share the cores with the cells.', '',
