@@ -79,7 +79,7 @@ async function bareInParts(study: unknown, parts: number): Promise<number> {
 }
 
 /** Rounds of the overhead measurement (each: bare, study on disk, study in memory, pool start). */
-const OVERHEAD_ROUNDS = 7;
+const OVERHEAD_ROUNDS = 9;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -129,13 +129,13 @@ async function measure(): Promise<string> {
   const [s1, s2, b1, b2] = [median(one), median(two), median(bareOne), median(bareTwo)];
 
   // 2. Per-cell overhead on small cells: bare run() calls in one process against the study at
-  // 1 worker, each at 100 and 500 cells (ε over 3 decades × 10 and × 50 seeds: the same mix of
+  // 1 worker, each at 100 and 1000 cells (ε over 3 decades × 10 and × 100 seeds: the same mix of
   // cells). The difference between the two sizes, per cell added, is the marginal cost of a
-  // cell; what is left of the 500-cell time is the fixed cost (the pool's start, the last
+  // cell; what is left of the 1000-cell time is the fixed cost (the pool's start, the last
   // chunk's return, the summaries' fits and files).
   const smallOf = (seeds: number) => ({ base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, seeds] } } });
   const small = smallOf(50);
-  const sizes = [100, 500] as const;
+  const sizes = [100, 1000] as const;
   const bareOf = (study: unknown) => child<Cost>(`${CPU}
     const core = await lib.loadCore();
     const plan = lib.planStudy(${JSON.stringify(study)}, core);
@@ -150,7 +150,7 @@ async function measure(): Promise<string> {
   const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpdir() }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
     .map((c) => ({ ...c, us: createCost(c.root) }));
   type Series = Record<(typeof sizes)[number], Cost[]>;
-  const series = (): Series => ({ 100: [], 500: [] });
+  const series = (): Series => ({ 100: [], 1000: [] });
   const [bareRuns, studyRuns, memoryRuns] = [series(), series(), series()];
   for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
     for (const n of sizes) {
@@ -161,17 +161,17 @@ async function measure(): Promise<string> {
     }
   }
   const med = (runs: Cost[], key: keyof Cost = 's') => median(runs.map((r) => r[key]));
-  /** Marginal seconds per cell and fixed seconds, from the medians at 100 and 500 cells. */
+  /** Marginal seconds per cell and fixed seconds, from the medians at 100 and 1000 cells. */
   const split = (r: Series, key: keyof Cost = 's') => {
-    const perCell = (med(r[500], key) - med(r[100], key)) / 400;
-    return { perCell, fixed: med(r[500], key) - 500 * perCell };
+    const perCell = (med(r[1000], key) - med(r[100], key)) / 900;
+    return { perCell, fixed: med(r[1000], key) - 1000 * perCell };
   };
   const bareSplit = split(bareRuns);
   const studySplit = split(studyRuns);
   const memorySplit = memoryRoot ? split(memoryRuns) : null;
   const [bareCpuSplit, studyCpuSplit] = [split(bareRuns, 'cpu'), split(studyRuns, 'cpu')];
-  const [bare, viaStudy] = [med(bareRuns[500]), med(studyRuns[500])];
-  const inMemory = memoryRoot ? med(memoryRuns[500]) : null;
+  const [bare, viaStudy] = [med(bareRuns[1000]), med(studyRuns[1000])];
+  const inMemory = memoryRoot ? med(memoryRuns[1000]) : null;
 
   // Breakdown: the main thread's per-cell parts, the new way against the old, side by side in one process.
   const parts = child<Record<string, number>>(`
@@ -218,7 +218,7 @@ async function measure(): Promise<string> {
 
   return [
     '## Studies: worker pool, per-cell overhead, memory', '',
-    'Each figure is the median of fresh processes (3 for throughput, 7 interleaved rounds for the overhead; pool start included) writing into a fresh folder under the repository\'s out/ (on disk) unless said.', '',
+    'Each figure is the median of fresh processes (3 for throughput, 9 interleaved rounds for the overhead; pool start included) writing into a fresh folder under the repository\'s out/ (on disk) unless said.', '',
     `Throughput: ${medium.base.m} neurons, ${cells} cells (ε over 4 decades × 20 seeds, mean field, 40 output times).`, '',
     table([
       { case: 'study, 1 worker', seconds: s1, 'cells/s': cells / s1, 'speed-up': 1 },
@@ -227,13 +227,13 @@ async function measure(): Promise<string> {
       { case: 'bare run() calls, 2 processes at once (half the cells each)', seconds: b2, 'cells/s': cells / b2, 'speed-up': b1 / b2 },
     ]), '',
     `The pool's speed-up is ${fmt((s1 / s2) / (b1 / b2) * 100)}% of what this machine gives two processes with nothing shared (the bare rows; no pool start, no files).`, '',
-    `Overhead: small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts), at 100 and 500 cells. A cell's marginal cost is the time added per cell from 100 to 500 cells; the fixed cost is the rest of the 500-cell time.`, '',
+    `Overhead: small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts), at 100 and 1000 cells. A cell's marginal cost is the time added per cell from 100 to 1000 cells; the fixed cost is the rest of the 1000-cell time.`, '',
     table([
-      { case: 'bare run() calls', '100 cells, s': med(bareRuns[100]), '500 cells, s': bare, 'ms per cell added': bareSplit.perCell * 1000, 'fixed, s': bareSplit.fixed, 'CPU ms per cell added (all threads)': bareCpuSplit.perCell * 1000 },
-      { case: 'study, 1 worker', '100 cells, s': med(studyRuns[100]), '500 cells, s': viaStudy, 'ms per cell added': studySplit.perCell * 1000, 'fixed, s': studySplit.fixed, 'CPU ms per cell added (all threads)': studyCpuSplit.perCell * 1000 },
-      ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '500 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
+      { case: 'bare run() calls', '100 cells, s': med(bareRuns[100]), '1000 cells, s': bare, 'ms per cell added': bareSplit.perCell * 1000, 'fixed, s': bareSplit.fixed, 'CPU ms per cell added (all threads)': bareCpuSplit.perCell * 1000 },
+      { case: 'study, 1 worker', '100 cells, s': med(studyRuns[100]), '1000 cells, s': viaStudy, 'ms per cell added': studySplit.perCell * 1000, 'fixed, s': studySplit.fixed, 'CPU ms per cell added (all threads)': studyCpuSplit.perCell * 1000 },
+      ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '1000 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
     ]), '',
-    `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 500-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
+    `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 1000-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
     'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
     table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
     'The main thread writes the files while the worker computes, so at one worker they cost the worker nothing while the main thread keeps up; on two cores at two workers they share the cores with the cells.', '',
