@@ -184,7 +184,6 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
         continue;
       }
       pool ??= startPool(workerpool, workers, core);
-      if (aborted()) break; // the abort may have come while the pool started
       chunk.push({ index: i, values: cell.values, config: cell.config, file });
       if (chunk.length >= sizer.size(Math.ceil((plan.size - i) / shard.count))) dispatch();
       while (inFlight.size >= 2 * workers && !stopped()) await Promise.race(inFlight);
