@@ -79,17 +79,23 @@ describe('the streamed table', () => {
 });
 
 describe('chunks', () => {
-  it('send cells of unknown cost one at a time, then about CHUNK_MS of work, shrinking at the end', () => {
+  it('send cells of unknown cost one at a time, then about CHUNK_MS of work at the last chunk\'s rate, shrinking at the end with several workers', () => {
     const sizer = new ChunkSizer(2);
     expect(sizer.size(10_000)).toBe(1);
-    sizer.observe(4, 4 * 1.25); // 1.25 ms per cell
+    sizer.observe(1, 10); // a cold first cell
+    expect(sizer.size(10_000)).toBe(Math.floor(CHUNK_MS / 10));
+    sizer.observe(4, 4 * 1.25); // then 1.25 ms per cell: the cold one is forgotten
     expect(sizer.size(10_000)).toBe(Math.floor(CHUNK_MS / 1.25));
     // The last cells: at most a quarter of each worker's share of what is left.
     expect(sizer.size(40)).toBe(5);
     expect(sizer.size(3)).toBe(1);
+    // One worker has no one to wait for: no shrinking.
+    const alone = new ChunkSizer(1);
+    alone.observe(4, 4 * 1.25);
+    expect(alone.size(40)).toBe(Math.floor(CHUNK_MS / 1.25));
     // Cells longer than CHUNK_MS go one by one; very short ones stop at MAX_CHUNK.
     const slow = new ChunkSizer(2);
-    slow.observe(2, 400);
+    slow.observe(2, 4 * CHUNK_MS);
     expect(slow.size(10_000)).toBe(1);
     const fast = new ChunkSizer(1);
     fast.observe(1000, 1);
