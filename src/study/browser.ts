@@ -70,7 +70,7 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
   } finally {
     for (const w of workers) w.terminate();
   }
-  const tables = new StudyTables(plan.axes, plan.maxDegree);
+  const tables = new StudyTables(plan);
   const rows: StudyRow[] = [];
   let csv = tables.headerLine();
   for (let i = 0; i < plan.size; i++) {

@@ -34,7 +34,7 @@ export class TableWriter {
   private length = 0;
 
   constructor(private readonly plan: StudyPlan, private readonly dir: string) {
-    this.tables = new StudyTables(plan.axes, plan.maxDegree);
+    this.tables = new StudyTables(plan);
     const fs = nodeFs();
     this.tmp = `${dir}/.table.csv.${process.pid}.rows.tmp`;
     this.fd = fs.openSync(this.tmp, 'w');

@@ -2,18 +2,23 @@
 // (summary.json and summary.md) and the t_k charts. Node writes them to the study
 // folder; the browser keeps them in memory.
 import { ChartBuilder } from './charts.js';
-import type { StudyAxis } from './plan.js';
+import type { StudyAxis, StudyPlan } from './plan.js';
 import { summaryMarkdown } from './report.js';
-import { SummaryBuilder, type StudySummary } from './summary.js';
+import { epsilonGroupCells, SummaryBuilder, type StudySummary } from './summary.js';
 import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
 
 export class StudyTables {
   private readonly summary: SummaryBuilder;
   private readonly charts: ChartBuilder;
 
-  constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number) {
-    this.summary = new SummaryBuilder(axes, maxDegree);
-    this.charts = new ChartBuilder(axes, maxDegree);
+  private readonly axes: StudyAxis[];
+  private readonly maxDegree: number;
+
+  constructor(plan: Pick<StudyPlan, 'axes' | 'factors' | 'maxDegree'>) {
+    this.axes = plan.axes;
+    this.maxDegree = plan.maxDegree;
+    this.summary = new SummaryBuilder(plan.axes, plan.maxDegree, epsilonGroupCells(plan.axes, plan.factors));
+    this.charts = new ChartBuilder(plan.axes, plan.maxDegree);
   }
 
   headerLine(): string {
