@@ -19,11 +19,16 @@ const dist = new URL('../dist/index.js', import.meta.url).href;
  */
 const diskRoot = fileURLToPath(new URL('../out/bench-study', import.meta.url));
 
-/** Runs `code` (an ES module body with `lib` = dist/index.js) in a fresh Node process; parses its last stdout line. */
+/** Node's arguments to run `code` (an ES module body with `lib` = dist/index.js). */
+const childArgs = (code: string) => ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(dist)});\n${code}`];
+/** The JSON of a child's last stdout line. */
+const lastLine = <T>(out: string) => JSON.parse(out.trim().split('\n').pop()!) as T;
+
+/** Runs `code` in a fresh Node process (childArgs); parses its last stdout line. */
 function child<T>(code: string): T {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(dist)});\n${code}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, childArgs(code), { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+  return lastLine<T>(r.stdout);
 }
 
 /** CPU seconds of the process so far, all threads (workers included). */
@@ -48,29 +53,35 @@ const studySeconds = (study: unknown, workers: number) => studyCost(study, worke
 /** child(), without waiting: the parsed last stdout line, once the process has ended. */
 function childAsync<T>(code: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(dist)});\n${code}`]);
+    const p = spawn(process.execPath, childArgs(code));
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (status) => status === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`bench child failed: ${err}`)));
+    p.on('close', (status) => status === 0 ? resolve(lastLine<T>(out)) : reject(new Error(`bench child failed: ${err}`)));
   });
 }
+
+/**
+ * Child code that makes every `parts`-th cell of `study` from cell `part` as configs, in
+ * `configs`, with the core loaded in `core`: the cells of bare run() calls.
+ */
+const bareCells = (study: unknown, part = 0, parts = 1) => `
+  const core = await lib.loadCore();
+  const plan = lib.planStudy(${JSON.stringify(study)}, core);
+  const configs = [];
+  for (let i = ${part}; i < plan.size; i += ${parts}) configs.push(plan.cell(i).config);`;
 
 /**
  * What this machine gives two threads of this work at best: the study's cells as bare
  * run() calls, every `parts`-th cell in each of `parts` processes (cells of one ε differ by
  * 10× in cost from another's: a stride gives each process the same mix), which start their
- * loops at one agreed instant (after their imports). Returns the seconds from that instant to the last
- * process's end.
+ * loops at one agreed instant (after their imports). Returns the seconds from that instant
+ * to the last process's end.
  */
 async function bareInParts(study: unknown, parts: number): Promise<number> {
   const at = Date.now() + 2000;
-  const runs = Array.from({ length: parts }, (_, p) => childAsync<{ end: number }>(`
-    const core = await lib.loadCore();
-    const plan = lib.planStudy(${JSON.stringify(study)}, core);
-    const configs = [];
-    for (let i = ${p}; i < plan.size; i += ${parts}) configs.push(plan.cell(i).config);
+  const runs = Array.from({ length: parts }, (_, p) => childAsync<{ end: number }>(`${bareCells(study, p, parts)}
     while (Date.now() < ${at}) await new Promise((r) => setTimeout(r, 1));
     for (const c of configs) await lib.run(c, { core });
     console.log(JSON.stringify({ end: Date.now() }));`));
@@ -78,7 +89,7 @@ async function bareInParts(study: unknown, parts: number): Promise<number> {
   return (Math.max(...ends.map((e) => e.end)) - at) / 1000;
 }
 
-/** Rounds of the overhead measurement (each: bare, study on disk, study in memory, pool start). */
+/** Rounds of the overhead measurement (each: bare calls, study on disk, study in memory, at both sizes). */
 const OVERHEAD_ROUNDS = 9;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -136,10 +147,7 @@ async function measure(): Promise<string> {
   const smallOf = (seeds: number) => ({ base: { m: 4, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-4, 10] }, seed: { range: [0, seeds] } } });
   const small = smallOf(50);
   const sizes = [100, 1000] as const;
-  const bareOf = (study: unknown) => child<Cost>(`${CPU}
-    const core = await lib.loadCore();
-    const plan = lib.planStudy(${JSON.stringify(study)}, core);
-    const configs = Array.from({ length: plan.size }, (_, i) => plan.cell(i).config);
+  const bareOf = (study: unknown) => child<Cost>(`${CPU}${bareCells(study)}
     const t0 = performance.now(); const c0 = cpu();
     for (const c of configs) await lib.run(c, { core });
     console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);

@@ -23,7 +23,7 @@ export function resultFile(cell: Cell): string {
 
 /**
  * Writes a cell's result document: `.<name>.<pid>.part.tmp` beside `path`, then renamed
- * over it (one thread writes a given cell at a time, so the name is its own).
+ * over it (one thread, the study's main thread, writes a given cell, so the name is its own).
  */
 export function writeResult(path: string, text: string | Uint8Array): void {
   const fs = nodeFs();
