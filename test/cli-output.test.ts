@@ -169,6 +169,26 @@ describe('the result JSON, streamed', () => {
     expect(joined(r)).toBe(`${JSON.stringify(resultToJSON(r))}\n`);
   });
 
+  it('holds every array of the run as plain numbers, tables row by row, and copies of its plain objects', async () => {
+    const r = await run(configs.network);
+    const doc = resultToJSON(r) as Record<string, any>;
+    const D1 = r.degrees + 1;
+    expect(doc.t).toEqual(Array.from(r.t));
+    expect(doc.risk).toEqual(Array.from(r.risk));
+    expect(doc.mfRisk).toEqual(Array.from(r.mfRisk!));
+    expect(doc.components).toHaveLength(r.t.length);
+    doc.components.forEach((row: number[], j: number) => expect(row).toEqual(Array.from(r.components.subarray(j * D1, (j + 1) * D1))));
+    doc.a.forEach((row: number[], j: number) => expect(row).toEqual(Array.from(r.a!.subarray(j * r.m, (j + 1) * r.m))));
+    expect(doc.coefficients.sigma).toEqual(Array.from(r.coefficients.sigma));
+    expect(doc.initial.components).toEqual(Array.from(r.initial.components));
+    expect(Array.isArray(doc.t) && Array.isArray(doc.components[0])).toBe(true);
+    // Changing the document leaves the result alone.
+    doc.config.init.a.scale = 99;
+    doc.stats.steps = -1;
+    expect(r.config.init.a.scale).not.toBe(99);
+    expect(r.stats.steps).not.toBe(-1);
+  });
+
   it('writes non-finite numbers and -0 as JSON.stringify does', async () => {
     const r = await run(configs.meanfield);
     r.risk.set([Number.NaN, Infinity, -Infinity, -0, 5e-324, 1e21]);

@@ -24,51 +24,71 @@ class Raw {
   constructor(readonly raw: string) {}
 }
 
-/** The result as a document whose big arrays stay typed (Float64Array, Rows) until written. */
-function resultDocument(r: RunResult): Record<string, Doc> {
-  const D1 = r.degrees + 1;
-  const c = r.coefficients;
-  return {
-    format: RESULT_FORMAT,
-    config: r.config,
-    retcode: r.retcode,
-    ...(r.message === undefined ? {} : { message: r.message }),
-    ...(r.note === undefined ? {} : { note: r.note }),
-    t: r.t,
-    risk: r.risk,
-    ...(r.mfRisk ? { mfRisk: r.mfRisk } : {}),
-    ...(r.loss ? { loss: r.loss } : {}),
-    components: new Rows(r.components, D1),
-    ...(r.a ? { a: new Rows(r.a, r.m) } : {}),
-    ...(r.s ? { s: new Rows(r.s, r.m) } : {}),
-    initial: { risk: r.initial.risk, components: r.initial.components },
-    learningTimes: r.learningTimes,
-    stats: r.stats,
-    coefficients: {
-      activation: c.activation.label, target: c.target.label,
-      sigma: c.sigma, phi: c.phi,
-      truncation: c.sigma.length - 1, kernelTail: c.kernelTail, crossTail: c.crossTail, projectionError: c.projectionError,
-    },
-  };
+/**
+ * How a document holds the run's arrays: as they are, typed, for writeDoc to write piece by
+ * piece, or as plain arrays of numbers (resultToJSON).
+ */
+interface ArrayForm {
+  vector(x: Float64Array): Doc;
+  table(x: Float64Array, width: number): Doc;
 }
 
+const TYPED: ArrayForm = { vector: (x) => x, table: (x, width) => new Rows(x, width) };
+const PLAIN: ArrayForm = { vector: (x) => Array.from(x), table: rows };
+
+/**
+ * The result as a document, its arrays in `form`; the one place that fixes the fields and
+ * their order. Built by assignment, not spread: in a study every cell makes one, and V8
+ * promotes spread-made objects (extend.ts). The config and the stats are copied, so a
+ * document does not share its plain objects with the result.
+ */
+function resultDocument(r: RunResult, form: ArrayForm): Record<string, Doc> {
+  const D1 = r.degrees + 1;
+  const c = r.coefficients;
+  const doc: Record<string, Doc> = { format: RESULT_FORMAT, config: copyPlain(r.config), retcode: r.retcode };
+  if (r.message !== undefined) doc.message = r.message;
+  if (r.note !== undefined) doc.note = r.note;
+  doc.t = form.vector(r.t);
+  doc.risk = form.vector(r.risk);
+  if (r.mfRisk) doc.mfRisk = form.vector(r.mfRisk);
+  if (r.loss) doc.loss = form.vector(r.loss);
+  doc.components = form.table(r.components, D1);
+  if (r.a) doc.a = form.table(r.a, r.m);
+  if (r.s) doc.s = form.table(r.s, r.m);
+  doc.initial = { risk: r.initial.risk, components: form.vector(r.initial.components) };
+  doc.learningTimes = r.learningTimes;
+  doc.stats = copyPlain(r.stats);
+  doc.coefficients = {
+    activation: c.activation.label, target: c.target.label,
+    sigma: form.vector(c.sigma), phi: form.vector(c.phi),
+    truncation: c.sigma.length - 1, kernelTail: c.kernelTail, crossTail: c.crossTail, projectionError: c.projectionError,
+  };
+  return doc;
+}
+
+/** Rows of `width` numbers (a trailing partial row is dropped). */
 function rows(x: Float64Array, width: number): number[][] {
   const out: number[][] = [];
-  for (let j = 0; j + width <= x.length; j += width) out.push(Array.from(x.subarray(j, j + width)));
+  // Element by element: a subarray per row cost 20× more (0.17 µs against 0.01, V8 11.3).
+  for (let j = 0; j + width <= x.length; j += width) {
+    const row = new Array<number>(width);
+    for (let k = 0; k < width; k++) row[k] = x[j + k];
+    out.push(row);
+  }
   return out;
+}
+
+/** A copy of plain objects, nested (arrays and other values are shared, as JSON writes them the same). */
+function copyPlain<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copyPlain((v as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 /** The result JSON as a plain object (for small results; writeResultJSON streams any size). */
 export function resultToJSON(r: RunResult): object {
-  const plain = (v: Doc): Doc => {
-    if (v instanceof Rows) return rows(v.data, v.width);
-    if (v instanceof Float64Array) return Array.from(v);
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-    }
-    return v;
-  };
-  return plain(resultDocument(r)) as object;
+  return resultDocument(r, PLAIN);
 }
 
 /** A number as JSON.stringify writes it (non-finite → null). */
@@ -141,7 +161,7 @@ function writeDoc(root: Doc, write: (s: string) => void): void {
  * length: the same bytes as `${JSON.stringify(resultToJSON(r))}\n`.
  */
 export function writeResultJSON(r: RunResult, write: (piece: string) => void): void {
-  writeDoc(resultDocument(r), write);
+  writeDoc(resultDocument(r, TYPED), write);
   write('\n');
 }
 
