@@ -185,7 +185,7 @@ describe('the result JSON, streamed', () => {
     // Changing the document leaves the result alone.
     doc.config.init.a.scale = 99;
     doc.stats.steps = -1;
-    expect(r.config.init.a.scale).not.toBe(99);
+    expect((r.config.init.a as { scale: number }).scale).not.toBe(99);
     expect(r.stats.steps).not.toBe(-1);
   });
 
