@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutcome } from '../src/study/cell.js';
-import { ChunkSizer, CHUNK_MS, MAX_CHUNK } from '../src/study/chunks.js';
+import { ChunkSizer, CHUNK_MS, MAX_CHUNK, TAIL_MS } from '../src/study/chunks.js';
 import { planStudy, type StudyPlan } from '../src/study/plan.js';
 import { TableWriter } from '../src/study/rows.js';
 import { TextBytes } from '../src/study/text-bytes.js';
@@ -79,20 +79,24 @@ describe('the streamed table', () => {
 });
 
 describe('chunks', () => {
-  it('send cells of unknown cost one at a time, then about CHUNK_MS of work at the last chunk\'s rate, shrinking at the end with several workers', () => {
+  it('send cells of unknown cost one at a time, then about CHUNK_MS of work at the last chunk\'s rate, shrinking at the end to TAIL_MS', () => {
     const sizer = new ChunkSizer(2);
     expect(sizer.size(10_000)).toBe(1);
     sizer.observe(1, 10); // a cold first cell
     expect(sizer.size(10_000)).toBe(Math.floor(CHUNK_MS / 10));
     sizer.observe(4, 4 * 1.25); // then 1.25 ms per cell: the cold one is forgotten
     expect(sizer.size(10_000)).toBe(Math.floor(CHUNK_MS / 1.25));
-    // The last cells: at most a quarter of each worker's share of what is left.
-    expect(sizer.size(40)).toBe(5);
-    expect(sizer.size(3)).toBe(1);
-    // One worker has no one to wait for: no shrinking.
+    // The last cells: half of each worker's share of what is left, but TAIL_MS of work at least.
+    expect(sizer.size(160)).toBe(40);
+    expect(sizer.size(40)).toBe(10);
+    expect(sizer.size(20)).toBe(Math.floor(TAIL_MS / 1.25));
+    expect(sizer.size(3)).toBe(Math.floor(TAIL_MS / 1.25));
+    // One worker shrinks its chunks the same way, to half of what is left.
     const alone = new ChunkSizer(1);
     alone.observe(4, 4 * 1.25);
-    expect(alone.size(40)).toBe(Math.floor(CHUNK_MS / 1.25));
+    expect(alone.size(1000)).toBe(Math.floor(CHUNK_MS / 1.25));
+    expect(alone.size(100)).toBe(50);
+    expect(alone.size(10)).toBe(Math.floor(TAIL_MS / 1.25));
     // Cells longer than CHUNK_MS go one by one; very short ones stop at MAX_CHUNK.
     const slow = new ChunkSizer(2);
     slow.observe(2, 4 * CHUNK_MS);

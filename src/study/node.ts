@@ -79,6 +79,17 @@ export const WINDOW = 4096;
  */
 const SPARE_BYTES = 1 << 22;
 
+/**
+ * The main thread's work between two turns of its event loop, in ms. Its long runs of work
+ * (a chunk's answer: a file and a row per cell, 25–40 ms for 170 small cells in memory and
+ * up to 75 ms on a disk; the next chunk's cells, each validated) are cut into slices: a
+ * worker's answer then waits no longer than a slice to be read, and workerpool hands the
+ * worker its next chunk as it reads the answer. Measured at one worker on 1000 cells of
+ * 0.6 ms, the worker waited 15–33 ms in all between its chunks (about 2 ms a chunk) with
+ * the answers written in one go.
+ */
+const SLICE_MS = 2;
+
 /** Young-generation size of each worker's heap, in MB (startPool). */
 const YOUNG_MB = 8;
 
@@ -131,6 +142,13 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   const stopped = () => aborted() || failure !== undefined;
   const stop = () => { void pool?.terminate(true); };
   const { serialize } = globalThis.process.getBuiltinModule('node:v8');
+  let slice = performance.now();
+  /** A turn of the event loop once SLICE_MS of work have passed since the last. */
+  const breathe = async () => {
+    if (performance.now() - slice < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    slice = performance.now();
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
 
   const dispatch = () => {
@@ -145,17 +163,19 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     const own = configs.byteOffset === 0 && configs.byteLength === configs.buffer.byteLength;
     const transfer = [...(own ? [configs.buffer] : []), ...(spare ? [spare.buffer] : [])];
     // A native promise: workerpool's own never settles its finally() here.
+    // (The pool has handed the thread its next chunk, in the answer's message handler, before this runs.)
     const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
-      // The pool hands the thread its next chunk first; the files are written meanwhile.
-      await new Promise((resolve) => setImmediate(resolve));
-      done.outcomes.forEach((o, k) => {
+      for (let k = 0; k < cells.length; k++) {
+        await breathe();
+        if (stopped()) return; // the cells not written yet are computed again on resume
         const c = cells[k];
+        const o = done.outcomes[k];
         writeResult(`${dir}/${c.file}`, done.bytes.subarray(k === 0 ? 0 : done.ends[k - 1], done.ends[k]));
         outcome.computed++;
         if (o.retcode !== 'success') outcome.failed++;
         table?.add(c.index, c.values, o, c.file);
-      });
+      }
       if (done.bytes.buffer.byteLength <= SPARE_BYTES) spares.push(new Uint8Array(done.bytes.buffer));
       report();
     }).catch((e: unknown) => { if (!aborted()) failure ??= e; }); // settles either way: the loop sees `failure`
@@ -165,6 +185,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
 
   try {
     for (let i = shard.index; i < plan.size && !stopped(); i += shard.count) {
+      await breathe();
       // Never more than WINDOW cells past the oldest unfinished one.
       while (table && i - table.written >= WINDOW && !stopped()) {
         if (chunk.length) dispatch();
