@@ -158,23 +158,34 @@ async function measure(): Promise<string> {
   const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
   const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpdir() }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
     .map((c) => ({ ...c, us: createCost(c.root) }));
-  type Series = Record<(typeof sizes)[number], Cost[]>;
-  const series = (): Series => ({ 100: [], 1000: [] });
-  const [bareRuns, studyRuns, memoryRuns] = [series(), series(), series()];
+  // And larger cells (m = 32, about 5 ms each), 50 and 500 of them, on disk: what the machinery
+  // adds to a cell hardly depends on the cell, so its share falls as cells grow.
+  const largerOf = (seeds: number) => ({ base: { ...small.base, m: 32 }, grid: { ...small.grid, seed: { range: [0, seeds] } } });
+  const largerSizes = [50, 500] as const;
+  type Series = Record<number, Cost[]>;
+  const series = (): Series => ({});
+  const [bareRuns, studyRuns, memoryRuns, bareLarger, studyLarger] = [series(), series(), series(), series(), series()];
+  const push = (r: Series, n: number, c: Cost) => { (r[n] ??= []).push(c); };
   for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
     for (const n of sizes) {
       const study = smallOf(n / 10);
-      bareRuns[n].push(bareOf(study));
-      studyRuns[n].push(studyCost(study, 1));
-      if (memoryRoot) memoryRuns[n].push(studyCost(study, 1, memoryRoot));
+      push(bareRuns, n, bareOf(study));
+      push(studyRuns, n, studyCost(study, 1));
+      if (memoryRoot) push(memoryRuns, n, studyCost(study, 1, memoryRoot));
+    }
+    for (const n of largerSizes) {
+      push(bareLarger, n, bareOf(largerOf(n / 10)));
+      push(studyLarger, n, studyCost(largerOf(n / 10), 1));
     }
   }
   const med = (runs: Cost[], key: keyof Cost = 's') => median(runs.map((r) => r[key]));
-  /** Marginal seconds per cell and fixed seconds, from the medians at 100 and 1000 cells. */
-  const split = (r: Series, key: keyof Cost = 's') => {
-    const perCell = (med(r[1000], key) - med(r[100], key)) / 900;
-    return { perCell, fixed: med(r[1000], key) - 1000 * perCell };
+  /** Marginal seconds per cell and fixed seconds, from the medians at the two sizes `at` (100 and 1000 cells unless said). */
+  const split = (r: Series, key: keyof Cost = 's', at: readonly [number, number] = sizes) => {
+    const [a, b] = at;
+    const perCell = (med(r[b], key) - med(r[a], key)) / (b - a);
+    return { perCell, fixed: med(r[b], key) - b * perCell };
   };
+  const [bareLargerSplit, studyLargerSplit] = [split(bareLarger, 's', largerSizes), split(studyLarger, 's', largerSizes)];
   const bareSplit = split(bareRuns);
   const studySplit = split(studyRuns);
   const memorySplit = memoryRoot ? split(memoryRuns) : null;
@@ -244,6 +255,11 @@ async function measure(): Promise<string> {
     ]), '',
     `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 1000-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
     `A process of bare run() calls keeps ${fmt(bareCpuSplit.perCell / bareSplit.perCell)} cores busy per cell added: V8 compiles and collects garbage on threads beside the one that runs the cells, which here take part of the second core. In a study at one worker, the main thread (each cell's file and row) shares that core with the worker's own such threads.`, '',
+    'Per-cell overhead by the size of the cells (on disk; the larger cells: m = 32, at 50 and 500 cells, in the same rounds):', '',
+    table([
+      { cells: 'm = 4 (the rows above)', 'bare run(), ms per cell added': bareSplit.perCell * 1000, 'study, ms per cell added': studySplit.perCell * 1000, 'µs added per cell': (studySplit.perCell - bareSplit.perCell) * 1e6, overhead: `${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}%` },
+      { cells: 'm = 32', 'bare run(), ms per cell added': bareLargerSplit.perCell * 1000, 'study, ms per cell added': studyLargerSplit.perCell * 1000, 'µs added per cell': (studyLargerSplit.perCell - bareLargerSplit.perCell) * 1e6, overhead: `${fmt(100 * (studyLargerSplit.perCell / bareLargerSplit.perCell - 1))}%` },
+    ]), '',
     'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
     table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
     'The main thread writes the files while the worker computes, so at one worker they cost the worker nothing while the main thread keeps up; on two cores at two workers they share the cores with the cells. On this disk the main thread barely keeps up with small cells: in a CPU profile of a 1000-cell study in out/, creating the files (open with O_CREAT) took 0.45 ms each, about as long as a cell.', '',
