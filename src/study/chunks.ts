@@ -1,10 +1,10 @@
 // How many cells go to a worker in one pool message. A message costs its round trip
 // (the worker posts its answer, the main thread wakes, sends the next task), idle time of
-// the worker between tasks: 1–2.5 ms a chunk in a study here (two threads that wait wake in
-// 0.4–0.6 ms each on this virtual machine, measured by a ping between a thread that has
-// computed for 5–20 ms and one that waited; 0.04 ms when neither waited), the longer ones
-// when the main thread is busy with the answer before (its files, its rows). So cells go in chunks of about CHUNK_MS of work,
-// sized from the time the last chunk took per cell: the first chunks run cold code, whose
+// the worker between tasks: 1–2.5 ms a chunk in a study here. Most of it is waking: a
+// thread that waited wakes in 0.4–0.6 ms on this virtual machine (a ping between a thread
+// that had computed for 5–20 ms and one that waited; 0.04 ms when neither waited), and
+// both the main thread and the worker wait once per chunk. So cells go in chunks of about
+// CHUNK_MS of work, sized from the time the last chunk took per cell: the first chunks run cold code, whose
 // cells cost 2–10× a warm one's, and a mean over all chunks kept that for dozens of them.
 // Cells of unknown cost go one at a time. Measured on 1000 cells of 0.63 ms at one worker,
 // the worker's idle time between chunks summed to 42–56 ms with 40 ms chunks sized from the

@@ -83,10 +83,10 @@ const SPARE_BYTES = 1 << 22;
  * The main thread's work between two turns of its event loop, in ms. Its long runs of work
  * (a chunk's answer: a file and a row per cell, 25–40 ms for 170 small cells in memory and
  * up to 75 ms on a disk; the next chunk's cells, each validated) are cut into slices: a
- * worker's answer then waits no longer than a slice to be read, and workerpool hands the
- * worker its next chunk as it reads the answer. Measured at one worker on 1000 cells of
- * 0.6 ms, the worker waited 15–33 ms in all between its chunks (about 2 ms a chunk) with
- * the answers written in one go.
+ * worker's answer that comes meanwhile waits no longer than a slice to be read (workerpool
+ * hands the worker its next chunk as it reads the answer), nor does an abort. In memory the
+ * worker's wait per chunk stayed about the same (1–2.5 ms, mostly the threads' waking:
+ * chunks.ts); on a disk, an answer could wait for a whole chunk's files.
  */
 const SLICE_MS = 2;
 
@@ -162,8 +162,8 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     // (v8.serialize's buffer is its own, not a slice of a shared pool: checked, as a transfer takes it away)
     const own = configs.byteOffset === 0 && configs.byteLength === configs.buffer.byteLength;
     const transfer = [...(own ? [configs.buffer] : []), ...(spare ? [spare.buffer] : [])];
-    // A native promise: workerpool's own never settles its finally() here.
-    // (The pool has handed the thread its next chunk, in the answer's message handler, before this runs.)
+    // A native promise: workerpool's own never settles its finally() here. (The pool has
+    // handed the thread its next chunk, in the answer's message handler, before this runs.)
     const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
       for (let k = 0; k < cells.length; k++) {
