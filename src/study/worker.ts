@@ -7,7 +7,7 @@
 // schema.
 //
 // What a chunk holds until it ends outlives several of this heap's young-generation
-// collections (a chunk is ~40 ms of work; at YOUNG_MB = 8 a collection came every ~70 tiny
+// collections (a chunk is up to CHUNK_MS of work; at YOUNG_MB = 8 a collection came every ~70 tiny
 // cells), and V8 then moves it to the old generation, which grows until a full collection.
 // So a config is dropped as soon as its cell has run, and each text goes at once, as UTF-8,
 // into one byte buffer outside the heap (text-bytes.ts). The buffer is handed to the main
