@@ -143,9 +143,10 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   const stop = () => { void pool?.terminate(true); };
   const { serialize } = globalThis.process.getBuiltinModule('node:v8');
   let slice = performance.now();
-  /** A turn of the event loop once SLICE_MS of work have passed since the last. */
-  const breathe = async () => {
-    if (performance.now() - slice < SLICE_MS) return;
+  /** SLICE_MS of work have passed since the event loop's last turn. */
+  const sliceDone = () => performance.now() - slice >= SLICE_MS;
+  /** A turn of the event loop. */
+  const turn = async () => {
     await new Promise((resolve) => setImmediate(resolve));
     slice = performance.now();
   };
@@ -167,7 +168,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
       for (let k = 0; k < cells.length; k++) {
-        await breathe();
+        if (sliceDone()) await turn();
         if (stopped()) return; // the cells not written yet are computed again on resume
         const c = cells[k];
         const o = done.outcomes[k];
@@ -185,7 +186,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
 
   try {
     for (let i = shard.index; i < plan.size && !stopped(); i += shard.count) {
-      await breathe();
+      if (sliceDone()) await turn();
       // Never more than WINDOW cells past the oldest unfinished one.
       while (table && i - table.written >= WINDOW && !stopped()) {
         if (chunk.length) dispatch();
