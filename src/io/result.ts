@@ -25,27 +25,28 @@ class Raw {
 }
 
 /**
- * How a document holds the run's arrays: as they are, typed, for writeDoc to write piece by
- * piece, or as plain arrays of numbers (resultToJSON).
+ * How a document holds the run's parts: as they are (arrays typed), for writeDoc to write
+ * piece by piece, or as a plain object of its own (resultToJSON): arrays of numbers, and
+ * copies of the config and stats, so that it shares no plain object with the result.
  */
-interface ArrayForm {
+interface DocForm {
   vector(x: Float64Array): Doc;
   table(x: Float64Array, width: number): Doc;
+  object<T>(v: T): T;
 }
 
-const TYPED: ArrayForm = { vector: (x) => x, table: (x, width) => new Rows(x, width) };
-const PLAIN: ArrayForm = { vector: (x) => Array.from(x), table: rows };
+const TYPED: DocForm = { vector: (x) => x, table: (x, width) => new Rows(x, width), object: (v) => v };
+const PLAIN: DocForm = { vector: (x) => Array.from(x), table: rows, object: copyPlain };
 
 /**
  * The result as a document, its arrays in `form`; the one place that fixes the fields and
  * their order. Built by assignment, not spread: in a study every cell makes one, and V8
- * promotes spread-made objects (extend.ts). The config and the stats are copied, so a
- * document does not share its plain objects with the result.
+ * promotes spread-made objects (extend.ts).
  */
-function resultDocument(r: RunResult, form: ArrayForm): Record<string, Doc> {
+function resultDocument(r: RunResult, form: DocForm): Record<string, Doc> {
   const D1 = r.degrees + 1;
   const c = r.coefficients;
-  const doc: Record<string, Doc> = { format: RESULT_FORMAT, config: copyPlain(r.config), retcode: r.retcode };
+  const doc: Record<string, Doc> = { format: RESULT_FORMAT, config: form.object(r.config), retcode: r.retcode };
   if (r.message !== undefined) doc.message = r.message;
   if (r.note !== undefined) doc.note = r.note;
   doc.t = form.vector(r.t);
@@ -57,7 +58,7 @@ function resultDocument(r: RunResult, form: ArrayForm): Record<string, Doc> {
   if (r.s) doc.s = form.table(r.s, r.m);
   doc.initial = { risk: r.initial.risk, components: form.vector(r.initial.components) };
   doc.learningTimes = r.learningTimes;
-  doc.stats = copyPlain(r.stats);
+  doc.stats = form.object(r.stats);
   doc.coefficients = {
     activation: c.activation.label, target: c.target.label,
     sigma: form.vector(c.sigma), phi: form.vector(c.phi),
