@@ -35,7 +35,8 @@ function child<T>(code: string): T {
 /** CPU seconds of the process so far, all threads (workers included). */
 const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };';
 
-interface Cost { s: number; cpu: number }
+/** Wall and CPU seconds; for a study, also the seconds its worker spent on the cells (StudyOutcome.workerMs). */
+interface Cost { s: number; cpu: number; worker?: number }
 
 /** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
 function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
@@ -43,8 +44,8 @@ function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
   try {
     return child<Cost>(`${CPU}
       const t0 = performance.now(); const c0 = cpu();
-      await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0 }));`);
+      const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
+      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, worker: out.workerMs / 1000 }));`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -178,7 +179,7 @@ async function measure(): Promise<string> {
       push(studyLarger, n, studyCost(largerOf(n / 10), 1));
     }
   }
-  const med = (runs: Cost[], key: keyof Cost = 's') => median(runs.map((r) => r[key]));
+  const med = (runs: Cost[], key: keyof Cost = 's') => median(runs.map((r) => r[key] ?? NaN));
   /** Marginal seconds per cell and fixed seconds, from the medians at the two sizes `at` (100 and 1000 cells unless said). */
   const split = (r: Series, key: keyof Cost = 's', at: readonly [number, number] = sizes) => {
     const [a, b] = at;
@@ -202,6 +203,10 @@ async function measure(): Promise<string> {
   const studySplit = split(studyRuns);
   const memorySplit = memoryRoot ? split(memoryRuns) : null;
   const [bareCpuSplit, studyCpuSplit] = [split(bareRuns, 'cpu'), split(studyRuns, 'cpu')];
+  // The worker's own time per cell added (its chunks, from first cell to last): against the
+  // bare calls, what the cells cost in the study's thread; against the study's wall time,
+  // how much of a cell's marginal time the worker computed.
+  const [studyWorkerSplit, memoryWorkerSplit] = [split(studyRuns, 'worker'), memoryRoot ? split(memoryRuns, 'worker') : null];
   const [bare, viaStudy] = [med(bareRuns[1000]), med(studyRuns[1000])];
   const inMemory = memoryRoot ? med(memoryRuns[1000]) : null;
 
@@ -224,13 +229,20 @@ async function measure(): Promise<string> {
     rmSync(dir, { recursive: true, force: true });
     console.log(JSON.stringify(out));`);
 
-  // 3. Peak memory (max RSS of the process, worker threads included) at 2 000, 20 000 and 100 000 tiny cells.
-  const tiny = (seeds: number) => ({ base: { m: 2, time: { end: 1, points: 3 }, degrees: 1, keepWeights: false }, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
-  const memory = [200, 2000, 10_000].map((seeds) => {
+  // 3. Peak memory (max RSS of the process, worker threads included) at 2 000, 20 000 and 100 000
+  // tiny cells, in two grids: one whose outputs are bounded (a scale axis of 10 values × seeds:
+  // 10 groups of seeds, a chart of 10 points), where all the memory is the study's own, and
+  // ε × seeds, whose summary holds an ε fit per seed: output that grows with the grid.
+  const tinyBase = { m: 2, time: { end: 1, points: 3 }, degrees: 1, keepWeights: false };
+  const bounded = (seeds: number) => ({ base: tinyBase, grid: { 'init.a.scale': { linear: [0.5, 1.5, 10] }, seed: { range: [0, seeds] } } });
+  const perSeedFits = (seeds: number) => ({ base: tinyBase, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
+  interface Memory { cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number; trace: [number, number][] }
+  const memoryOf = (study: unknown): Memory => {
     const dir = mkdtempSync(join(diskRoot, 'timescales-bench-study-'));
     try {
-      // The main thread's heap sampled during the study (its size and its young generation's, and at the end what a full collection keeps).
-      return child<{ cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number }>(`
+      // The main thread's heap sampled during the study (its size and its young generation's,
+      // and at the end what a full collection keeps); the RSS at every tenth of the cells.
+      return child<Memory>(`
         const v8 = await import('node:v8'); v8.setFlagsFromString('--expose-gc');
         const gc = (await import('node:vm')).runInNewContext('gc');
         let heap = 0; let young = 0;
@@ -238,15 +250,22 @@ async function measure(): Promise<string> {
           heap = Math.max(heap, process.memoryUsage().heapTotal);
           young = Math.max(young, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
         }, 20);
+        const trace = [];
+        const onProgress = (p) => { if (p.done >= (trace.length + 1) * p.total / 10) trace.push([p.done, process.memoryUsage.rss() / 2 ** 20]); };
         const t0 = performance.now();
-        const out = await lib.study(${JSON.stringify(tiny(seeds))}, { outDir: ${JSON.stringify(dir)}, workers: 2 });
+        const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: 2, onProgress });
         const s = (performance.now() - t0) / 1000;
         clearInterval(sample); gc();
-        console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20 }));`);
+        console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20, trace }));`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  };
+  const memorySizes = [200, 2000, 10_000];
+  const memoryBounded = memorySizes.map((seeds) => memoryOf(bounded(seeds)));
+  const memory = memorySizes.map((seeds) => memoryOf(perSeedFits(seeds)));
+  const memoryRow = (m: Memory) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB, 'main heap, largest MB': m.heapMB, 'its young generation, largest MB': m.youngMB, 'main heap, live at the end MB': m.liveMB });
+  const longest = memoryBounded[memoryBounded.length - 1];
 
   return [
     '## Studies: worker pool, per-cell overhead, memory', '',
@@ -261,11 +280,12 @@ async function measure(): Promise<string> {
     `The pool's speed-up is ${fmt((s1 / s2) / (b1 / b2) * 100)}% of what this machine gives two processes with nothing shared (the bare rows; no pool start, no files).`, '',
     `Overhead: small cells (m = 4, 20 output times) as bare in-process \`run()\` calls against \`study()\` at 1 worker (validation of every cell, keys, pool messages, a result file per cell, the table, summaries and charts), at 100 and 1000 cells. A cell's marginal cost is the time added per cell from 100 to 1000 cells; the fixed cost is the rest of the 1000-cell time.`, '',
     table([
-      { case: 'bare run() calls', '100 cells, s': med(bareRuns[100]), '1000 cells, s': bare, 'ms per cell added': bareSplit.perCell * 1000, 'fixed, s': bareSplit.fixed, 'CPU ms per cell added (all threads)': bareCpuSplit.perCell * 1000 },
-      { case: 'study, 1 worker', '100 cells, s': med(studyRuns[100]), '1000 cells, s': viaStudy, 'ms per cell added': studySplit.perCell * 1000, 'fixed, s': studySplit.fixed, 'CPU ms per cell added (all threads)': studyCpuSplit.perCell * 1000 },
-      ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '1000 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
+      { case: 'bare run() calls', '100 cells, s': med(bareRuns[100]), '1000 cells, s': bare, 'ms per cell added': bareSplit.perCell * 1000, 'the worker\'s busy ms per cell added': '', 'fixed, s': bareSplit.fixed, 'CPU ms per cell added (all threads)': bareCpuSplit.perCell * 1000 },
+      { case: 'study, 1 worker', '100 cells, s': med(studyRuns[100]), '1000 cells, s': viaStudy, 'ms per cell added': studySplit.perCell * 1000, 'the worker\'s busy ms per cell added': studyWorkerSplit.perCell * 1000, 'fixed, s': studySplit.fixed, 'CPU ms per cell added (all threads)': studyCpuSplit.perCell * 1000 },
+      ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '1000 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'the worker\'s busy ms per cell added': memoryWorkerSplit!.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
     ]), '',
     `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 1000-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
+    `The worker's busy time (StudyOutcome.workerMs: its chunks, from first cell to last, which include building each cell's result text) per cell added: ${fmt(studyWorkerSplit.perCell * 1000)} ms with the folder on disk${memoryWorkerSplit ? `, ${fmt(memoryWorkerSplit.perCell * 1000)} ms in memory` : ''}, against ${fmt(bareSplit.perCell * 1000)} ms for a bare call. ${memoryWorkerSplit ? `In memory the worker computed ${fmt(100 * memoryWorkerSplit.perCell / memorySplit!.perCell)}% of a cell's marginal time; on disk ${fmt(100 * studyWorkerSplit.perCell / studySplit.perCell)}%, and its cells themselves took ${fmt(100 * (studyWorkerSplit.perCell / memoryWorkerSplit.perCell - 1))}% longer than in memory: the same cells, slowed while the main thread creates their files on the other core.` : ''}`, '',
     `A process of bare run() calls keeps ${fmt(bareCpuSplit.perCell / bareSplit.perCell)} cores busy per cell added: V8 compiles and collects garbage on threads beside the one that runs the cells, which here take part of the second core. In a study at one worker, the main thread (each cell's file and row) shares that core with the worker's own such threads.`, '',
     'Per-cell overhead by the size of the cells (on disk; the larger cells: m = 32, at 50 and 500 cells, in the same rounds):', '',
     table([
@@ -276,7 +296,7 @@ async function measure(): Promise<string> {
     table(pairedRows.map((p) => ({ cells: p.cells, 'median, %': p.runs.median, 'least, %': p.runs.min, 'most, %': p.runs.max }))), '',
     'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
     table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
-    `The main thread writes the files while the worker computes, so at one worker they cost the worker nothing while the main thread keeps up; on two cores at two workers they share the cores with the cells. On this disk the main thread barely keeps up with small cells: in a CPU profile of a 1000-cell study in out/, creating the files (open with O_CREAT) took 0.29–0.45 ms each, about half as long as a cell. It is the file system's work, not the study's: a loop of 3000 such creates alone, in a fresh folder under out/, spent 0.24 ms per file in open(O_CREAT) and 0.03 ms in the write, close and rename; the same loop spent 0.008 ms in open in memory, and 0.02–0.15 ms under /tmp, on the same disk.`, '',
+    `The main thread writes the files while the worker computes: at one worker, the worker does not wait for them while the main thread keeps up, but (the worker's busy time above) its own cells run slower beside them when they go to this disk; at two workers on two cores they share the cores with the cells. On this disk the main thread barely keeps up with small cells: in a CPU profile of a 1000-cell study in out/, creating the files (open with O_CREAT) took 0.29–0.45 ms each, about half as long as a cell. It is the file system's work, not the study's: a loop of 3000 such creates alone, in a fresh folder under out/, spent 0.24 ms per file in open(O_CREAT) and 0.03 ms in the write, close and rename; the same loop spent 0.008 ms in open in memory, and 0.02–0.15 ms under /tmp, on the same disk.`, '',
     'Where the main thread\'s time per cell went, and goes (µs per cell, best of 5 over the 500 cells, in one process):', '',
     table([
       { part: 'a cell\'s config validated and its canonical JSON', before: parts.whole, now: parts.parts, how: 'the whole config parsed per cell → only the fields the axes set, then the rules between fields' },
@@ -284,8 +304,14 @@ async function measure(): Promise<string> {
     ]), '',
     `Gone from the main thread besides: three of the four validations of each cell (the run loop, the worker and the table each made the cell again through the whole schema), reading every result file back for the table at the end (rows now stream in cell order as outcomes arrive), and one pool message per cell (cells go in chunks of about ${CHUNK_MS} ms of work).`, '',
     'Peak memory: tiny cells (m = 2, 3 output times), 2 workers; max RSS of the whole process (main thread, both workers, their Wasm memories), and the main thread\'s V8 heap: its largest size during the study and what a full collection keeps at the end.', '',
-    table(memory.map((m) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB, 'main heap, largest MB': m.heapMB, 'its young generation, largest MB': m.youngMB, 'main heap, live at the end MB': m.liveMB }))), '',
-    'What is kept grows only by the summary that the study returns (the table streams to disk, the reorder buffer holds at most a window of cells): here one ε fit per seed, which is what the summary is asked to hold, 3.6 MB as compact JSON at 20 000 cells and 18 MB at 100 000 (the growth of the live heap at the end, 4.7 and 26 MB over that of the 2 000-cell study, is that summary as objects); The peak, though, is garbage awaiting collection rather than kept data: in a grid whose summary stays small (a seed axis alone), the peak RSS grew alike, 118 / 154 / 188 MB at 2 000 / 20 000 / 100 000 cells, with 9–10 MB live at the end, and the main heap in use reached 16 / 43 / 92 MB before V8 collected it. What grew was garbage that V8 moved to the old generations, which grow until a full collection: result texts held as strings for a whole chunk, in the worker and again in the main thread; objects made on every run as `{ ...base, key }`, a quarter of whose bytes V8 11.3 promotes (now Object.assign, src/extend.ts); a chunk\'s configs waiting in the pool\'s queue; a Map entry per row; and at the end summary.json made as one 28 MB string and buffer (100 000 cells). What is left: the main thread\'s young generation, 16 MB at the start, doubles once some 8 MB have survived its collections in all (V8 grows it on that sum, not on a rate), which any long study reaches; and the old generations\' garbage up to V8\'s next full collection (at least 8 MB past what is live). The workers\' young generation is capped at 8 MB (resourceLimits); the main thread\'s belongs to the host process and is left alone.',
+    `A grid whose outputs stay bounded (init.a.scale: 10 values × seeds; the summary has 10 groups of seeds, each chart 10 points), so that all the memory is the study's own:`, '',
+    table(memoryBounded.map(memoryRow)), '',
+    `The RSS as the ${longest.cells}-cell study went (at every tenth of its cells):`, '',
+    table([Object.fromEntries([['', 'RSS MB'], ...longest.trace.map(([done, mb]) => [`${done} cells`, mb])])]), '',
+    'It rises over the first tens of thousands of cells and then stays level: the study holds nothing per cell (results stream to their files, rows to the table, at most a window of cells waits in the reorder buffer), and what a full collection keeps at the end is the same at every size (during the run the study also holds the seed values that the 95% intervals need, 8 bytes per cell and value). The rise is V8 sizing the main thread\'s heap to the study\'s pace: its young generation, 16 MB at the start, doubles once some 8 MB in all have survived its collections, which any long study reaches; its old generation takes garbage until the next full collection, whose threshold V8 sets from what was live at the last one. Neither grows with the cells past that. (The workers\' young generations are capped at 8 MB by resourceLimits; the main thread\'s heap belongs to the host process and is left alone. Capping it with --max-semi-space-size, tried, moved the same growth into the old generation.)', '',
+    'The grid ε × seeds, whose summary holds one ε fit per seed (what it is asked for: 3.6 MB as compact JSON at 20 000 cells, 18 MB at 100 000), so that the output itself grows with the cells:', '',
+    table(memory.map(memoryRow)), '',
+    'Here what is live at the end grows by that summary, and the peak with it.',
   ].join('\n');
 }
 

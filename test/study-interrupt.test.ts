@@ -61,6 +61,11 @@ describe('an interrupted study', () => {
     const resumed = cli(['study', file, '--out', out, '--workers', '2']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
+    // how busy the pool was, as a share of the run (some cells were computed, so a pool ran)
+    const busy = /; 2 workers busy ([\d.]+)% of \d+ s;/.exec(resumed.stderr);
+    expect(busy, resumed.stderr).not.toBeNull();
+    expect(Number(busy![1])).toBeGreaterThan(0);
+    expect(Number(busy![1])).toBeLessThanOrEqual(100);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
   }, 180_000);
 

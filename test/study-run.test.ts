@@ -60,7 +60,20 @@ describe('a study run', () => {
     const again = await study(s.path('two/study.json'), { outDir: s.path('two'), workers: 2 });
     expect(again).toMatchObject({ computed: 0, skipped: 12 });
     expect(readFileSync(s.path('two/table.csv'), 'utf8')).toBe(table);
+    // Nothing computed: no pool started, no worker time.
+    expect(again).toMatchObject({ workers: 0, workerMs: 0 });
   }, 180_000);
+
+  it('counts the workers\' time: at least the cells\' own run times, at most every worker busy throughout', () => {
+    const rows = parseCsv(readFileSync(s.path('one/table.csv'), 'utf8'));
+    const wall = rows[0].indexOf('wallMs');
+    const cellsMs = rows.slice(1).reduce((sum, r) => sum + Number(r[wall]), 0);
+    expect(one.workers).toBe(1);
+    expect(cellsMs).toBeGreaterThan(0);
+    // each cell runs inside its chunk, which the worker times from before the first cell to after the last
+    expect(one.workerMs).toBeGreaterThanOrEqual(cellsMs);
+    expect(one.workerMs).toBeLessThanOrEqual(one.workers * one.elapsedMs);
+  });
 
   it('gives the same table from shards merged as from one run; the merge computes nothing', () => {
     const file = s.write('small-study.json', smallStudy);

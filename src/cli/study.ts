@@ -69,7 +69,9 @@ not an error), 2 for a bad study (refused before any cell runs), 130 after Ctrl-
       if (!values.quiet) {
         const where = shard ? `shard ${shard.index}/${shard.count}: ` : '';
         const next = shard ? 'run the command without --shard once every shard is done to write the tables' : `tables in ${values.out}/table.csv, summary.md`;
-        process.stderr.write(`timescales study: ${where}${outcome.total} cells (${outcome.computed} computed, ${outcome.skipped} found done), ${outcome.failed} not successful (see retcode); ${next}\n`);
+        // how much of the run the workers computed: well below 100%, the cells are too small for their files and rows, or the pool too large for the cells
+        const busy = outcome.workers ? `; ${outcome.workers} workers busy ${fmt(100 * outcome.workerMs / (outcome.workers * outcome.elapsedMs))}% of ${duration(outcome.elapsedMs / 1000)}` : '';
+        process.stderr.write(`timescales study: ${where}${outcome.total} cells (${outcome.computed} computed, ${outcome.skipped} found done), ${outcome.failed} not successful (see retcode)${busy}; ${next}\n`);
       }
       return 0;
     } finally {

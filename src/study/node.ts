@@ -62,6 +62,18 @@ export interface StudyOutcome {
   failed: number;
   /** True when stopped by the signal: the study is incomplete; run it again to resume. */
   interrupted: boolean;
+  /** Threads in the pool (0 when every cell was found done and none started). */
+  workers: number;
+  /**
+   * Milliseconds the pool's threads spent on this call's cells, summed over threads (each
+   * chunk from its first cell's start to its last cell's end; a chunk cut short by a stop is
+   * not counted). Against `workers` × `elapsedMs`, it says how busy the workers were: what is
+   * left is their start, their waits between chunks, and the main thread's work after the
+   * last cell (the tables).
+   */
+  workerMs: number;
+  /** Milliseconds from the call to its end. */
+  elapsedMs: number;
   /** The summary, when tables were written (a run of the whole study that completed). */
   summary?: StudySummary;
 }
@@ -95,6 +107,7 @@ const YOUNG_MB = 8;
 
 /** A study file (parsed JSON, or a path to one) run into `options.outDir`; throws ConfigError before anything runs if any cell is invalid. */
 export async function study(studyFile: StudyInput | string, options: StudyOptions): Promise<StudyOutcome> {
+  const called = Date.now();
   const fs = nodeFs();
   const input = typeof studyFile === 'string' ? JSON.parse(fs.readFileSync(studyFile, 'utf8')) : studyFile;
   const dir = options.outDir;
@@ -126,7 +139,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     throw e;
   }
   const total = cellsOf(plan.size);
-  const outcome: StudyOutcome = { total, computed: 0, skipped: 0, failed: 0, interrupted: false };
+  const outcome: StudyOutcome = { total, computed: 0, skipped: 0, failed: 0, interrupted: false, workers: 0, workerMs: 0, elapsedMs: 0 };
   const start = Date.now();
   const report = () => options.onProgress?.({ done: outcome.computed + outcome.skipped, total, computed: outcome.computed, elapsedMs: Date.now() - start });
   report();
@@ -167,6 +180,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     // handed the thread its next chunk, in the answer's message handler, before this runs.)
     const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
       sizer.observe(cells.length, done.ms);
+      outcome.workerMs += done.ms;
       for (let k = 0; k < cells.length; k++) {
         if (sliceDone()) await turn();
         if (stopped()) return; // the cells not written yet are computed again on resume
@@ -223,7 +237,8 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     }
   }
   if (failure !== undefined) throw failure;
-  if (aborted()) return { ...outcome, interrupted: true };
+  outcome.workers = pool ? workers : 0;
+  if (aborted()) return { ...outcome, interrupted: true, elapsedMs: Date.now() - called };
   // Every result is in place (a chunk is answered once its files are): the threads exit
   // (about 30 ms) while the summaries are written.
   try {
@@ -231,6 +246,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   } finally {
     await closing;
   }
+  outcome.elapsedMs = Date.now() - called;
   return outcome;
 }
 
