@@ -36,7 +36,7 @@ interface DocForm {
 }
 
 const TYPED: DocForm = { vector: (x) => x, table: (x, width) => new Rows(x, width), object: (v) => v };
-const PLAIN: DocForm = { vector: (x) => Array.from(x), table: rows, object: copyPlain };
+const PLAIN: DocForm = { vector: (x) => numbers(x, 0, x.length), table: rows, object: copyPlain };
 
 /**
  * The result as a document, its arrays in `form`; the one place that fixes the fields and
@@ -67,15 +67,22 @@ function resultDocument(r: RunResult, form: DocForm): Record<string, Doc> {
   return doc;
 }
 
+/**
+ * x[from..to) as a plain array, element by element and pushed: Array.from of a typed array
+ * took 0.6 µs for 20 numbers against 0.07 (its iterator), a subarray per row 20× more, and
+ * an array made at its length (new Array(n)) has holes as far as V8 knows, which
+ * JSON.stringify then writes 20% slower (V8 11.3).
+ */
+function numbers(x: Float64Array, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let j = from; j < to; j++) out.push(x[j]);
+  return out;
+}
+
 /** Rows of `width` numbers (a trailing partial row is dropped). */
 function rows(x: Float64Array, width: number): number[][] {
   const out: number[][] = [];
-  // Element by element: a subarray per row cost 20× more (0.17 µs against 0.01, V8 11.3).
-  for (let j = 0; j + width <= x.length; j += width) {
-    const row = new Array<number>(width);
-    for (let k = 0; k < width; k++) row[k] = x[j + k];
-    out.push(row);
-  }
+  for (let j = 0; j + width <= x.length; j += width) out.push(numbers(x, j, j + width));
   return out;
 }
 
