@@ -70,7 +70,7 @@ describe('a study run', () => {
     const cellsMs = rows.slice(1).reduce((sum, r) => sum + Number(r[wall]), 0);
     expect(one.workers).toBe(1);
     expect(cellsMs).toBeGreaterThan(0);
-    // each cell runs inside its chunk, which the worker times from before the first cell to after the last
+    // each cell runs inside its chunk, which the worker times from its arrival to its answer
     expect(one.workerMs).toBeGreaterThanOrEqual(cellsMs);
     expect(one.workerMs).toBeLessThanOrEqual(one.workers * one.elapsedMs);
   });
