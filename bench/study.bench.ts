@@ -38,17 +38,22 @@ const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + 
 /** Wall and CPU seconds; for a study, also the seconds its worker spent on the cells (StudyOutcome.workerMs). */
 interface Cost { s: number; cpu: number; worker?: number }
 
-/** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
-function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
+/** `f` of a fresh study folder under `root`, removed afterwards. */
+function inFreshFolder<T>(root: string, f: (dir: string) => T): T {
   const dir = mkdtempSync(join(root, 'timescales-bench-study-'));
   try {
-    return child<Cost>(`${CPU}
-      const t0 = performance.now(); const c0 = cpu();
-      const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, worker: out.workerMs / 1000 }));`);
+    return f(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
+function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
+  return inFreshFolder(root, (dir) => child<Cost>(`${CPU}
+    const t0 = performance.now(); const c0 = cpu();
+    const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, worker: out.workerMs / 1000 }));`));
 }
 const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
 
@@ -237,30 +242,24 @@ async function measure(): Promise<string> {
   const bounded = (seeds: number) => ({ base: tinyBase, grid: { 'init.a.scale': { linear: [0.5, 1.5, 10] }, seed: { range: [0, seeds] } } });
   const perSeedFits = (seeds: number) => ({ base: tinyBase, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
   interface Memory { cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number; trace: [number, number][] }
-  const memoryOf = (study: unknown): Memory => {
-    const dir = mkdtempSync(join(diskRoot, 'timescales-bench-study-'));
-    try {
-      // The main thread's heap sampled during the study (its size and its young generation's,
-      // and at the end what a full collection keeps); the RSS at every tenth of the cells.
-      return child<Memory>(`
-        const v8 = await import('node:v8'); v8.setFlagsFromString('--expose-gc');
-        const gc = (await import('node:vm')).runInNewContext('gc');
-        let heap = 0; let young = 0;
-        const sample = setInterval(() => {
-          heap = Math.max(heap, process.memoryUsage().heapTotal);
-          young = Math.max(young, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
-        }, 20);
-        const trace = [];
-        const onProgress = (p) => { if (p.done >= (trace.length + 1) * p.total / 10) trace.push([p.done, process.memoryUsage.rss() / 2 ** 20]); };
-        const t0 = performance.now();
-        const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: 2, onProgress });
-        const s = (performance.now() - t0) / 1000;
-        clearInterval(sample); gc();
-        console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20, trace }));`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const memoryOf = (study: unknown): Memory => inFreshFolder(diskRoot, (dir) =>
+    // The main thread's heap sampled during the study (its size and its young generation's,
+    // and at the end what a full collection keeps); the RSS at every tenth of the cells.
+    child<Memory>(`
+      const v8 = await import('node:v8'); v8.setFlagsFromString('--expose-gc');
+      const gc = (await import('node:vm')).runInNewContext('gc');
+      let heap = 0; let young = 0;
+      const sample = setInterval(() => {
+        heap = Math.max(heap, process.memoryUsage().heapTotal);
+        young = Math.max(young, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+      }, 20);
+      const trace = [];
+      const onProgress = (p) => { if (p.done >= (trace.length + 1) * p.total / 10) trace.push([p.done, process.memoryUsage.rss() / 2 ** 20]); };
+      const t0 = performance.now();
+      const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: 2, onProgress });
+      const s = (performance.now() - t0) / 1000;
+      clearInterval(sample); gc();
+      console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20, trace }));`));
   const memorySizes = [200, 2000, 10_000];
   const memoryBounded = memorySizes.map((seeds) => memoryOf(bounded(seeds)));
   const memory = memorySizes.map((seeds) => memoryOf(perSeedFits(seeds)));
