@@ -1,5 +1,6 @@
 // study(file, {outDir, workers, shard}) in Node: validate every cell, run the cells not
-// yet done on a pool of worker threads (workerpool, one Wasm instance per thread), each
+// yet done on a pool of worker threads (workerpool, one Wasm instance per thread, fed
+// through a lane each: lanes.ts), each
 // result written to DIR/runs/<key>.json whole or not at all by the main thread as the
 // workers' chunks come back, and — unless this process is one shard of several — the
 // table streamed in cell order as outcomes arrive (cells found done are read back from
@@ -24,12 +25,12 @@ import { type Core, loadCore } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf } from './cell.js';
 import { ChunkSizer } from './chunks.js';
+import { DEPTH, Lanes } from './lanes.js';
 import { planStudy, type StudyPlan } from './plan.js';
 import { readResult, resultFile, RUNS_DIR, writeResult } from './results.js';
 import { TableWriter } from './rows.js';
 import type { Shard } from './shard.js';
 import type { StudySummary } from './summary.js';
-import type { ChunkDone } from './worker.js';
 
 export interface StudyProgress {
   /** Cells of this process done so far (run now or found done), of `total`. */
@@ -94,11 +95,9 @@ const SPARE_BYTES = 1 << 22;
 /**
  * The main thread's work between two turns of its event loop, in ms. Its long runs of work
  * (a chunk's answer: a file and a row per cell, 25–40 ms for 170 small cells in memory and
- * up to 75 ms on a disk; the next chunk's cells, each validated) are cut into slices: a
- * worker's answer that comes meanwhile waits no longer than a slice to be read (workerpool
- * hands the worker its next chunk as it reads the answer), nor does an abort. In memory the
- * worker's wait per chunk stayed about the same (1–2.5 ms, mostly the threads' waking:
- * chunks.ts); on a disk, an answer could wait for a whole chunk's files.
+ * up to 75 ms on a disk; the next chunk's cells, each validated) are cut into slices, so
+ * that an abort, or an answer that frees a lane for the next chunk, waits no longer than a
+ * slice to be seen.
  */
 const SLICE_MS = 2;
 
@@ -145,7 +144,9 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   report();
 
   let closing: Promise<void> | undefined;
+  /** Chunks sent and not yet handled (answered or not). */
   const inFlight = new Set<Promise<void>>();
+  let lanes: Lanes | undefined;
   const sizer = new ChunkSizer(workers);
   let chunk: Pending[] = [];
   /** The workers' text buffers (worker.ts), written out and sent back with the next chunks: no more of them than chunks in flight. */
@@ -169,16 +170,15 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     const cells = chunk;
     chunk = [];
     // The configs as bytes of the structured clone a message would carry (worker.ts): this
-    // chunk waits in the pool's queue while the thread runs the one before.
+    // chunk waits in a thread's lane while the thread runs the one before.
     const configs = serialize(cells.map((c) => c.config!));
     for (const c of cells) c.config = undefined;
     const spare = spares.pop();
     // (v8.serialize's buffer is its own, not a slice of a shared pool: checked, as a transfer takes it away)
     const own = configs.byteOffset === 0 && configs.byteLength === configs.buffer.byteLength;
     const transfer = [...(own ? [configs.buffer] : []), ...(spare ? [spare.buffer] : [])];
-    // A native promise: workerpool's own never settles its finally() here. (The pool has
-    // handed the thread its next chunk, in the answer's message handler, before this runs.)
-    const task = Promise.resolve(pool!.exec('runChunk', [configs, spare], { transfer }) as PromiseLike<ChunkDone>).then(async (done) => {
+    lanes ??= new Lanes(pool!, workers);
+    const task = lanes.send(configs, spare, transfer).then(async (done) => {
       sizer.observe(cells.length, done.ms);
       outcome.workerMs += done.ms;
       for (let k = 0; k < cells.length; k++) {
@@ -222,7 +222,9 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
       pool ??= startPool(workerpool, workers, core);
       chunk.push({ index: i, values: cell.values, config: cell.config, file });
       if (chunk.length >= sizer.size(Math.ceil((plan.size - i) / shard.count))) dispatch();
-      while (inFlight.size >= 2 * workers && !stopped()) await Promise.race(inFlight);
+      // A chunk queued in each lane beside the one its thread runs, and the answers the main
+      // thread is still writing out: at most one per thread more.
+      while (lanes && (!lanes.room || inFlight.size >= (DEPTH + 1) * workers) && !stopped()) await Promise.race([...inFlight, lanes.arrival()]);
     }
     if (chunk.length && !stopped()) dispatch();
     await Promise.all(inFlight);
@@ -230,7 +232,9 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
     failure ??= e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    closing = pool && settleWithin(pool.terminate(stopped()) as unknown as PromiseLike<void>, 10_000);
+    // The threads are stopped at once: every chunk has been answered and written out (or the
+    // study has stopped, its unwritten cells to be computed again); their lanes end with them.
+    closing = pool && settleWithin(pool.terminate(true) as unknown as PromiseLike<void>, 10_000);
     if (stopped()) {
       await closing;
       table?.discard();

@@ -1,10 +1,11 @@
 // A Node worker thread of the study pool (workerpool): one Wasm instance per thread, made
-// from the module the main thread compiled (workerData), and cells run in chunks — one
-// pool message per chunk, not per cell. Each cell's outcome and the text of its result
-// file go back to the main thread, which writes the file (node.ts) while this thread runs
-// the next chunk. The configs come validated (plan.ts checked every cell before any ran):
-// they run without a second check (runParsed), and this thread never loads the config
-// schema.
+// from the module the main thread compiled (workerData), and cells run in chunks. The
+// chunks come on a lane (lanes.ts): a MessagePort that one pool task (serve) holds for the
+// whole study, on which the main thread queues the next chunk while this thread runs one.
+// Each cell's outcome and the text of its result file go back to the main thread, which
+// writes the file (node.ts) while this thread runs the next chunk. The configs come
+// validated (plan.ts checked every cell before any ran): they run without a second check
+// (runParsed), and this thread never loads the config schema.
 //
 // What a chunk holds until it ends outlives several of this heap's young-generation
 // collections (a chunk is up to CHUNK_MS of work; at YOUNG_MB = 8 a collection came every ~70 tiny
@@ -15,20 +16,28 @@
 // of 20 000 tiny cells (1.7 kB each) were 35 MB of strings in this heap and again in the
 // main thread's, and are now a few buffers of ~0.5 MB, the same ones throughout.
 import { deserialize } from 'node:v8';
-import { workerData } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import workerpool from 'workerpool';
 import type { RunConfig } from '../config.js';
 import { type Core, loadCore } from '../wasm/loader.js';
 import { runCellText, type CellOutcome } from './cell.js';
 import { TextBytes } from './text-bytes.js';
 
+/** A chunk as the main thread posts it on a lane. */
+export interface ChunkRequest {
+  /** The configs, as v8.serialize wrote them (transferred). */
+  configs: Uint8Array;
+  /** A buffer to write the texts into (a new one is made if it is missing or fills up). */
+  spare?: Uint8Array;
+}
+
 export interface ChunkDone {
   outcomes: CellOutcome[];
   /** The UTF-8 text of each cell's result file (DIR/runs/<key>.json), one after another in the chunk's order: a view of a buffer transferred, not copied. */
   bytes: Uint8Array;
-  /** Where each cell's text ends in `bytes` (the first starts at 0). */
+  /** Where each text ends in `bytes` (the first starts at 0). */
   ends: number[];
-  /** Milliseconds this thread spent on the chunk (the main thread sizes the next chunks from it). */
+  /** Milliseconds this thread spent on the chunk, from taking it up to its answer (the main thread sizes the next chunks from it). */
   ms: number;
 }
 
@@ -36,8 +45,8 @@ const data = workerData as { module?: WebAssembly.Module; variant?: 'simd' | 'sc
 let core: Promise<Core> | undefined;
 const theCore = () => core ??= data?.module && data.variant ? loadCore({ variant: data.variant, modules: { [data.variant]: data.module } }) : loadCore();
 
-/** Runs `configs` (each dropped once run); `spare`: a buffer to write the texts into (a new one is made if it is missing or fills up). */
-async function runChunk(serialized: Uint8Array, spare?: Uint8Array): Promise<InstanceType<typeof workerpool.Transfer>> {
+/** Runs a chunk's configs (each dropped once run), writing their texts into `spare` or a new buffer. */
+async function runChunk({ configs: serialized, spare }: ChunkRequest): Promise<ChunkDone> {
   const t0 = performance.now();
   const configs = deserialize(serialized) as (RunConfig | undefined)[];
   const c = await theCore();
@@ -50,9 +59,27 @@ async function runChunk(serialized: Uint8Array, spare?: Uint8Array): Promise<Ins
     outcomes.push(outcome);
     texts.add(text);
   }
-  const bytes = texts.bytes();
-  const done: ChunkDone = { outcomes, bytes, ends: texts.ends, ms: performance.now() - t0 };
-  return new workerpool.Transfer(done, [bytes.buffer]);
+  return { outcomes, bytes: texts.bytes(), ends: texts.ends, ms: performance.now() - t0 };
 }
 
-workerpool.worker({ runChunk });
+/**
+ * The pool task that holds a lane: runs the chunks posted on `port` one after another, in
+ * order, answering each on the port, until the pool is terminated. A chunk that fails (its
+ * cells do not throw: runCellText records their errors) fails the task, and with it the study.
+ */
+function serve(port: MessagePort): Promise<never> {
+  return new Promise((_, reject) => {
+    let queue = Promise.resolve();
+    port.on('message', (request: ChunkRequest) => {
+      queue = queue.then(async () => {
+        const done = await runChunk(request);
+        port.postMessage(done, [done.bytes.buffer as ArrayBuffer]);
+      }).catch((e: unknown) => {
+        port.close();
+        reject(e);
+      });
+    });
+  });
+}
+
+workerpool.worker({ serve });
