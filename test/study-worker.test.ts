@@ -1,8 +1,8 @@
 // A study's worker threads: what they load, and the Node flags they start with. Cells
 // reach the workers validated, so a worker has no use for the config schema; importing it
 // (zod) was 95 ms of a worker's 130 ms of imports, paid by every study before its first
-// cell. The graph is read from the built files (dist/), which is what the pool's threads
-// run: type-only imports are gone there.
+// cell. The graph is read from the built files (dist/): type-only imports are gone there.
+// The pool's threads run those files bundled into one (dist/study/worker.bundle.js).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -37,6 +37,17 @@ describe('a study worker thread', () => {
     expect(loaded).toContain('run-validated.js'); // the walk does reach the run
     expect(loaded).toContain('package workerpool');
     expect([...loaded].filter((m) => m === 'config.js' || m.startsWith('package zod'))).toEqual([]);
+  });
+
+  it('starts from one file that holds worker.js and its imports, and no more (scripts/build.mjs)', () => {
+    const bundle = readFileSync(resolve(dist, 'study/worker.bundle.js'), 'utf8');
+    // esbuild heads each module it takes in with its path
+    const modules = new Set([...bundle.matchAll(/^\/\/ (\S+\.js)$/gm)].map(([, path]) => path));
+    const own = [...imports('study/worker.js')].filter((m) => !m.startsWith('package ')).map((m) => `dist/${m}`);
+    expect([...modules].filter((m) => m.startsWith('dist/')).sort()).toEqual(own.sort());
+    expect([...modules].some((m) => m.startsWith('node_modules/workerpool/'))).toBe(true);
+    expect([...modules].filter((m) => m.includes('/zod/'))).toEqual([]);
+    expect(readFileSync(fileURLToPath(new URL('../src/study/node.ts', import.meta.url)), 'utf8')).toContain("'../../dist/study/worker.bundle.js'");
   });
 
   it('is told apart from the library entry, which does load both', () => {
