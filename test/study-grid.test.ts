@@ -9,6 +9,7 @@ import { ConfigError } from '../src/errors.js';
 import { canonicalJSON, cellKey } from '../src/study/canonical.js';
 import { planStudy } from '../src/study/plan.js';
 import { studyJsonSchema } from '../src/study/spec.js';
+import { CACHED_VALUES } from '../src/study/validate.js';
 import { type Core, loadCore } from '../src/wasm/loader.js';
 import { progressLine } from '../src/cli/study.js';
 import { cli, repo, scratch, smallBase, smallStudy } from './support/study.js';
@@ -81,10 +82,12 @@ describe('cell validation in parts', () => {
       { base: { ...smallBase, model: 'network', eta: 0.01 }, grid: { d: [5, 50], seed: { range: [3, 2] } } },
       { base: { model: 'sgd', time: { end: 1, points: 3 }, eta: 0.1, d: 4 }, grid: { m: [2, 3], batch: [1, 4], 'time.end': [1, 2] }, zip: [['m', 'time.end']] },
     ];
-    for (const study of studies) {
+    // (a seed axis longer than the values validate.ts keeps parsed: the cells past them are parsed afresh)
+    const manySeeds = { base: smallBase, grid: { seed: { range: [0, CACHED_VALUES + 3] } } };
+    for (const study of [...studies, manySeeds]) {
       const plan = planStudy(study, core);
       const paths = plan.axes.map((a) => a.path);
-      for (let i = 0; i < plan.size; i++) {
+      for (let i = study === manySeeds ? CACHED_VALUES - 2 : 0; i < plan.size; i++) {
         const cell = plan.cell(i);
         const expected = whole(study as { base: Record<string, unknown> }, cell, paths);
         expect(JSON.stringify(cell.config)).toBe(JSON.stringify(expected));
@@ -99,8 +102,17 @@ describe('cell validation in parts', () => {
     const [a, b] = [plan.cell(0), plan.cell(1)];
     expect(() => { (a.config.target as { hermite: number[] }).hermite[0] = 5; }).toThrow(TypeError);
     expect(b.config.target).toEqual({ hermite: [1, 1, 1] });
-    // The fields an axis sets are the cell's own.
     expect(Object.isFrozen(a.config)).toBe(false);
+  });
+
+  it('shares a field an axis sets between the cells of the same value, frozen, and parses it once per value', () => {
+    const plan = planStudy({ base: smallBase, grid: { 'init.a.scale': [1, 2], seed: [0, 1] } }, core);
+    const [a, b, c] = [plan.cell(0), plan.cell(1), plan.cell(2)];
+    expect(a.config.init).toBe(b.config.init);
+    expect(Object.isFrozen(a.config.init)).toBe(true);
+    expect(() => { (a.config.init as { a: { scale: number } }).a.scale = 5; }).toThrow(TypeError);
+    expect(c.config.init).not.toBe(a.config.init);
+    expect([a, b, c].map((x) => (x.config.init as { a: { scale: number } }).a.scale)).toEqual([1, 1, 2]);
   });
 });
 
@@ -157,6 +169,8 @@ describe('bad study files', () => {
     expect(bad({ base: smallBase, grid: { 'time.start': [1e-6, 20] } })).toBe('grid["time.start"] = 20: makes an invalid config: time.start: must be < end = 10');
     expect(bad({ base: { ...smallBase, model: 'sgd', d: 3, eta: 0.01, samples: 8 }, grid: { batch: [8, 9] } })).toBe('grid["batch"] = 9: makes an invalid config: batch: must be ≤ samples = 8');
     expect(bad({ base: { ...smallBase, model: 'network', eta: 0.01, direction: [1, 0, 0] }, grid: { d: [3, 4] } })).toBe('cell 1 (d = 4): makes an invalid config: direction: must have d = 4 values');
+    // a field value already parsed for a valid cell still meets the rules in the next
+    expect(bad({ base: smallBase, grid: { m: [4, 5], 'init.a': [[1, 2, 3, 4]] } })).toBe('grid["init.a"] = [1,2,3,4]: makes an invalid config: init.a: must have m = 5 values');
     expect(bad({ base: { ...smallBase, model: 'network', d: 3, eta: 0.01 }, grid: { 'solver.maxSteps': [1000, 999] } }))
       .toBe('cell 1 (solver.maxSteps = 999): makes an invalid config: time.end: reaching t = 10 takes 1000 steps of eta = 0.01, more than solver.maxSteps = 999; shorten the time span or raise eta or solver.maxSteps');
   });

@@ -1,17 +1,16 @@
-// How many cells go to a worker in one pool message. A message costs its round trip
-// (the worker posts its answer, the main thread wakes, sends the next task), idle time of
-// the worker between tasks: 1–2.5 ms a chunk in a study here. Most of it is waking: a
-// thread that waited wakes in 0.4–0.6 ms on this virtual machine (a ping between a thread
-// that had computed for 5–20 ms and one that waited; 0.04 ms when neither waited), and
-// both the main thread and the worker wait once per chunk. So cells go in chunks of about
-// CHUNK_MS of work, sized from the time the last chunk took per cell: the first chunks run cold code, whose
-// cells cost 2–10× a warm one's, and a mean over all chunks kept that for dozens of them.
-// Cells of unknown cost go one at a time. Measured on 1000 cells of 0.63 ms at one worker,
-// the worker's idle time between chunks summed to 42–56 ms with 40 ms chunks sized from the
-// mean, 27–32 ms with 100 ms chunks sized from the last. Chunks of 200 ms halve the round
-// trips again (for 1000 such cells, about as much as this machine's run-to-run noise: 6%
-// and 8% less time in two interleaved series, 7% more in a third); what a chunk holds is
-// bounded by MAX_CHUNK.
+// How many cells go to a worker in one message. Chunks used to go as pool tasks, and each
+// cost its round trip (the worker posts its answer, the main thread wakes, sends the next
+// task) in idle time of the worker: 1–2.5 ms a chunk here, mostly waking (a thread that
+// waited wakes in 0.4–0.6 ms on this virtual machine). The chunks were made large for that:
+// about CHUNK_MS of work, sized from the time the last chunk took per cell (the first
+// chunks run cold code, whose cells cost 2–10× a warm one's, and a mean over all chunks
+// kept that for dozens of them); cells of unknown cost go one at a time. Measured on 1000
+// cells of 0.63 ms at one worker, the worker's idle time between chunks summed to 42–56 ms
+// with 40 ms chunks sized from the mean, 27–32 ms with 100 ms chunks sized from the last,
+// and about half that with chunks of 200 ms. Now the next chunk waits in the thread's lane
+// (lanes.ts) and the round trip costs the worker nothing (6–12 ms in all over those 1000
+// cells, against 20–35 ms as pool tasks); chunks stay this large because each still costs
+// the main thread a message and a wake-up, and what a chunk holds is bounded by MAX_CHUNK.
 //
 // Near the end of the study chunks shrink, to half of each worker's share of what is left
 // but not below TAIL_MS of work. With several workers, they then finish together rather
@@ -21,7 +20,7 @@
 // is time when every worker is done. Measured at one worker on 1000 cells of 0.6 ms, the
 // study ended 23–38 ms after the last answer when that chunk held ~170 cells, against a
 // few extra round trips of about a millisecond each.
-/** Work per chunk, in milliseconds: the message's round trip is then about 1% of it. */
+/** Work per chunk, in milliseconds. */
 export const CHUNK_MS = 200;
 /** Least work per chunk when chunks shrink near the end (above). */
 export const TAIL_MS = 10;

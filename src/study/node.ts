@@ -67,7 +67,7 @@ export interface StudyOutcome {
   workers: number;
   /**
    * Milliseconds the pool's threads spent on this call's cells, summed over threads (each
-   * chunk from its arrival in a thread to its answer: its configs read, its cells run, their
+   * chunk from when its thread takes it up to its answer: its configs read, its cells run, their
    * texts made; a chunk cut short by a stop is not counted). Against `workers` × `elapsedMs`,
    * it says how busy the workers were: what is left is their start, their waits between
    * chunks, and the main thread's work after the last cell (the tables).

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { Core } from '../wasm/loader.js';
 import { axisValues } from './axes.js';
 import { parseStudy, type StudyFile } from './spec.js';
-import { cellConfigs, type CellConfig } from './validate.js';
+import { cellConfigs } from './validate.js';
 
 /** Most cells a study may have. */
 export const MAX_CELLS = 100_000_000;
@@ -77,10 +77,11 @@ export function planStudy(input: unknown, core: Core, sized?: (size: number) => 
     }
     return values;
   };
-  const build = cellConfigs(study.base, axes.map((a) => a.path));
-  const cellAt = (i: number, values: unknown[]): CellConfig => {
+  const configs = cellConfigs(study.base, axes.map((a) => a.path));
+  /** `make` of a cell, the error said for the cell. */
+  const cellAt = <T>(i: number, values: unknown[], make: (values: unknown[]) => T): T => {
     try {
-      return build(values);
+      return make(values);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       throw cellError(axes, values, i, e);
@@ -90,12 +91,12 @@ export function planStudy(input: unknown, core: Core, sized?: (size: number) => 
   // Every cell is checked before anything runs; the run loop and the table make each cell
   // again from its index (cheap: validate.ts), so nothing here grows with the cells.
   let maxDegree = 0;
-  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, cellAt(i, valuesAt(i)).config.degrees);
+  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, cellAt(i, valuesAt(i), configs.check).degrees);
   return {
     study, axes, factors, size, maxDegree,
     cell(i) {
       const values = valuesAt(i);
-      return { index: i, values, ...cellAt(i, values) };
+      return { index: i, values, ...cellAt(i, values, configs.make) };
     },
   };
 }
