@@ -7,6 +7,7 @@ import type { CellOutcome } from '../src/study/cell.js';
 import { ChunkSizer, CHUNK_MS, MAX_CHUNK, TAIL_MS } from '../src/study/chunks.js';
 import { planStudy, type StudyPlan } from '../src/study/plan.js';
 import { TableWriter } from '../src/study/rows.js';
+import { csvLine, csvRow, parseCsv, tableFields, type StudyRow } from '../src/study/table.js';
 import { TextBytes } from '../src/study/text-bytes.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { scratch, smallBase } from './support/study.js';
@@ -31,6 +32,24 @@ function writeAll(dir: string, order: number[]): { written: number[]; table: str
   w.finish({ study: 'as given' });
   return { written, table: readFileSync(`${dir}/table.csv`, 'utf8') };
 }
+
+describe('a table row', () => {
+  it('is the CSV line of its fields, quoted where a field needs it, and reads back to them', () => {
+    const rows: StudyRow[] = [
+      { index: 0, values: [0.1, 3], outcome: outcome(14), file: 'runs/a.json' },
+      { index: 1, values: ['relu', { name: 'tanh', scale: 2 }, [1, 2], true, null], outcome: outcome(1), file: 'runs/b.json' },
+      { index: 2, values: ['say "hi", then\nleave', -0, 1e-300, 123456789012345680000], outcome: { retcode: 'error', risk: null, learningTimes: [], steps: null, wallMs: null, message: 'x' }, file: '' },
+      { index: 3, values: [2 ** -1074], outcome: { ...outcome(5), learningTimes: [1, 2, 3, 4] }, file: 'runs/with,comma.json' },
+    ];
+    for (const row of rows) {
+      for (const maxDegree of [0, 2, 3]) {
+        const line = csvRow(row, maxDegree);
+        expect(line).toBe(csvLine(tableFields(row, maxDegree)));
+        expect(parseCsv(line)[0]).toEqual(tableFields(row, maxDegree));
+      }
+    }
+  });
+});
 
 describe('the streamed table', () => {
   it('is the same file whatever order the rows arrive in, written up to the oldest missing row', () => {

@@ -5,7 +5,7 @@ import { ChartBuilder } from './charts.js';
 import type { StudyAxis, StudyPlan } from './plan.js';
 import { summaryMarkdown } from './report.js';
 import { epsilonGroupCells, SummaryBuilder, type StudySummary } from './summary.js';
-import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
+import { csvLine, csvRow, tableHeader, type StudyRow } from './table.js';
 
 export class StudyTables {
   private readonly summary: SummaryBuilder;
@@ -29,7 +29,7 @@ export class StudyTables {
   add(row: StudyRow): string {
     this.summary.add(row);
     this.charts.add(row);
-    return csvLine(tableFields(row, this.maxDegree));
+    return csvRow(row, this.maxDegree);
   }
 
   finish(): { summary: StudySummary; markdown: string; charts: { name: string; svg: string }[] } {
