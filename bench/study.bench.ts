@@ -35,8 +35,12 @@ function child<T>(code: string): T {
 /** CPU seconds of the process so far, all threads (workers included). */
 const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };';
 
-/** Wall and CPU seconds; for a study, also the seconds its worker spent on the cells (StudyOutcome.workerMs). */
-interface Cost { s: number; cpu: number; worker?: number }
+/**
+ * Wall and CPU seconds; for a study, also the seconds its worker spent on the cells
+ * (StudyOutcome.workerMs) and the seconds its main thread was busy (its event loop's active
+ * time: its JavaScript and the system calls it makes, the files' included).
+ */
+interface Cost { s: number; cpu: number; worker?: number; main?: number }
 
 /** `f` of a fresh study folder under `root`, removed afterwards. */
 function inFreshFolder<T>(root: string, f: (dir: string) => T): T {
@@ -51,9 +55,10 @@ function inFreshFolder<T>(root: string, f: (dir: string) => T): T {
 /** Wall and CPU seconds for `study` at `workers`, in a fresh process (pool start included) and a fresh folder. */
 function studyCost(study: unknown, workers: number, root = diskRoot): Cost {
   return inFreshFolder(root, (dir) => child<Cost>(`${CPU}
-    const t0 = performance.now(); const c0 = cpu();
+    const t0 = performance.now(); const c0 = cpu(); const e0 = performance.eventLoopUtilization();
     const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, worker: out.workerMs / 1000 }));`));
+    const main = performance.eventLoopUtilization(e0).active / 1000;
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, worker: out.workerMs / 1000, main }));`));
 }
 const studySeconds = (study: unknown, workers: number) => studyCost(study, workers).s;
 
@@ -212,6 +217,9 @@ async function measure(): Promise<string> {
   // bare calls, what the cells cost in the study's thread; against the study's wall time,
   // how much of a cell's marginal time the worker computed.
   const [studyWorkerSplit, memoryWorkerSplit] = [split(studyRuns, 'worker'), memoryRoot ? split(memoryRuns, 'worker') : null];
+  // The main thread's busy time per cell added: every cell's file, row and summary pass
+  // through it, so it bounds a study's cells per second whatever the number of workers.
+  const [studyMainSplit, memoryMainSplit] = [split(studyRuns, 'main'), memoryRoot ? split(memoryRuns, 'main') : null];
   const [bare, viaStudy] = [med(bareRuns[1000]), med(studyRuns[1000])];
   const inMemory = memoryRoot ? med(memoryRuns[1000]) : null;
 
@@ -241,7 +249,7 @@ async function measure(): Promise<string> {
   const tinyBase = { m: 2, time: { end: 1, points: 3 }, degrees: 1, keepWeights: false };
   const bounded = (seeds: number) => ({ base: tinyBase, grid: { 'init.a.scale': { linear: [0.5, 1.5, 10] }, seed: { range: [0, seeds] } } });
   const perSeedFits = (seeds: number) => ({ base: tinyBase, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
-  interface Memory { cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number; trace: [number, number][] }
+  interface Memory { cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number; trace: [number, number][]; mainUs: number; busy: number }
   const memoryOf = (study: unknown): Memory => inFreshFolder(diskRoot, (dir) =>
     // The main thread's heap sampled during the study (its size and its young generation's,
     // and at the end what a full collection keeps); the RSS at every tenth of the cells.
@@ -255,15 +263,16 @@ async function measure(): Promise<string> {
       }, 20);
       const trace = [];
       const onProgress = (p) => { if (p.done >= (trace.length + 1) * p.total / 10) trace.push([p.done, process.memoryUsage.rss() / 2 ** 20]); };
-      const t0 = performance.now();
+      const t0 = performance.now(); const e0 = performance.eventLoopUtilization();
       const out = await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: 2, onProgress });
+      const mainUs = performance.eventLoopUtilization(e0).active * 1000 / out.total; const busy = 100 * out.workerMs / (2 * out.elapsedMs);
       const s = (performance.now() - t0) / 1000;
       clearInterval(sample); gc();
-      console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20, trace }));`));
+      console.log(JSON.stringify({ cells: out.total, s, rssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20, youngMB: young / 2 ** 20, liveMB: process.memoryUsage().heapUsed / 2 ** 20, trace, mainUs, busy }));`));
   const memorySizes = [200, 2000, 10_000];
   const memoryBounded = memorySizes.map((seeds) => memoryOf(bounded(seeds)));
   const memory = memorySizes.map((seeds) => memoryOf(perSeedFits(seeds)));
-  const memoryRow = (m: Memory) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB, 'main heap, largest MB': m.heapMB, 'its young generation, largest MB': m.youngMB, 'main heap, live at the end MB': m.liveMB });
+  const memoryRow = (m: Memory) => ({ cells: m.cells, seconds: m.s, 'max RSS MB': m.rssMB, 'main heap, largest MB': m.heapMB, 'its young generation, largest MB': m.youngMB, 'main heap, live at the end MB': m.liveMB, 'main thread busy, µs per cell': m.mainUs, 'workers busy, %': m.busy });
   const longest = memoryBounded[memoryBounded.length - 1];
 
   return [
@@ -285,6 +294,7 @@ async function measure(): Promise<string> {
     ]), '',
     `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 1000-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
     `The worker's busy time (StudyOutcome.workerMs: its chunks, each from when it takes it up to its answer, which includes making each cell's result text) per cell added: ${fmt(studyWorkerSplit.perCell * 1000)} ms with the folder on disk${memoryWorkerSplit ? `, ${fmt(memoryWorkerSplit.perCell * 1000)} ms in memory` : ''}, against ${fmt(bareSplit.perCell * 1000)} ms for a bare call. ${memoryWorkerSplit ? `In memory the worker computed ${fmt(100 * memoryWorkerSplit.perCell / memorySplit!.perCell)}% of a cell's marginal time; on disk ${fmt(100 * studyWorkerSplit.perCell / studySplit.perCell)}%, and its cells themselves took ${fmt(100 * (studyWorkerSplit.perCell / memoryWorkerSplit.perCell - 1))}% longer than in memory: the same cells, slowed while the main thread creates their files on the other core.` : ''}`, '',
+    `The main thread was busy ${fmt(studyMainSplit.perCell * 1e6)} µs per cell added with the folder on disk${memoryMainSplit ? `, ${fmt(memoryMainSplit.perCell * 1e6)} µs in memory` : ''} (its event loop's active time: each cell made and sent, its result file written, its row and its share of the summary). Every cell goes through this one thread, so a study runs at most ${fmt(1 / studyMainSplit.perCell)} cells per second on this disk${memoryMainSplit ? ` (${fmt(1 / memoryMainSplit.perCell)} in memory)` : ''}, with any number of workers: with cells shorter than the workers' number times that, the workers wait for it.`, '',
     `A process of bare run() calls keeps ${fmt(bareCpuSplit.perCell / bareSplit.perCell)} cores busy per cell added: V8 compiles and collects garbage on threads beside the one that runs the cells, which here take part of the second core. In a study at one worker, the main thread (each cell's file and row) shares that core with the worker's own such threads.`, '',
     'Per-cell overhead by the size of the cells (on disk; the larger cells: m = 32, at 50 and 500 cells, in the same rounds):', '',
     table([
@@ -305,6 +315,7 @@ async function measure(): Promise<string> {
     'Peak memory: tiny cells (m = 2, 3 output times), 2 workers; max RSS of the whole process (main thread, both workers, their Wasm memories), and the main thread\'s V8 heap: its largest size during the study and what a full collection keeps at the end.', '',
     `A grid whose outputs stay bounded (init.a.scale: 10 values × seeds; the summary has 10 groups of seeds, each chart 10 points), so that all the memory is the study's own:`, '',
     table(memoryBounded.map(memoryRow)), '',
+    `At ${longest.cells} cells the workers were busy ${fmt(longest.busy)}% of the time, ${fmt(longest.busy / 100 * 2 * longest.s * 1e6 / longest.cells)} µs of a worker per cell, and the main thread ${fmt(longest.mainUs)} µs per cell: two workers finish a cell every ${fmt(longest.busy / 100 * longest.s * 1e6 / longest.cells)} µs and the main thread handles one every ${fmt(longest.mainUs)} µs; with cells this small, the slower of the two sets the pace.`, '',
     `The RSS as the ${longest.cells}-cell study went (at every tenth of its cells):`, '',
     table([Object.fromEntries([['', 'RSS MB'], ...longest.trace.map(([done, mb]) => [`${done} cells`, mb])])]), '',
     `From ${longest.trace[1][0]} cells on, the RSS stayed between ${fmt(Math.min(...longest.trace.slice(1).map(([, mb]) => mb)))} and ${fmt(Math.max(...longest.trace.slice(1).map(([, mb]) => mb)))} MB, rising and falling with V8's collections: the study holds nothing per cell (results stream to their files, rows to the table, at most a window of cells waits in the reorder buffer), and what a full collection keeps at the end is the same at every size (during the run the study also holds the seed values that the 95% intervals need, 8 bytes per cell and value). The rise is V8 sizing the main thread's heap to the study's pace: its young generation, 16 MB at the start, doubles once some 8 MB in all have survived its collections, which any long study reaches; its old generation takes garbage until the next full collection, whose threshold V8 sets from what was live at the last one. Neither grows with the cells past that. (The workers' young generations are capped at 8 MB by resourceLimits; the main thread's heap belongs to the host process and is left alone. Capping it with --max-semi-space-size, tried, moved the same growth into the old generation.)`, '',
