@@ -14,6 +14,7 @@ import { lineChart, palette, type Series } from '../plot/line-chart.js';
 import { fmt } from '../format.js';
 import type { StudyAxis } from './plan.js';
 import type { StudyRow } from './table.js';
+import { TupleMap } from './tuple-map.js';
 
 /** Lines drawn per chart: one per colour of the palette (src/plot/line-chart.ts). */
 export const MAX_LINES = palette.length;
@@ -21,9 +22,9 @@ export const MAX_LINES = palette.length;
 export class ChartBuilder {
   private readonly x: number;
   private readonly lineAxes: number[];
-  private readonly lines = new Map<string, { name: string; points: Map<number, { sum: number[]; n: number[] }> }>();
+  private readonly lines = new TupleMap<{ name: string; points: Map<number, { sum: number[]; n: number[] }> }>();
   /** Lines beyond MAX_LINES, by key: counted, not drawn. */
-  private readonly dropped = new Set<string>();
+  private readonly dropped = new TupleMap<true>();
 
   constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number) {
     const numeric = axes.map((a, i) => [a, i] as const).filter(([a]) => a.values.every((v) => typeof v === 'number'));
@@ -40,15 +41,15 @@ export class ChartBuilder {
     if (this.x < 0) return;
     // keyed by the values themselves: names round numbers (fmt), and two values that print
     // alike are still two lines
-    const key = JSON.stringify(this.lineAxes.map((i) => row.values[i]));
+    const key = this.lineAxes.map((i) => row.values[i]);
     let line = this.lines.get(key);
     if (!line) {
       if (this.lines.size >= MAX_LINES) {
-        this.dropped.add(key);
+        if (!this.dropped.get(key)) this.dropped.add(key, true);
         return;
       }
       const name = this.lineAxes.map((i) => `${this.axes[i].path} = ${typeof row.values[i] === 'number' ? fmt(row.values[i] as number) : typeof row.values[i] === 'string' ? row.values[i] : JSON.stringify(row.values[i])}`).join(', ');
-      this.lines.set(key, line = { name, points: new Map() });
+      this.lines.add(key, line = { name, points: new Map() });
     }
     const x = row.values[this.x] as number;
     let p = line.points.get(x);

@@ -11,6 +11,7 @@ import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
 import { sampleStats, type SampleStats } from './stats.js';
 import type { StudyAxis } from './plan.js';
 import type { StudyRow } from './table.js';
+import { TupleMap } from './tuple-map.js';
 
 export interface SeedGroup {
   /** Values of the other axes at this point. */
@@ -78,9 +79,13 @@ export class SummaryBuilder {
   private readonly retcodes: Record<string, number> = {};
   private readonly seedAxis: number;
   private readonly epsAxis: number;
-  private readonly seedGroups = new Map<string, SeedAcc & Point>();
-  private readonly epsGroups = new Map<string, EpsAcc & Point>();
-  private readonly meanGroups = new Map<string, MeanAcc & Point>();
+  private readonly seedGroups = new TupleMap<SeedAcc & Point>();
+  private readonly epsGroups = new TupleMap<EpsAcc & Point>();
+  private readonly meanGroups = new TupleMap<MeanAcc & Point>();
+  /** The axes that tell the groups of each kind apart: all but seed; all but ε; all but both. */
+  private readonly bySeed: number[];
+  private readonly byEps: number[];
+  private readonly byBoth: number[];
 
   /**
    * `epsilonCells`: the cells of each ε group, where known (epsilonGroupCells). A group's fit
@@ -91,6 +96,10 @@ export class SummaryBuilder {
   constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number, private readonly epsilonCells?: number) {
     this.seedAxis = axes.findIndex((a) => a.path === 'seed');
     this.epsAxis = axes.findIndex((a) => a.path === 'epsilon');
+    const all = axes.map((_, i) => i);
+    this.bySeed = all.filter((i) => i !== this.seedAxis);
+    this.byEps = all.filter((i) => i !== this.epsAxis);
+    this.byBoth = all.filter((i) => i !== this.seedAxis && i !== this.epsAxis);
   }
 
   add(row: StudyRow): void {
@@ -98,20 +107,20 @@ export class SummaryBuilder {
     const o = row.outcome;
     this.retcodes[o.retcode] = (this.retcodes[o.retcode] ?? 0) + 1;
     if (this.seedAxis >= 0) {
-      const g = group(this.seedGroups, this.axes, row.values, [this.seedAxis], (): SeedAcc => ({ seeds: 0, risk: [], times: Array.from({ length: this.maxDegree + 1 }, () => []) }));
+      const g = group(this.seedGroups, this.axes, row.values, this.bySeed, (): SeedAcc => ({ seeds: 0, risk: [], times: Array.from({ length: this.maxDegree + 1 }, () => []) }));
       g.seeds++;
       if (o.risk !== null && o.retcode === 'success') g.risk.push(o.risk);
       o.learningTimes.forEach((t, k) => { if (t !== null) g.times[k].push(t); });
     }
     if (this.epsAxis >= 0) {
-      const g = group(this.epsGroups, this.axes, row.values, [this.epsAxis], (): EpsAcc => ({ e: [], times: [], length: Infinity }));
+      const g = group(this.epsGroups, this.axes, row.values, this.byEps, (): EpsAcc => ({ e: [], times: [], length: Infinity }));
       g.e.push(row.values[this.epsAxis] as number);
       for (let k = 0; k <= this.maxDegree; k++) g.times.push(o.learningTimes[k] ?? NaN);
       g.length = Math.min(g.length, o.learningTimes.length);
       if (g.e.length === this.epsilonCells) g.fitted = this.fit(g);
     }
     if (this.seedAxis >= 0 && this.epsAxis >= 0) {
-      const g = group(this.meanGroups, this.axes, row.values, [this.seedAxis, this.epsAxis], (): MeanAcc => ({ byEps: new Map() }));
+      const g = group(this.meanGroups, this.axes, row.values, this.byBoth, (): MeanAcc => ({ byEps: new Map() }));
       const e = row.values[this.epsAxis] as number;
       let acc = g.byEps.get(e);
       if (!acc) g.byEps.set(e, acc = { cells: 0, sum: new Array(this.maxDegree + 1).fill(0), n: new Array(this.maxDegree + 1).fill(0) });
@@ -183,19 +192,16 @@ export function epsilonGroupCells(axes: StudyAxis[], factors: number[][]): numbe
 }
 
 /**
- * The group of `values` with the axes `skip` left out, made on first sight. Its id is the
- * JSON of the values kept, in axis order; the point object is made only for a new group
- * (per cell, a point made and dropped was a third of this file's garbage).
+ * The group of `values` on the axes `by` (the others left out), made on first sight; the
+ * point object (those axes' values by path) is made only for a new group.
  */
-function group<G extends object>(groups: Map<string, G & Point>, axes: StudyAxis[], values: unknown[], skip: number[], make: () => G): G & Point {
-  const kept: unknown[] = [];
-  for (let i = 0; i < axes.length; i++) if (!skip.includes(i)) kept.push(values[i]);
-  const id = JSON.stringify(kept);
-  let g = groups.get(id);
+function group<G extends object>(groups: TupleMap<G & Point>, axes: StudyAxis[], values: unknown[], by: number[], make: () => G): G & Point {
+  const key = by.map((i) => values[i]);
+  let g = groups.get(key);
   if (!g) {
     const point: Record<string, unknown> = {};
-    axes.forEach((a, i) => { if (!skip.includes(i)) point[a.path] = values[i]; });
-    groups.set(id, g = { ...make(), point });
+    for (const i of by) point[axes[i].path] = values[i];
+    groups.add(key, g = { ...make(), point });
   }
   return g;
 }
