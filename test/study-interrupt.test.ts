@@ -1,9 +1,10 @@
 // A study stopped mid-run — Ctrl-C (SIGINT: the workers are stopped, exit 130) or
 // SIGKILL (nothing runs after it) — leaves only whole result files, and running the same
 // command again computes just the missing cells and ends with the table of an
-// uninterrupted run.
+// uninterrupted run, having removed what the killed process left (src/study/leftovers.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { study } from '../src/study/node.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
 const resultFiles = (dir: string) => readdirSync(join(dir, 'runs')).filter((f) => f.endsWith('.json'));
 
 /** Starts the study, waits until `n` cells are done, sends `signal`; resolves to the exit code or signal. */
-async function interrupt(out: string, signal: NodeJS.Signals, n = 2): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+async function interrupt(out: string, signal: NodeJS.Signals, n = 2): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; pid: number }> {
   const child: ChildProcess = spawn(process.execPath, [bin, 'study', file, '--out', out, '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });
@@ -40,7 +41,7 @@ async function interrupt(out: string, signal: NodeJS.Signals, n = 2): Promise<{ 
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill(signal);
-  return { ...(await exit), stderr };
+  return { ...(await exit), stderr, pid: child.pid! };
 }
 
 function expectWholeFiles(out: string): number {
@@ -75,9 +76,20 @@ describe('an interrupted study', () => {
     expect(r.signal).toBe('SIGKILL');
     const kept = expectWholeFiles(out);
     expect(kept).toBeLessThan(24);
+    // The killed process left its table's rows behind; beside them, temporary files of a
+    // process of another host and of one that runs (this one), which must stay.
+    const temporary = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp')).sort();
+    const host = hostname();
+    expect(temporary(out)).toEqual([`.table.csv~${host}~${r.pid}.rows.tmp`]);
+    const kept1 = `.${'0'.repeat(16)}.json~another-host~${r.pid}.part.tmp`;
+    const kept2 = `.${'1'.repeat(16)}.json~${host}~${process.pid}.part.tmp`;
+    const gone = `.${'2'.repeat(16)}.json~${host}~${r.pid}.part.tmp`;
+    for (const f of [kept1, kept2, gone]) writeFileSync(join(out, 'runs', f), '{"torn');
     const resumed = cli(['study', file, '--out', out, '--workers', '2']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
+    expect(temporary(out)).toEqual([]);
+    expect(temporary(join(out, 'runs'))).toEqual([kept1, kept2].sort());
   }, 180_000);
 });

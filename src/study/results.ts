@@ -12,6 +12,7 @@
 import { nodeFs } from '../io/node-fs.js';
 import { RESULT_FORMAT } from '../io/result.js';
 import { canonicalJSON, cellKey } from './canonical.js';
+import { temporaryName } from './leftovers.js';
 import type { Cell } from './plan.js';
 
 export const RUNS_DIR = 'runs';
@@ -22,12 +23,13 @@ export function resultFile(cell: Cell): string {
 }
 
 /**
- * Writes a cell's result document: `.<name>.<pid>.part.tmp` beside `path`, then renamed
- * over it (one thread, the study's main thread, writes a given cell, so the name is its own).
+ * Writes a cell's result document: a temporary file beside `path` (leftovers.ts), then
+ * renamed over it (one thread, the study's main thread, writes a given cell, so the name is its own).
  */
 export function writeResult(path: string, text: string | Uint8Array): void {
   const fs = nodeFs();
-  const tmp = temporaryName(path);
+  const slash = path.lastIndexOf('/');
+  const tmp = `${path.slice(0, slash + 1)}${temporaryName(path.slice(slash + 1), 'part')}`;
   try {
     fs.writeFileSync(tmp, text, { flag: 'w' });
     fs.renameSync(tmp, path);
@@ -35,11 +37,6 @@ export function writeResult(path: string, text: string | Uint8Array): void {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-}
-
-function temporaryName(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.part.tmp`;
 }
 
 /** The cell's result document if `path` holds a valid one, else null. */

@@ -11,6 +11,7 @@ import { writeJSONPieces } from '../io/json-pieces.js';
 import type { CellOutcome } from './cell.js';
 import type { StudyPlan } from './plan.js';
 import type { StudySummary } from './summary.js';
+import { temporaryName } from './leftovers.js';
 import { StudyTables } from './tables.js';
 
 /** Bytes of CSV gathered before each write to the temporary file. */
@@ -36,7 +37,7 @@ export class TableWriter {
   constructor(private readonly plan: StudyPlan, private readonly dir: string) {
     this.tables = new StudyTables(plan);
     const fs = nodeFs();
-    this.tmp = `${dir}/.table.csv.${process.pid}.rows.tmp`;
+    this.tmp = `${dir}/${temporaryName('table.csv', 'rows')}`;
     this.fd = fs.openSync(this.tmp, 'w');
     this.put(this.tables.headerLine());
   }
