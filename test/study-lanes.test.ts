@@ -33,7 +33,7 @@ describe('study lanes', () => {
     expect(lanes.room).toBe(true);
   });
 
-  it('fail the chunks of a thread that dies, and wake whoever waits for an answer', async () => {
+  it('fail the chunks of a thread that dies, and any sent to it later, and wake whoever waits for an answer', async () => {
     pool = workerpool.pool(script, { minWorkers: 1, maxWorkers: 1, workerType: 'thread' });
     const lanes = new Lanes(pool, 1);
     expect((await lanes.send(chunk(7), undefined, [])).ms).toBe(7);
@@ -43,6 +43,7 @@ describe('study lanes', () => {
     await expect(dying).rejects.toThrow(/terminated unexpectedly|exit code 3/i);
     await expect(behind).rejects.toThrow();
     await woken;
-    expect(lanes.room).toBe(true);
+    // and a chunk sent to the lane afterwards fails at once, rather than waiting for ever
+    await expect(lanes.send(chunk(9), undefined, [])).rejects.toThrow();
   });
 });

@@ -27,6 +27,8 @@ interface Lane {
   port: MessagePort;
   /** Unanswered chunks, oldest first: a lane answers in the order it was sent. */
   waiting: Waiting[];
+  /** Why the lane's thread is gone, once it is: chunks sent to it fail with this. */
+  error?: unknown;
 }
 
 export class Lanes {
@@ -70,6 +72,7 @@ export class Lanes {
    */
   send(configs: Uint8Array, spare: Uint8Array | undefined, transfer: ArrayBufferLike[]): Promise<ChunkDone> {
     const lane = this.lanes.reduce((a, b) => (b.waiting.length < a.waiting.length ? b : a));
+    if ('error' in lane) return Promise.reject(lane.error);
     return new Promise<ChunkDone>((resolve, reject) => {
       lane.waiting.push({ resolve, reject });
       lane.port.postMessage({ configs, spare }, transfer as ArrayBuffer[]);
@@ -77,6 +80,7 @@ export class Lanes {
   }
 
   private fail(lane: Lane, e: unknown): void {
+    lane.error = e;
     for (const w of lane.waiting.splice(0)) w.reject(e);
     this.woke();
   }
