@@ -100,7 +100,7 @@ const SPARE_BYTES = 1 << 22;
 /**
  * The main thread's work between two turns of its event loop, in ms. Its long runs of work
  * (a chunk's answer: a file and a row per cell, 25–40 ms for 170 small cells in memory and
- * up to 75 ms on a disk; the next chunk's cells, each validated) are cut into slices, so
+ * up to 75 ms on a disk; the next chunk's cells, each made from its index) are cut into slices, so
  * that an abort, or an answer that frees a lane for the next chunk, waits no longer than a
  * slice to be seen.
  */
