@@ -6,7 +6,7 @@ import { fmt } from '../src/format.js';
 import { ChartBuilder, MAX_LINES } from '../src/study/charts.js';
 import type { StudyAxis } from '../src/study/plan.js';
 import { summaryMarkdown } from '../src/study/report.js';
-import { epsilonGroupCells, SummaryBuilder } from '../src/study/summary.js';
+import { groupCells, SummaryBuilder } from '../src/study/summary.js';
 import type { StudyRow } from '../src/study/table.js';
 
 /** Rows in cell order (last axis fastest) with learning times from `times(values)`. */
@@ -29,25 +29,36 @@ describe('ε fits made as each group completes', () => {
   // Grid order puts ε before seed, so every per-seed group completes only in the last ε block.
   const axes: StudyAxis[] = [{ path: 'epsilon', values: [1e-1, 1e-2, 1e-3, 1e-4] }, { path: 'seed', values: [0, 1, 2] }, { path: 'm', values: [3, 5] }];
   const data = rows(axes, (v) => [v.epsilon * (1 + v.seed / 7) * v.m, Math.sqrt(v.epsilon) * (2 + v.seed) / v.m, v.seed === 1 && v.epsilon < 1e-2 ? null : v.epsilon ** -0.5 * v.m]);
-  const summaryOf = (epsilonCells?: number) => {
-    const b = new SummaryBuilder(axes, 2, epsilonCells);
+  const summaryOf = (cells: { epsilon?: number; seed?: number } = {}) => {
+    const b = new SummaryBuilder(axes, 2, cells);
     data.forEach((r) => b.add(r));
     return b.finish();
   };
 
   it('give the summary of fits made at the end, bit for bit', () => {
     const atEnd = summaryOf();
-    expect(summaryOf(epsilonGroupCells(axes, [[0], [1], [2]]))).toEqual(atEnd);
+    expect(summaryOf({ epsilon: groupCells(axes, [[0], [1], [2]], 'epsilon') })).toEqual(atEnd);
     expect(atEnd.epsilon).toHaveLength(6);
     expect(atEnd.epsilon![0].epsilon).toEqual([1e-1, 1e-2, 1e-3, 1e-4]);
     // A wrong count (a group with more cells than said) still fits every cell.
-    expect(summaryOf(2)).toEqual(atEnd);
+    expect(summaryOf({ epsilon: 2 })).toEqual(atEnd);
   });
 
-  it('count the ε axis\'s values per group, or one cell where ε advances with another axis', () => {
-    expect(epsilonGroupCells(axes, [[0], [1], [2]])).toBe(4);
-    expect(epsilonGroupCells(axes, [[0, 2], [1]])).toBe(1);
-    expect(epsilonGroupCells([axes[1]], [[0]])).toBeUndefined();
+  it('and the statistics over seeds made as each seed group completes give the same summary', () => {
+    const atEnd = summaryOf();
+    expect(atEnd.seed).toHaveLength(8);
+    expect(summaryOf({ seed: groupCells(axes, [[0], [1], [2]], 'seed') })).toEqual(atEnd);
+    // a count too small (statistics made early, then more cells) or too large (never made)
+    expect(summaryOf({ seed: 2 })).toEqual(atEnd);
+    expect(summaryOf({ seed: 4 })).toEqual(atEnd);
+  });
+
+  it('count the axis\'s values per group, or one cell where it advances with another axis', () => {
+    expect(groupCells(axes, [[0], [1], [2]], 'epsilon')).toBe(4);
+    expect(groupCells(axes, [[0, 2], [1]], 'epsilon')).toBe(1);
+    expect(groupCells([axes[1]], [[0]], 'epsilon')).toBeUndefined();
+    expect(groupCells(axes, [[0], [1], [2]], 'seed')).toBe(3);
+    expect(groupCells(axes, [[0], [1, 2]], 'seed')).toBe(1);
   });
 });
 

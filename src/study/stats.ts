@@ -15,15 +15,22 @@ export interface SampleStats {
 export function sampleStats(values: number[]): SampleStats {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, interval95: null };
-  const mean = values.reduce((s, v) => s + v, 0) / n;
+  // Plain loops and the typed array's own numeric sort rather than callbacks: these run once
+  // per group at the end of a study, in code not yet compiled, where a comparator called for
+  // each pair (100 seeds × 40 groups) took 10–15 ms of a 1000-cell study's last 20.
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  let squares = 0;
   // (v − mean)·(v − mean), not ** 2: a product is rounded alike in every engine, Math.pow need not be
-  const sd = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (n - 1)) : null;
-  const sorted = [...values].sort((a, b) => a - b);
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
+  const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : null;
+  const sorted = new Float64Array(values).sort();
   return { n, mean, sd, interval95: [quantile(sorted, 0.025), quantile(sorted, 0.975)] };
 }
 
 /** Type-7 quantile of sorted values. */
-export function quantile(sorted: number[], p: number): number {
+export function quantile(sorted: ArrayLike<number>, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);

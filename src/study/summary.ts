@@ -62,7 +62,7 @@ export interface StudySummary {
 export const FIT_DECADES = 2;
 
 interface Point { point: Record<string, unknown> }
-interface SeedAcc { seeds: number; risk: number[]; times: number[][] }
+interface SeedAcc { seeds: number; risk: number[]; times: number[][]; stats?: { risk: SampleStats; times: SampleStats[]; at: number } }
 /**
  * Per cell, in arrival order: its ε, and t_0..t_D in `times` (stride maxDegree + 1, NaN for
  * "not reached" and past the cell's own degrees; a row's times are numbers or null, never
@@ -88,12 +88,14 @@ export class SummaryBuilder {
   private readonly byBoth: number[];
 
   /**
-   * `epsilonCells`: the cells of each ε group, where known (epsilonGroupCells). A group's fit
-   * is then made as its last cell arrives, while the workers still compute, rather than all at
-   * the end: at 1000 cells over ε × 100 seeds the fits took 25–33 ms of the main thread after
-   * the last cell.
+   * `groupSizes`: the cells of each ε group and of each seed group, where known (groupCells). A
+   * group's fit, or its statistics over seeds, is then made as its last cell arrives, while
+   * the workers still compute, rather than all at the end: at 1000 cells over ε × 100 seeds
+   * the fits took 25–33 ms of the main thread after the last cell, and the statistics of 10
+   * groups of 100 seeds 5–10 ms (code that runs once, not yet compiled). A count that turns
+   * out wrong costs only the time: what a group has when the study ends is what counts.
    */
-  constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number, private readonly epsilonCells?: number) {
+  constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number, private readonly groupSizes: { epsilon?: number; seed?: number } = {}) {
     this.seedAxis = axes.findIndex((a) => a.path === 'seed');
     this.epsAxis = axes.findIndex((a) => a.path === 'epsilon');
     const all = axes.map((_, i) => i);
@@ -111,13 +113,14 @@ export class SummaryBuilder {
       g.seeds++;
       if (o.risk !== null && o.retcode === 'success') g.risk.push(o.risk);
       o.learningTimes.forEach((t, k) => { if (t !== null) g.times[k].push(t); });
+      if (g.seeds === this.groupSizes.seed) g.stats = { risk: sampleStats(g.risk), times: g.times.map(sampleStats), at: g.seeds };
     }
     if (this.epsAxis >= 0) {
       const g = group(this.epsGroups, this.axes, row.values, this.byEps, (): EpsAcc => ({ e: [], times: [], length: Infinity }));
       g.e.push(row.values[this.epsAxis] as number);
       for (let k = 0; k <= this.maxDegree; k++) g.times.push(o.learningTimes[k] ?? NaN);
       g.length = Math.min(g.length, o.learningTimes.length);
-      if (g.e.length === this.epsilonCells) g.fitted = this.fit(g);
+      if (g.e.length === this.groupSizes.epsilon) g.fitted = this.fit(g);
     }
     if (this.seedAxis >= 0 && this.epsAxis >= 0) {
       const g = group(this.meanGroups, this.axes, row.values, this.byBoth, (): MeanAcc => ({ byEps: new Map() }));
@@ -136,7 +139,10 @@ export class SummaryBuilder {
   finish(): StudySummary {
     const summary: StudySummary = { cells: this.cells, retcodes: this.retcodes, axes: this.axes.map((a) => ({ path: a.path, values: a.values })) };
     if (this.seedAxis >= 0) {
-      summary.seed = [...this.seedGroups.values()].map((g) => ({ point: g.point, seeds: g.seeds, risk: sampleStats(g.risk), times: g.times.map(sampleStats) }));
+      summary.seed = [...this.seedGroups.values()].map((g) => {
+        const stats = g.stats?.at === g.seeds ? g.stats : { risk: sampleStats(g.risk), times: g.times.map(sampleStats) };
+        return { point: g.point, seeds: g.seeds, risk: stats.risk, times: stats.times };
+      });
     }
     if (this.epsAxis >= 0) summary.epsilon = [...this.epsGroups.values()].map((g) => (g.fitted?.epsilon.length === g.e.length ? g.fitted : this.fit(g)));
     if (this.seedAxis >= 0 && this.epsAxis >= 0) summary.seedMeans = this.seedMeans(summary.epsilon!);
@@ -181,14 +187,14 @@ export class SummaryBuilder {
 }
 
 /**
- * Cells in each ε group of a grid whose product factors are `factors` (plan.ts): the ε
- * axis's length, or 1 where ε advances together with other axes (zip), which then tell the
- * groups apart; undefined without an ε axis.
+ * Cells in each group that leaves out the axis at `path` (an ε group, a seed group) in a grid
+ * whose product factors are `factors` (plan.ts): that axis's length, or 1 where it advances
+ * together with other axes (zip), which then tell the groups apart; undefined without it.
  */
-export function epsilonGroupCells(axes: StudyAxis[], factors: number[][]): number | undefined {
-  const eps = axes.findIndex((a) => a.path === 'epsilon');
-  if (eps < 0) return undefined;
-  return factors.find((f) => f.includes(eps))!.length === 1 ? axes[eps].values.length : 1;
+export function groupCells(axes: StudyAxis[], factors: number[][], path: string): number | undefined {
+  const a = axes.findIndex((x) => x.path === path);
+  if (a < 0) return undefined;
+  return factors.find((f) => f.includes(a))!.length === 1 ? axes[a].values.length : 1;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { ChartBuilder } from './charts.js';
 import type { StudyAxis, StudyPlan } from './plan.js';
 import { summaryMarkdown } from './report.js';
-import { epsilonGroupCells, SummaryBuilder, type StudySummary } from './summary.js';
+import { groupCells, SummaryBuilder, type StudySummary } from './summary.js';
 import { csvLine, csvRow, tableHeader, type StudyRow } from './table.js';
 
 export class StudyTables {
@@ -17,7 +17,7 @@ export class StudyTables {
   constructor(plan: Pick<StudyPlan, 'axes' | 'factors' | 'maxDegree'>) {
     this.axes = plan.axes;
     this.maxDegree = plan.maxDegree;
-    this.summary = new SummaryBuilder(plan.axes, plan.maxDegree, epsilonGroupCells(plan.axes, plan.factors));
+    this.summary = new SummaryBuilder(plan.axes, plan.maxDegree, { epsilon: groupCells(plan.axes, plan.factors, 'epsilon'), seed: groupCells(plan.axes, plan.factors, 'seed') });
     this.charts = new ChartBuilder(plan.axes, plan.maxDegree);
   }
 
