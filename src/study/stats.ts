@@ -15,9 +15,9 @@ export interface SampleStats {
 export function sampleStats(values: number[]): SampleStats {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, interval95: null };
-  // Plain loops and the typed array's own numeric sort rather than callbacks: these run once
-  // per group at the end of a study, in code not yet compiled, where a comparator called for
-  // each pair (100 seeds × 40 groups) took 10–15 ms of a 1000-cell study's last 20.
+  // Plain loops and the typed array's own numeric sort rather than callbacks (reduce, a
+  // comparator called per pair): this runs a few times per group, in code not yet compiled,
+  // where 40 groups of 100 values took 8–9.5 ms with callbacks and 6–7 ms so.
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
