@@ -18,23 +18,19 @@ export function temporaryName(name: string, kind: LeftoverKind): string {
 
 const TEMPORARY = /^\..*~([^~]*)~(\d+)\.(?:part|rows)\.tmp$/;
 
-/** Removes from `folder` the temporary files of study processes of this host that have ended; returns their names. */
-export function removeLeftovers(folder: string): string[] {
+/** Removes from `folder` the temporary files of study processes of this host that have ended. */
+export function removeLeftovers(folder: string): void {
   const fs = nodeFs();
   let names: string[];
   try {
     names = fs.readdirSync(folder);
   } catch {
-    return []; // not made yet
+    return; // not made yet
   }
-  const removed: string[] = [];
   for (const name of names) {
     const m = TEMPORARY.exec(name);
-    if (!m || m[1] !== thisHost() || alive(Number(m[2]))) continue;
-    fs.rmSync(`${folder}/${name}`, { force: true });
-    removed.push(name);
+    if (m && m[1] === thisHost() && !alive(Number(m[2]))) fs.rmSync(`${folder}/${name}`, { force: true });
   }
-  return removed;
 }
 
 let host: string | undefined;

@@ -19,6 +19,7 @@
 import { configSchema, crossFieldRules, parseConfig, type RunConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { canonicalJSON } from './canonical.js';
+import { TupleMap } from './tuple-map.js';
 
 type Json = Record<string, unknown>;
 
@@ -76,39 +77,34 @@ export function cellConfigs(base: Json, paths: string[]): CellConfigs {
   }
   const present = fields.map((k) => k in base);
 
-  /** Touched field `t` of a cell's input: a copy of the base's, with its axes' values set in it. */
-  const inputOf = (t: number, values: unknown[], into: Json): void => {
-    const k = touched[t];
+  /** Base field `k` as a cell's input starts from: a copy, which the axes then write into. */
+  const baseCopy = (k: string, into: Json): void => {
     if (base[k] !== undefined) into[k] = typeof base[k] === 'object' ? structuredClone(base[k]) : base[k];
-    for (const a of feeders[t]) setPath(into, paths[a], values[a], split[a]);
   };
-  // A touched field's parsed value depends on its axes' values only: kept by them, so that
-  // its schema and its canonical JSON run once per value (of the field's axes) rather than
-  // once per cell. A lone axis's primitive value is its own key; anything else, its JSON.
-  const caches = touched.map(() => new Map<unknown, Parsed>());
-  const keyOf = (t: number, values: unknown[]): unknown => {
-    const f = feeders[t];
-    const v = values[f[0]];
-    return f.length === 1 && (v === null || typeof v !== 'object') ? v : `\u0000${JSON.stringify(f.map((a) => values[a]))}`;
-  };
+  // A touched field's parsed value depends on its axes' values only: kept by them (a tuple
+  // of values, tuple-map.ts), so that its schema and its canonical JSON run once per value
+  // of the field's axes rather than once per cell.
+  const caches = touched.map(() => new TupleMap<Parsed>());
   /** Touched field `t` parsed, or null if its schema refuses it. */
   const fieldOf = (t: number, values: unknown[]): Parsed | null => {
-    const key = keyOf(t, values);
+    const key = feeders[t].map((a) => values[a]);
     const cache = caches[t];
     const known = cache.get(key);
     if (known) return known;
+    const k = touched[t];
     const input: Json = {};
-    inputOf(t, values, input);
-    const r = shape[touched[t]].safeParse(input[touched[t]]);
+    baseCopy(k, input);
+    for (const a of feeders[t]) setPath(input, paths[a], values[a], split[a]);
+    const r = shape[k].safeParse(input[k]);
     if (!r.success) return null;
-    const parsed = { value: deepFreeze(r.data), piece: r.data === undefined ? '' : `${JSON.stringify(touched[t])}:${canonicalJSON(r.data)}` };
-    if (cache.size < CACHED_VALUES) cache.set(key, parsed);
+    const parsed = { value: deepFreeze(r.data), piece: r.data === undefined ? '' : `${JSON.stringify(k)}:${canonicalJSON(r.data)}` };
+    if (cache.size < CACHED_VALUES) cache.add(key, parsed);
     return parsed;
   };
   /** The whole cell through parseConfig, which throws the error of its first bad field (an axis outside the schema included). */
   const whole = (values: unknown[]): RunConfig => {
     const parts: Json = {};
-    for (const k of touched) if (base[k] !== undefined) parts[k] = typeof base[k] === 'object' ? structuredClone(base[k]) : base[k];
+    for (const k of touched) baseCopy(k, parts);
     for (let a = 0; a < values.length; a++) setPath(parts, paths[a], values[a], split[a]);
     return parseConfig({ ...base, ...parts });
   };
