@@ -1,5 +1,6 @@
 // A map keyed by a tuple of axis values (a cell's values on some of the grid's axes), for
-// what a study gathers row by row: summary groups and chart lines. Two tuples are the same
+// what a study keeps by them: summary groups and chart lines, and the parsed config fields
+// of validate.ts. Two tuples are the same
 // key when their values are, one by one: numbers, strings, booleans and null by value, a
 // value that is an object or array by its JSON (as the values came, from the study file).
 // Each element keys one level of nested Maps, so a row finds its group without making a
