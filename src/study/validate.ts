@@ -75,7 +75,16 @@ export function cellConfigs(base: Json, paths: string[]): CellConfigs {
       else canonicalParts.push(piece);
     }
   }
-  const present = fields.map((k) => k in base);
+  // A cell's config as a zod object outputs it: every field in the schema's order, an optional
+  // field left out of the input left out (a touched field is always in the input). Cells copy
+  // this and set their touched fields: one copy of a fixed shape rather than a key added at a
+  // time (measured on 10 000 cells over init.a.scale × seed: check() 0.8 → 0.4 µs a cell warm;
+  // the up-front check of the whole grid, mostly cold code, 116 → 75 ms).
+  const template: Json = {};
+  for (const k of fields) {
+    if (touched.includes(k)) template[k] = undefined;
+    else if (fixed.get(k) !== undefined || k in base) template[k] = fixed.get(k);
+  }
 
   /** Base field `k` as a cell's input starts from: a copy, which the axes then write into. */
   const baseCopy = (k: string, into: Json): void => {
@@ -117,13 +126,8 @@ export function cellConfigs(base: Json, paths: string[]): CellConfigs {
       if (!p) return null;
       parsed.push(p);
     }
-    const config: Json = {};
-    for (let f = 0, t = 0; f < fields.length; f++) {
-      const k = fields[f];
-      // As a zod object: an optional field left out of the input stays out of the output (a touched field is always in the input).
-      if (k === touched[t]) config[k] = parsed[t++].value;
-      else if (fixed.get(k) !== undefined || present[f]) config[k] = fixed.get(k);
-    }
+    const config: Json = { ...template };
+    for (let t = 0; t < touched.length; t++) config[touched[t]] = parsed[t].value;
     return { config: config as RunConfig, parsed };
   };
 
