@@ -42,13 +42,23 @@ const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + 
  */
 interface Cost { s: number; cpu: number; worker?: number; main?: number }
 
-/** `f` of a fresh study folder under `root`, removed afterwards. */
+/** A tmpfs, where there is one: study folders in memory, apart from any disk. */
+const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
+
+/** Where folders on the system's temporary disk go (createCost): made by run(), removed at its end. */
+let tmpRoot = '';
+
+/**
+ * `f` of a fresh study folder under `root`. A folder in memory is removed afterwards; one on a
+ * disk is left until the bench ends (run() removes its root): deleting files there made
+ * creating files slower for minutes after (see the text on file creation below).
+ */
 function inFreshFolder<T>(root: string, f: (dir: string) => T): T {
   const dir = mkdtempSync(join(root, 'timescales-bench-study-'));
   try {
     return f(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (root === memoryRoot) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -102,9 +112,11 @@ async function bareInParts(study: unknown, parts: number): Promise<number> {
 }
 
 /** Rounds of the overhead measurement (each: bare calls, study on disk, study in memory, at both sizes). */
-const OVERHEAD_ROUNDS = 9;
+const OVERHEAD_ROUNDS = 11;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/** A percentage with its sign (+ for more). */
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x))}`;
 
 /** µs to write one result file (writeResult: a temporary file, then a rename) in a loop of 500, in a fresh folder under `root` (median of 5). */
 function createCost(root: string): number {
@@ -118,17 +130,18 @@ function createCost(root: string): number {
       const t0 = performance.now();
       for (let i = 0; i < 500; i++) writeResult(dir + '/' + i.toString(16).padStart(16, '0') + '.json', text);
       us.push((performance.now() - t0) * 2);
-      rmSync(dir, { recursive: true, force: true });
+      if (${JSON.stringify(root === memoryRoot)}) rmSync(dir, { recursive: true, force: true }); // on a disk: left to the bench's end (inFreshFolder)
     }
     console.log(JSON.stringify({ us: us.sort((a, b) => a - b)[2] }));`).us;
 }
 
 export async function run(): Promise<string> {
   mkdirSync(diskRoot, { recursive: true });
+  tmpRoot = mkdtempSync(join(tmpdir(), 'timescales-bench-'));
   try {
     return await measure();
   } finally {
-    rmSync(diskRoot, { recursive: true, force: true });
+    for (const root of [diskRoot, tmpRoot]) rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -166,8 +179,7 @@ async function measure(): Promise<string> {
   // The same studies with their folder in memory (tmpfs), where there is one: what the disk's
   // file creation costs, apart from the machinery. All are interleaved, round by round, so
   // that a slow spell of the machine (the disk's file creation varies by 5× here) falls on all.
-  const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : null;
-  const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpdir() }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
+  const creates = [{ where: 'the studies\' folder (out/)', root: diskRoot }, { where: `the system's temporary folder (${tmpdir()})`, root: tmpRoot }, ...(memoryRoot ? [{ where: `memory (${memoryRoot})`, root: memoryRoot }] : [])]
     .map((c) => ({ ...c, us: createCost(c.root) }));
   // And larger cells (m = 32, about 5 ms each), 50 and 500 of them, on disk: what the machinery
   // adds to a cell hardly depends on the cell, so its share falls as cells grow.
@@ -260,7 +272,10 @@ async function measure(): Promise<string> {
   const bounded = (seeds: number) => ({ base: tinyBase, grid: { 'init.a.scale': { linear: [0.5, 1.5, 10] }, seed: { range: [0, seeds] } } });
   const perSeedFits = (seeds: number) => ({ base: tinyBase, grid: { epsilon: { log: [1e-1, 1e-2, 10] }, seed: { range: [0, seeds] } } });
   interface Memory { cells: number; s: number; rssMB: number; heapMB: number; youngMB: number; liveMB: number; trace: [number, number][]; mainUs: number; busy: number }
-  const memoryOf = (study: unknown): Memory => inFreshFolder(diskRoot, (dir) =>
+  // Their folders go in memory where there is a tmpfs: removing a study's 100 000 files from a
+  // disk like this machine's made creating files there 5–8× slower for the next 2–3 minutes,
+  // which would fall on whatever runs next (this bench again: its disk figures).
+  const memoryOf = (study: unknown): Memory => inFreshFolder(memoryRoot ?? diskRoot, (dir) =>
     // The main thread's heap sampled during the study (its size and its young generation's,
     // and at the end what a full collection keeps); the RSS at every tenth of the cells.
     child<Memory>(`
@@ -287,7 +302,7 @@ async function measure(): Promise<string> {
 
   return [
     '## Studies: worker pool, per-cell overhead, memory', '',
-    'Each figure is the median of fresh processes (3 for throughput, 9 interleaved rounds for the overhead; pool start included) writing into a fresh folder under the repository\'s out/ (on disk) unless said.', '',
+    `Each figure is the median of fresh processes (3 for throughput, ${OVERHEAD_ROUNDS} interleaved rounds for the overhead; pool start included) writing into a fresh folder under the repository's out/ (on disk) unless said.`, '',
     `Throughput: ${medium.base.m} neurons, ${cells} cells (ε over 4 decades × 20 seeds, mean field, 40 output times).`, '',
     table([
       { case: 'study, 1 worker', seconds: s1, 'cells/s': cells / s1, 'speed-up': 1 },
@@ -303,7 +318,7 @@ async function measure(): Promise<string> {
       ...(memorySplit ? [{ case: `study, 1 worker, folder in memory (${memoryRoot})`, '100 cells, s': med(memoryRuns[100]), '1000 cells, s': inMemory!, 'ms per cell added': memorySplit.perCell * 1000, 'the worker\'s busy ms per cell added': memoryWorkerSplit!.perCell * 1000, 'fixed, s': memorySplit.fixed, 'CPU ms per cell added (all threads)': '' }] : []),
     ]), '',
     `Per-cell overhead (a cell's marginal cost against a bare run()'s): ${fmt(100 * (studySplit.perCell / bareSplit.perCell - 1))}% in wall time${memorySplit ? `, ${fmt(100 * (memorySplit.perCell / bareSplit.perCell - 1))}% with the folder in memory` : ''}; in CPU time of all threads (the main thread's share runs beside the worker) ${fmt(100 * (studyCpuSplit.perCell / bareCpuSplit.perCell - 1))}%. Fixed cost of a study over bare calls: ${fmt(studySplit.fixed - bareSplit.fixed)} s. In all, the 1000-cell study takes ${fmt(100 * (viaStudy / bare - 1))}% longer than the bare calls.`, '',
-    `The worker's busy time (StudyOutcome.workerMs: its chunks, each from when it takes it up to its answer, which includes making each cell's result text) per cell added: ${fmt(studyWorkerSplit.perCell * 1000)} ms with the folder on disk${memoryWorkerSplit ? `, ${fmt(memoryWorkerSplit.perCell * 1000)} ms in memory` : ''}, against ${fmt(bareSplit.perCell * 1000)} ms for a bare call (${fmt(100 * (studyWorkerSplit.perCell / bareSplit.perCell - 1))}% more on disk${memoryWorkerSplit ? `, ${fmt(100 * (memoryWorkerSplit.perCell / bareSplit.perCell - 1))}% in memory` : ''}: what a cell costs once the study runs, its next chunk waiting in its lane; the rest of a cell's marginal time is the study's start and end, which grow with its cells: every cell checked before the first runs, and the summaries, whose per-seed fits here grow with the seeds). ${memoryWorkerSplit ? `In memory the worker computed ${fmt(100 * memoryWorkerSplit.perCell / memorySplit!.perCell)}% of a cell's marginal time; on disk ${fmt(100 * studyWorkerSplit.perCell / studySplit.perCell)}%, and its cells themselves took ${fmt(100 * (studyWorkerSplit.perCell / memoryWorkerSplit.perCell - 1))}% longer than in memory: the same cells, slowed while the main thread creates their files on the other core.` : ''}`, '',
+    `The worker's busy time (StudyOutcome.workerMs: its chunks, each from when it takes it up to its answer, which includes making each cell's result text) per cell added: ${fmt(studyWorkerSplit.perCell * 1000)} ms with the folder on disk${memoryWorkerSplit ? `, ${fmt(memoryWorkerSplit.perCell * 1000)} ms in memory` : ''}, against ${fmt(bareSplit.perCell * 1000)} ms for a bare call (${signed(100 * (studyWorkerSplit.perCell / bareSplit.perCell - 1))}% on disk${memoryWorkerSplit ? `, ${signed(100 * (memoryWorkerSplit.perCell / bareSplit.perCell - 1))}% in memory` : ''}: what a cell costs once the study runs, its next chunk waiting in its lane; the rest of a cell's marginal time is the study's start and end, which grow with its cells: every cell checked before the first runs, and the summaries, whose per-seed fits here grow with the seeds). ${memoryWorkerSplit ? `In memory the worker computed ${fmt(100 * memoryWorkerSplit.perCell / memorySplit!.perCell)}% of a cell's marginal time; on disk ${fmt(100 * studyWorkerSplit.perCell / studySplit.perCell)}%, and its cells' time on disk differed by ${signed(100 * (studyWorkerSplit.perCell / memoryWorkerSplit.perCell - 1))}% from in memory (the same cells; beside them the main thread creates their files on the other core, kernel work that slows them where a file is slow to create: below).` : ''}`, '',
     `The main thread was busy ${fmt(studyMainSplit.perCell * 1e6)} µs per cell added with the folder on disk${memoryMainSplit ? `, ${fmt(memoryMainSplit.perCell * 1e6)} µs in memory` : ''} (its event loop's active time: each cell made and sent, its result file written, its row and its share of the summary). Every cell goes through this one thread, so a study runs at most ${fmt(1 / studyMainSplit.perCell)} cells per second on this disk${memoryMainSplit ? ` (${fmt(1 / memoryMainSplit.perCell)} in memory)` : ''}, with any number of workers: with cells shorter than the workers' number times that, the workers wait for it.`, '',
     `A process of bare run() calls keeps ${fmt(bareCpuSplit.perCell / bareSplit.perCell)} cores busy per cell added: V8 compiles and collects garbage on threads beside the one that runs the cells, which here take part of the second core. In a study at one worker, the main thread (each cell's file and row) shares that core with the worker's own such threads.`, '',
     'Per-cell overhead by the size of the cells (on disk; the larger cells: m = 32, at 50 and 500 cells, in the same rounds):', '',
@@ -316,14 +331,14 @@ async function measure(): Promise<string> {
     ...(memoryRoot ? ['The ε × seed grid\'s summary holds, for every seed, a fit of each t_k across ε (100 fits at 1000 cells, 10 at 100), most of them made as the last cells come in, and written out at the end, which grows with them: its rows count that analysis in a cell\'s marginal time. The init.a.scale × seeds grid (same cells, ε fixed at 0.01, in the same rounds against its own bare calls) has a summary of 10 groups whatever the number of seeds: what the study machinery itself adds.', ''] : []),
     'What one result file costs to write (a temporary file, then a rename; 500 in a loop, nothing else running in the process), by folder:', '',
     table(creates.map((c) => ({ folder: c.where, 'µs per file': c.us }))), '',
-    `The main thread writes the files while the worker computes: at one worker, the worker does not wait for them while the main thread keeps up, but (the worker's busy time above) its own cells run slower beside them when they go to this disk; at two workers on two cores they share the cores with the cells. On this disk the main thread barely keeps up with small cells: in a CPU profile of a 1000-cell study in out/, creating the files (open with O_CREAT) took 0.29–0.45 ms each, about half as long as a cell. It is the file system's work, not the study's: a loop of 3000 such creates alone, in a fresh folder under out/, spent 0.24 ms per file in open(O_CREAT) and 0.03 ms in the write, close and rename; the same loop spent 0.008 ms in open in memory, and 0.02–0.15 ms under /tmp, on the same disk. It is kernel CPU time, not waiting (the process's CPU time equals its wall time in such a loop), no faster from two or four threads at once, and it changes from minute to minute: in back-to-back loops of 2000 creates in fresh folders on this disk, 0.02 to 0.44 ms per file, in whatever folder.`, '',
+    `The main thread writes the files while the worker computes: at one worker, the worker does not wait for them while the main thread keeps up, but its own cells run slower beside them (the worker's busy time above); at two workers on two cores they share the cores with the cells. What a file costs on this disk is the file system's work, not the study's, and it changes from minute to minute: ${fmt(creates[0].us)} µs in this run (the table above), and 0.02 to 0.44 ms per file in back-to-back loops of 2000 creates in fresh folders, in whatever folder. In earlier runs of this bench where it cost 0.28 ms, a small cell's marginal time on disk was 24–36% over the bare calls' (the main thread, busy 0.5–0.7 ms per cell, then barely kept up). It is kernel CPU time, not waiting (the process's CPU time equals its wall time in such a loop), no faster from two or four threads at once. A kernel profile (perf) of a slow loop (0.25 ms per file) put 53% of its time in ext4's search for a free inode (find_inode_bit), nearly all of it checking whether each free inode met was freed in the last minutes (recently_deleted, which ext4 runs only without a journal, as on this machine's root); openat took 82% of the loop's time in system calls (strace). Deletions are what make it slow: after 100 000 files were deleted, loops of 2000 creates in fresh folders cost 206–281 µs per file for two minutes, then 29–95 µs from the third minute on. In this bench, with each study folder on disk deleted after its study (some 18 000 files over the rounds), creating a file cost 152–169 µs and a small cell's marginal time on disk was 29% over the bare calls', in two runs; with the folders kept until the end, 61–88 µs and 6–9%, in two runs (yet five studies with their 1000-file folders deleted between them, against five with them kept, showed no difference: which deletions slow which creates is the kernel's affair). So the bench deletes nothing on a disk until it ends, and its memory studies below keep their folders in memory; its disk figures still depend on what the machine deleted in the minutes before it started (a test suite, an earlier run's folders).`, '',
     'Where the main thread\'s time per cell went, and goes (µs per cell, best of 5 over the 500 cells, in one process):', '',
     table([
       { part: 'a cell\'s config validated and its canonical JSON', before: parts.whole, now: parts.parts, how: 'the whole config parsed per cell → only the fields the axes set, then the rules between fields' },
       { part: 'is its result file there?', before: parts.open, now: parts.listing, how: 'a failed open per cell → one listing of runs/' },
     ]), '',
     `Gone from the main thread besides: three of the four validations of each cell (the run loop, the worker and the table each made the cell again through the whole schema), reading every result file back for the table at the end (rows now stream in cell order as outcomes arrive), and one pool message per cell (cells go in chunks of about ${CHUNK_MS} ms of work, each queued in its thread's lane while the thread runs the one before).`, '',
-    'Peak memory: tiny cells (m = 2, 3 output times), 2 workers; max RSS of the whole process (main thread, both workers, their Wasm memories), and the main thread\'s V8 heap: its largest size during the study and what a full collection keeps at the end.', '',
+    `Peak memory: tiny cells (m = 2, 3 output times), 2 workers, the study folder ${memoryRoot ? `in memory (${memoryRoot}; its files are not the process's memory)` : 'on disk'}; max RSS of the whole process (main thread, both workers, their Wasm memories), and the main thread's V8 heap: its largest size during the study and what a full collection keeps at the end.`, '',
     `A grid whose outputs stay bounded (init.a.scale: 10 values × seeds; the summary has 10 groups of seeds, each chart 10 points), so that all the memory is the study's own:`, '',
     table(memoryBounded.map(memoryRow)), '',
     `At ${longest.cells} cells the workers were busy ${fmt(longest.busy)}% of the time, ${fmt(longest.busy / 100 * 2 * longest.s * 1e6 / longest.cells)} µs of a worker per cell, and the main thread ${fmt(longest.mainUs)} µs per cell: two workers finish a cell every ${fmt(longest.busy / 100 * longest.s * 1e6 / longest.cells)} µs and the main thread handles one every ${fmt(longest.mainUs)} µs; with cells this small, the slower of the two sets the pace.`, '',
