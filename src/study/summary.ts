@@ -163,19 +163,20 @@ export class SummaryBuilder {
 
   private seedMeans(perSeed: EpsilonGroup[]): SeedMeanGroup[] {
     const D1 = this.maxDegree + 1;
-    const idOf = (point: Record<string, unknown>) => JSON.stringify(Object.entries(point).filter(([p]) => p !== 'seed').map(([, v]) => v));
+    /** A group's values on the axes other than seed and ε (its point holds them by path). */
+    const keyOf = (point: Record<string, unknown>) => this.byBoth.map((i) => point[this.axes[i].path]);
     // the per-seed fitted slopes of t_k, by point of the other axes
-    const slopes = new Map<string, number[][]>();
+    const slopes = new TupleMap<number[][]>();
     for (const p of perSeed) {
-      const id = idOf(p.point);
-      let s = slopes.get(id);
-      if (!s) slopes.set(id, s = Array.from({ length: D1 }, () => []));
+      const key = keyOf(p.point);
+      let s = slopes.get(key);
+      if (!s) slopes.add(key, s = Array.from({ length: D1 }, () => []));
       p.table.forEach((row, k) => { if (row.fit) s[k].push(row.fit.slope); });
     }
     return [...this.meanGroups.values()].map((g) => {
       const eps = [...g.byEps].sort((a, b) => b[0] - a[0]);
       const means = eps.map(([, a]) => Array.from({ length: D1 }, (_, k) => (a.n[k] === a.cells ? a.sum[k] / a.n[k] : null)));
-      const s = slopes.get(idOf(g.point));
+      const s = slopes.get(keyOf(g.point));
       return {
         point: g.point, epsilon: eps.map(([e]) => e), seeds: eps.map(([, a]) => a.cells),
         reached: Array.from({ length: D1 }, (_, k) => eps.map(([, a]) => a.n[k])),
