@@ -26,6 +26,21 @@ const small = {
 };
 
 describe('timescales run', () => {
+  it('prints a summary, not the JSON, to a terminal; a pipe still gets the JSON', () => {
+    const config = configFile('tty.json', small);
+    // `script` gives the child a pseudo-terminal as stdout, as a person's shell would.
+    const quoted = [process.execPath, bin, 'run', config].map((a) => `'${a}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', quoted, '/dev/null'], child);
+    expect(tty.status).toBe(0);
+    const screen = tty.stdout.replace(/\r/g, '');
+    expect(screen).toMatch(/^run: success, /m);
+    expect(screen).toMatch(/^learning times: t_0 = [^,]+, t_1 = [^,]+, t_2 = /m);
+    expect(screen).toMatch(/summary on the terminal \(--out FILE for the JSON\)/);
+    expect(screen).not.toMatch(/"format"/);
+    const piped = cli('run', config, '--quiet');
+    expect(JSON.parse(piped.stdout)).toMatchObject({ format: 1, retcode: 'success' });
+  });
+
   it('writes the documented result JSON and CSV', () => {
     const out = join(dir, 'r.json');
     const csv = join(dir, 'r.csv');

@@ -110,8 +110,16 @@ describe('timescales run on the terminal', () => {
 });
 
 describe('first use and building once', () => {
-  it('has no install-time build (npx in a fresh clone runs no prepare step)', () => {
-    for (const hook of ['prepare', 'preinstall', 'install', 'postinstall']) expect(pkg.scripts[hook]).toBeUndefined();
+  it('has no install-time build: installing the package runs none of its scripts', () => {
+    // The package as npm installs it, less its dependencies (so nothing is fetched) and its
+    // sources: any install hook (prepare, install, …) would run and fail for want of them.
+    const clone = join(dir, 'installed');
+    mkdirSync(clone, { recursive: true });
+    writeFileSync(join(clone, 'package.json'), JSON.stringify({ ...pkg, dependencies: {}, devDependencies: {} }));
+    const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts'], { ...child, cwd: clone });
+    expect(r.status, r.stderr).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/> timescales@[^ ]+ \w+/);
+    // Building happens once, on first use instead: before the tests and before `npm start`.
     expect(pkg.scripts.pretest).toMatch(/scripts\/build\.mjs$/);
     expect(pkg.scripts.prestart).toMatch(/scripts\/build\.mjs$/);
   });

@@ -1,6 +1,7 @@
 // `timescales run <config.json> [--out result.json] [--csv result.csv] [--quiet]
 //   [--checkpoint state.bin [--checkpoint-every N]] [--resume state.bin]`:
-// runs a config and writes the documented result JSON (stdout without --out).
+// runs a config and writes the documented result JSON (stdout without --out, unless stdout
+// is a terminal: a person there gets a short summary, and --out FILE or a pipe gets the JSON).
 // Output paths are checked before the run; progress and a one-line summary go to
 // stderr; files are written whole or not at all, streamed (no size limit). Ctrl-C or SIGTERM
 // stops the run at its next safe point, writes the partial result (and a final checkpoint)
@@ -12,7 +13,7 @@ import { CliUsageError, type Command } from './command.js';
 import { readConfig } from './config-file.js';
 import { checkOutputs, writeOutput } from './output.js';
 import { progressReporter } from './progress.js';
-import { runLine } from './tables.js';
+import { runLine, runSummary } from './tables.js';
 
 /** Steps between checkpoints when --checkpoint-every is not given. */
 const DEFAULT_CHECKPOINT_EVERY = 100_000;
@@ -23,7 +24,8 @@ export const runCommand: Command = {
   summary: 'run a simulation from a JSON config and write its result',
   help: `${USAGE}
 Runs the config (a JSON file, or - for stdin; \`timescales schema\` prints its schema)
-and writes the result JSON (format 1) to --out, or to stdout.
+and writes the result JSON (format 1) to --out, or to stdout when it is a pipe or a
+file. On a terminal without --out it prints a short summary instead.
   -o, --out FILE            the result JSON (written whole or not at all; a symlink,
                             FIFO or device such as /dev/stdout is written through)
   --csv FILE                one row per output time: t, risk, [mfRisk], [loss], R_0..R_D
@@ -52,7 +54,9 @@ Ctrl-C or SIGTERM (the partial result and a final checkpoint are written).`,
     const result = await run(config, { onProgress: progress, checkpoint, resume: values.resume, signal: stop.signal })
       .finally(stop.dispose);
     if (result.retcode === 'success') progress?.(1, result.t[result.t.length - 1] ?? 0);
-    await writeOutput(values.out, (write) => writeResultJSON(result, write));
+    const summaryOnly = values.out === undefined && process.stdout.isTTY === true;
+    if (summaryOnly) process.stdout.write(runSummary(result));
+    else await writeOutput(values.out, (write) => writeResultJSON(result, write));
     if (values.csv) await writeOutput(values.csv, (write) => writeResultCSV(result, write));
     if (result.note) process.stderr.write(`timescales run: note: ${result.note}\n`);
     if (result.retcode === 'aborted' && stop.signal.aborted) {
@@ -65,7 +69,7 @@ Ctrl-C or SIGTERM (the partial result and a final checkpoint are written).`,
       return 1;
     }
     if (!values.quiet) {
-      const where = [values.out ?? 'stdout', ...(values.csv ? [values.csv] : [])].join(', ');
+      const where = [summaryOnly ? 'summary on the terminal (--out FILE for the JSON)' : values.out ?? 'stdout', ...(values.csv ? [values.csv] : [])].join(', ');
       process.stderr.write(`timescales run: ${runLine(result)} → ${where}\n`);
     }
     return 0;
