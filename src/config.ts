@@ -17,18 +17,18 @@ const count = (max: number) => z.number().int('must be an integer').min(1, 'must
 
 const activationSpec = z.union([
   z.string(),
-  z.object({ name: z.string(), shift: finite.optional(), scale: finite.optional() }).strict(),
-  z.object({ hermite: z.array(finite).min(1, 'needs at least one coefficient') }).strict(),
-  z.object({ polynomial: z.array(finite).min(1, 'needs at least one coefficient'), shift: finite.optional(), scale: finite.optional() }).strict(),
+  z.object({ name: z.string().describe('one of the names above'), shift: finite.optional().describe('added to the argument: act(scale·z + shift)'), scale: finite.optional().describe('multiplies the argument: act(scale·z + shift)') }).strict(),
+  z.object({ hermite: z.array(finite).min(1, 'needs at least one coefficient').describe('coefficients c_k of Σ c_k h_k(z), h_k = He_k/√k! (docs/MODEL.md)') }).strict(),
+  z.object({ polynomial: z.array(finite).min(1, 'needs at least one coefficient').describe('coefficients c_k of Σ c_k u^k with u = scale·z + shift'), shift: finite.optional().describe('added to the argument'), scale: finite.optional().describe('multiplies the argument') }).strict(),
 ]).describe('a name (relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity), {name, shift, scale}, {hermite: [c_0, c_1, ...]} or {polynomial: [c_0, c_1, ...], shift, scale}');
 
 const timeSpec = z.union([
-  z.object({ at: z.array(nonNegative).min(1, 'needs at least one time') }).strict(),
+  z.object({ at: z.array(nonNegative).min(1, 'needs at least one time').describe('the output times, strictly increasing') }).strict(),
   z.object({
-    end: positive,
-    points: count(1_000_000),
-    start: nonNegative.optional(),
-    spacing: z.enum(['log', 'linear']).default('log'),
+    end: positive.describe('last output time'),
+    points: count(1_000_000).describe('number of output times'),
+    start: nonNegative.optional().describe('first output time (default: end·1e-8 with log spacing, 0 with linear)'),
+    spacing: z.enum(['log', 'linear']).default('log').describe('log: equal ratios between output times; linear: equal gaps'),
   }).strict(),
 ]).describe('{at: [t...]} increasing output times, or {end, points, start, spacing: "log" | "linear"}');
 
@@ -40,25 +40,28 @@ export const configSchema = z.object({
   noise: nonNegative.default(0).describe('label noise τ'),
   epsilon: positive.default(1).describe('learning-rate ratio ε (second layer runs at 1/ε)'),
   m: count(1_000_000).describe('number of neurons'),
-  seed: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').default(0),
+  seed: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').default(0)
+    .describe('seed of every random draw: the same seed gives the same bits in every engine'),
   init: z.object({
-    a: z.union([z.array(finite), z.object({ law: z.enum(['normal', 'uniform', 'constant']).default('normal'), scale: finite.default(1) }).strict()])
+    a: z.union([z.array(finite), z.object({ law: z.enum(['normal', 'uniform', 'constant']).default('normal').describe('the law of each a_i(0)'), scale: finite.default(1).describe('its scale') }).strict()])
       .default({ law: 'normal', scale: 1 }).describe('second-layer weights: explicit values, or a law with scale (normal: N(0, scale²); uniform: U[−scale, scale]; constant: scale)'),
-    s: z.union([z.array(finite), z.literal('zero'), z.object({ d: positive }).strict()])
+    s: z.union([z.array(finite), z.literal('zero'), z.object({ d: positive.describe('D: s_i(0) = g_i/√D with g_i ~ N(0, 1), as for random w_i in dimension D') }).strict()])
       .default('zero').describe('meanfield overlaps s_i(0): explicit values in [−1, 1], "zero", or {d: D} for g_i/√D'),
     w: z.array(z.array(finite)).optional().describe('network/sgd: explicit first-layer weights, m rows of length d'),
-  }).strict().default({ a: { law: 'normal', scale: 1 }, s: 'zero' }),
+  }).strict().default({ a: { law: 'normal', scale: 1 }, s: 'zero' }).describe('the initial state'),
   time: timeSpec,
   solver: z.object({
-    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']).default('auto'),
-    form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²) exact kernels; moment: O(mK) truncated series'),
-    rtol: positive.refine((x) => x < MAX_RTOL, `must be < ${MAX_RTOL} (looser tolerances move learning times by percents)`).default(1e-8),
-    atol: positive.default(1e-10),
+    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']).default('auto')
+      .describe('meanfield integrator: auto (bdf below ε = 0.1, else dopri5), rk4 (fixed step dt), dopri5 (Dormand–Prince 5(4)), stiff (RODAS4), bdf (variable-order BDF)'),
+    form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²), exact kernels; moment: O(mK), the series truncated at K; auto: kernel when the kernel has a closed form and m ≤ 64, else moment'),
+    rtol: positive.refine((x) => x < MAX_RTOL, `must be < ${MAX_RTOL} (looser tolerances move learning times by percents)`).default(1e-8)
+      .describe('relative tolerance of the adaptive methods'),
+    atol: positive.default(1e-10).describe('absolute tolerance of the adaptive methods'),
     dt: positive.optional().describe('rk4 step; initial step for adaptive methods'),
     maxSteps: count(1e12).default(10_000_000).describe('most steps a run may take (network/sgd: end/eta steps must fit)'),
     truncation: count(400).optional()
       .describe('Hermite degree K of the truncated series (default: the larger degree when activation and target are both polynomials or Hermite lists, else 40; never below degrees)'),
-  }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }),
+  }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }).describe('how the meanfield flow is integrated'),
   degrees: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(400, 'must be ≤ 400').default(3)
     .describe('report the Hermite components R_0..R_degrees'),
   threshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(0.1)

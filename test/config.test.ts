@@ -174,7 +174,7 @@ describe('sanity limits, refused up front with the field named', () => {
     expect(refusal({ ...base, activation: { polynomial: [, 1] } }).field).toBe('activation'); // a hole, from the API
   });
 
-  it('defaults keepWeights to m·points ≤ 1e7 exactly as the README says (t = 0, added for learning times, not counted)', async () => {
+  it('defaults keepWeights to m·points ≤ 1e7 exactly as docs/config.md says (t = 0, added for learning times, not counted)', async () => {
     const kept = await run({ m: 100_000, time: { end: 1e-6, points: 100 }, degrees: 1 }); // m·points = 1e7
     expect(kept.a).toHaveLength(1e7);
     const dropped = await run({ m: 100_000, time: { end: 1e-6, points: 101 }, degrees: 1 });
