@@ -12,6 +12,7 @@ export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm } from '
 export { solveNetwork, populationRisk, populationGradient, maxStableEta, networkKernels, type NetworkProblem, type NetworkAlgorithm } from './models/network.js';
 export { solveSgd, type SgdAlgorithm } from './models/sgd.js';
 export { run, hermiteCoefficients, type RunResult, type RunOptions, type Coefficients } from './run.js';
+export { configToHash, configFromHash } from './config-hash.js';
 export { parseConfig, configJsonSchema, configSchema, type RunConfig, type RunConfigInput } from './config.js';
 export { outputTimes } from './time-grid.js';
 export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
