@@ -1,8 +1,9 @@
 // Builds everything `npm start`, `npm test` and the package need, once:
 //   1. the AssemblyScript core from asconfig.json into build/: SIMD, scalar, and the opt-in
 //      relaxed-SIMD build (fused multiply-add; loadCore('relaxed'));
-//   2. the TypeScript facade and CLI into dist/ (tsconfig.build.json), and the study's
-//      worker thread bundled into one file (dist/study/worker.bundle.js, below);
+//   2. the TypeScript facade and CLI into dist/ (tsconfig.build.json), the study's worker
+//      thread bundled into one file (dist/study/worker.bundle.js), and <timescales-sim>
+//      bundled into one module (dist/element.js; both below);
 //   3. a type check of everything else (tests, benchmarks, examples, web; tsconfig.json).
 // Skipped when build/ and dist/ match the sources (scripts/freshness.mjs: a content hash
 // kept in build/.stamp); a fresh clone always builds. `--force` builds regardless.
@@ -10,7 +11,7 @@
 // Each Wasm build goes to a private temporary folder and is renamed into build/, so a
 // reader (a test, the browser) never sees a half-written module even when two builds overlap.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,7 @@ try {
 }
 step('tsc -p tsconfig.build.json', [tsc, '-p', 'tsconfig.build.json']);
 bundleStudyWorker();
+await bundleElement();
 step('tsc --noEmit -p tsconfig.json', [tsc, '--noEmit', '-p', 'tsconfig.json']);
 writeFileSync(stampFile, `${hash}\n`);
 console.log(`build: build/ and dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -79,6 +81,44 @@ function bundleStudyWorker() {
     });
   } catch (e) {
     console.error(`build: bundling the study worker failed (${e.message.split('\n')[0]}); build/ and dist/ are not marked fresh`);
+    process.exit(1);
+  }
+}
+
+/**
+ * dist/element.js (`timescales/element`): <timescales-sim> with the library, zod and the
+ * loader inlined, so that a page loads it with one script tag from any static server or
+ * CDN and a bundler takes it as it is. Its worker (dist/element/worker.js, bundled the
+ * same way) is inlined as a string, which the element starts from a Blob URL. The
+ * loader's Wasm URLs, relative to dist/wasm/loader.js, lose one '../' to stay right from
+ * dist/element.js, still one literal `new URL('…', import.meta.url)` each for bundlers.
+ */
+async function bundleElement() {
+  const esbuild = require('esbuild');
+  const loader = join(root, 'dist/wasm/loader.js');
+  const rebaseWasmUrls = {
+    name: 'rebase-wasm-urls',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]dist[\\/]wasm[\\/]loader\.js$/ }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const rebased = source.replaceAll("new URL('../../build/", "new URL('../build/");
+        const count = (rebased.match(/new URL\('\.\.\/build\//g) ?? []).length;
+        if (args.path !== loader || count !== 3) throw new Error(`expected the loader's 3 Wasm URLs in ${args.path}, found ${count}`);
+        return { contents: rebased, loader: 'js' };
+      });
+    },
+  };
+  const options = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', logLevel: 'warning', plugins: [rebaseWasmUrls] };
+  try {
+    const worker = await esbuild.build({ ...options, entryPoints: [join(root, 'dist/element/worker.js')], write: false });
+    await esbuild.build({
+      ...options,
+      entryPoints: [join(root, 'dist/element/index.js')],
+      outfile: join(root, 'dist/element.js'),
+      define: { TIMESCALES_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
+    });
+  } catch (e) {
+    console.error(`build: bundling the element failed (${e.message.split('\n')[0]}); build/ and dist/ are not marked fresh`);
     process.exit(1);
   }
 }

@@ -16,7 +16,7 @@ const INPUT_FILES = ['asconfig.json', 'tsconfig.json', 'tsconfig.build.json', 'p
 const SOURCE = /\.(ts|mts|js|mjs|json)$/;
 const SKIP = new Set(['node_modules', 'build', 'dist', 'out']);
 /** What the build writes; all must exist for a build to count as fresh. */
-export const OUTPUTS = ['build/timescales.simd.wasm', 'build/timescales.scalar.wasm', 'build/timescales.relaxed.wasm', 'dist/index.js', 'dist/cli/main.js'];
+export const OUTPUTS = ['build/timescales.simd.wasm', 'build/timescales.scalar.wasm', 'build/timescales.relaxed.wasm', 'dist/index.js', 'dist/cli/main.js', 'dist/element.js'];
 /** Where the hash of the last successful build is kept. */
 export const STAMP = 'build/.stamp';
 

@@ -2,7 +2,7 @@
 // It is the SciML "problem + algorithm": `model`, `activation`, `target`, `noise`,
 // `epsilon`, `m`, `init`, `time` say what to simulate; `solver` says how. Validation
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors.js';
 import { formatBytes, KEPT_WEIGHTS_LIMIT, truncationOf, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
 import { defaultStart } from './time-grid.js';

@@ -4,7 +4,7 @@
 // whose cells are the product of the axes (axes in one zip group vary together) applied
 // to `base`. This file checks the study's own shape; every cell's config is then checked
 // by the run config's schema (plan.ts) before anything runs.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunConfigInput } from '../config.js';
 import { ConfigError } from '../errors.js';
 

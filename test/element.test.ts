@@ -1,0 +1,140 @@
+// <timescales-sim> (dist/element.js) in Chromium and Firefox, loaded by a plain HTML page
+// from a plain static server: no bundler, no import map, no project server. It must give
+// the bits Node's run() gives, show a bad config's error naming the field, and start an
+// element far below the fold only once it is scrolled to.
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/index.js';
+import { type Driver, launchChromium, launchFirefox } from './consumers/browsers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const types: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
+
+/** The near element's config, as attributes and as Node runs it. */
+const near = { m: 6, epsilon: 1e-2, seed: 7, activation: 'tanh', time: { start: 1e-3, end: 1, points: 5 }, degrees: 2 };
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>timescales-sim from a static server</title>
+<link rel="icon" href="data:,">
+<script type="module" src="/dist/element.js"></script>
+<timescales-sim id="near" m="6" epsilon="1e-2" seed="7" activation="tanh"
+  config='{"time": {"start": 1e-3, "end": 1, "points": 5}, "degrees": 2}' style="width: 640px; height: 300px"></timescales-sim>
+<timescales-sim id="bad" m="4" epsilon="-1" style="width: 640px; height: 80px"></timescales-sim>
+<div style="height: 6000px"></div>
+<timescales-sim id="far" m="3" config='{"time": {"end": 1, "points": 4}}'></timescales-sim>
+<script type="module">
+  const [nearEl, bad, far] = ['near', 'bad', 'far'].map((id) => document.getElementById(id));
+  const frames = { near: [], far: 0 };
+  nearEl.addEventListener('frame', (e) => frames.near.push(e.detail));
+  far.addEventListener('frame', () => frames.far++);
+  const once = (el, type) => new Promise((resolve) => el.addEventListener(type, (e) => resolve(e.detail), { once: true }));
+  const farDone = once(far, 'done');
+  const [result, error] = await Promise.all([nearEl.result ?? once(nearEl, 'done'), once(bad, 'error')]);
+  // The far element has had the time the near one took and two more frames to start, and must not have.
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const farBeforeScroll = { frames: frames.far, result: far.result };
+  far.scrollIntoView();
+  const farResult = await farDone;
+  window.results = {
+    near: { risk: Array.from(result.risk), t: Array.from(result.t), retcode: result.retcode, frames: frames.near, same: nearEl.result === result },
+    bad: { detail: error, shown: bad.shadowRoot.querySelector('[part=error]').textContent },
+    far: { before: farBeforeScroll, retcode: farResult.retcode, frames: frames.far },
+    wasm: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')),
+  };
+</script>
+`;
+
+/** A static server over dist/ and build/ of the repository, plus the test page at /. */
+function staticServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': types['.html'] }).end(page);
+      return;
+    }
+    const file = join(root, path);
+    if (!/^\/(dist|build)\/[\w./-]+$/.test(path) || path.includes('..') || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    resolve({ url: `http://127.0.0.1:${port}/`, server });
+  }));
+}
+
+interface Results {
+  near: { risk: number[]; t: number[]; retcode: string; frames: { index: number; t: number; risk: number }[]; same: boolean };
+  bad: { detail: { message: string; field: string | null }; shown: string };
+  far: { before: { frames: number; result: unknown }; retcode: string; frames: number };
+  wasm: string[];
+}
+
+let served: { url: string; server: Server };
+let reference: Awaited<ReturnType<typeof run>>;
+beforeAll(async () => {
+  served = await staticServer();
+  reference = await run(near);
+});
+afterAll(() => new Promise<void>((done) => { served?.server.closeAllConnections(); served?.server.close(() => done()); }));
+
+describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as const)('<timescales-sim> in %s', (_, launch) => {
+  let browser: Driver;
+  let results: Results;
+  beforeAll(async () => {
+    browser = await launch();
+    results = await browser.results<Results>(served.url, 60_000);
+  }, 120_000);
+  afterAll(() => browser?.close());
+
+  it('runs from a plain static server to the bits Node gives, frame by frame', () => {
+    const { near: r } = results;
+    expect(r.retcode).toBe('success');
+    expect(r.t).toEqual(Array.from(reference.t));
+    expect(r.risk).toEqual(Array.from(reference.risk));
+    expect(r.frames).toEqual(Array.from(reference.t, (t, index) => ({ index, t, risk: reference.risk[index] })));
+    expect(r.same).toBe(true); // the `result` property is the `done` event's detail
+    // Each build fetched once for the page (the worker is handed the compiled module).
+    expect(results.wasm).toEqual(['/build/timescales.simd.wasm']);
+  });
+
+  it('shows a bad config inside the element, naming the field, and fires `error`', () => {
+    expect(results.bad.detail).toEqual({ message: 'epsilon: must be > 0 (got -1)', field: 'epsilon' });
+    expect(results.bad.shown).toBe('ConfigError: epsilon: must be > 0 (got -1)');
+  });
+
+  it('starts an element far below the fold only once it is scrolled to', () => {
+    expect(results.far.before).toEqual({ frames: 0, result: null });
+    expect(results.far.retcode).toBe('success');
+    expect(results.far.frames).toBe(4);
+  });
+});
+
+describe('<timescales-sim> in Chromium, looked at', () => {
+  it('runs on one worker shared by the page and draws labelled axes (screenshot: out/element.png)', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 700, height: 420 } });
+      await tab.goto(served.url);
+      await tab.waitForFunction(() => (window as { results?: unknown }).results, undefined, { timeout: 60_000 });
+      expect(tab.workers().map((w) => w.url().slice(0, 5))).toEqual(['blob:']);
+      const near = tab.locator('#near');
+      await near.scrollIntoViewIfNeeded();
+      const texts = await near.locator('svg text').allTextContents();
+      expect(texts).toContain('t');
+      expect(texts).toContain('risk');
+      expect(await near.locator('[part=summary]').textContent()).toMatch(/^Learning times .*t₀ (=|not reached)/);
+      await near.screenshot({ path: join(root, 'out/element.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
