@@ -29,6 +29,10 @@ export interface Coefficients extends Pick<NetworkProblem, 'activation' | 'targe
   crossTail: number;
   /** Error estimate of the projections themselves. */
   projectionError: number;
+  /** Degrees with σ_k or φ_k exactly 0 by parity or degree (hermite/symmetry.ts). */
+  zeros: { sigma: number[]; phi: number[] };
+  /** Other degrees whose coefficient is within its error bound of 0, reported (and used) as 0. */
+  unresolved: { sigma: number[]; phi: number[] };
 }
 
 export interface RunResult extends Trajectory {
@@ -53,6 +57,7 @@ export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients
     activation, target, sigma: s.coefficients, phi: p.coefficients, sigmaNorm2: s.norm2, phiNorm2: p.norm2,
     kernelTail: dotKernel(activation, s).tail, crossTail: crossKernel(target, p, activation, s).tail,
     projectionError: Math.max(s.errorBound, p.errorBound),
+    zeros: { sigma: s.zeros, phi: p.zeros }, unresolved: { sigma: s.unresolved, phi: p.unresolved },
   };
 }
 

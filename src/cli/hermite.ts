@@ -68,18 +68,20 @@ Projects an activation on the normalized Hermite polynomials h_0..h_K.
   -k, --degree K    the highest degree
   --shift b         use act(scale·z + shift)
   --scale c
-  --json            one JSON line: activation, coefficients, norm2, errorBound`,
+  --json            one JSON line: activation, coefficients, norm2, errorBound, zeros
+                    (degrees exactly 0 by parity or degree), unresolved (within the error of 0)`,
   async run(args) {
     const { values, positionals } = parse(args);
     if (positionals.length !== 1 || values.degree === undefined) throw new CliUsageError(USAGE);
     const K = number(values.degree, 'degree') as number;
     const activation = resolveActivation(spec(positionals[0], number(values.shift, 'shift'), number(values.scale, 'scale')));
-    const { coefficients, norm2, errorBound } = project(await loadCore(), activation, K);
+    const { coefficients, norm2, errorBound, zeros, unresolved } = project(await loadCore(), activation, K);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ activation: activation.label, coefficients: Array.from(coefficients), norm2, errorBound })}\n`);
+      process.stdout.write(`${JSON.stringify({ activation: activation.label, coefficients: Array.from(coefficients), norm2, errorBound, zeros, unresolved })}\n`);
       return 0;
     }
-    const rows = Array.from(coefficients, (c, k) => `${String(k).padStart(4)}  ${c >= 0 ? ' ' : ''}${c.toExponential(15)}`);
+    const why = (k: number) => (zeros.includes(k) ? '  (exact: parity or degree)' : unresolved.includes(k) ? '  (within the error bound of 0)' : '');
+    const rows = Array.from(coefficients, (c, k) => `${String(k).padStart(4)}  ${c >= 0 ? ' ' : ''}${c.toExponential(15)}${why(k)}`);
     process.stdout.write(`${activation.label}: σ = Σ_k σ_k h_k, ‖σ‖² = ${norm2}, error ≤ ${errorBound.toExponential(1)}\n` +
       `   k  σ_k\n${rows.join('\n')}\n`);
     return 0;

@@ -4,7 +4,10 @@
 import { ACTIVATION_CODES, KERNEL_KINDS, type Activation } from './activation.js';
 import { ConfigError } from '../errors.js';
 import { extend } from '../extend.js';
-import type { Projection } from './projection.js';
+import type { Projection as Full } from './projection.js';
+
+/** What the kernel bounds read of a projection. */
+type Projection = Pick<Full, 'coefficients' | 'norm2' | 'errorBound'>;
 import type { Core } from '../wasm/loader.js';
 
 export interface Kernel {

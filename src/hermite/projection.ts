@@ -4,6 +4,7 @@
 // estimate and evaluates a JS callback at the nodes.
 import { ACTIVATION_CODES, type Activation } from './activation.js';
 import { ConfigError } from '../errors.js';
+import { symmetryZeros } from './symmetry.js';
 import type { Core } from '../wasm/loader.js';
 
 export interface Projection {
@@ -13,7 +14,14 @@ export interface Projection {
   norm2: number;
   /** Estimated bound on the error of each coefficient and of norm2. */
   errorBound: number;
+  /** Degrees whose coefficient is exactly 0 by the function's parity or degree (symmetry.ts), set so. */
+  zeros: number[];
+  /** Other degrees whose coefficient the rule cannot tell from 0 (|f_k| ≤ errorBound): reported as 0. */
+  unresolved: number[];
 }
+
+/** A projection before exact zeros are set. */
+type Sums = Omit<Projection, 'zeros' | 'unresolved'>;
 
 export interface ProjectOptions {
   /** Points where a callback is not smooth: a split Gauss–Legendre rule is used instead of Gauss–Hermite. */
@@ -116,7 +124,7 @@ function roundingBound(K: number, norm2: number): number {
 type RuleSums = ReturnType<typeof projectOn>;
 
 /** `fine` as the projection, `diff` its largest difference from `coarse` (coefficients and ‖f‖²): the error estimate. */
-function compareRules(coarse: RuleSums, fine: RuleSums, K: number): { projection: Projection; diff: number } {
+function compareRules(coarse: RuleSums, fine: RuleSums, K: number): { projection: Sums; diff: number } {
   let diff = Math.abs(coarse.norm2 - fine.norm2);
   for (let k = 0; k <= K; k++) diff = Math.max(diff, Math.abs(coarse.c[k] - fine.c[k]));
   return { projection: { coefficients: fine.c, norm2: fine.norm2, errorBound: Math.max(diff, roundingBound(K, fine.norm2)) }, diff };
@@ -127,7 +135,7 @@ function compareRules(coarse: RuleSums, fine: RuleSums, K: number): { projection
  * Its rate is set by the poles of f nearest the real axis (tanh(cz): ±iπ/(2c)); when it
  * stalls, a composite Gauss–Legendre rule on short panels, which resolves them, is tried.
  */
-function adaptiveProjection(core: Core, f: Integrand, K: number, tolerance: number | undefined): Projection {
+function adaptiveProjection(core: Core, f: Integrand, K: number, tolerance: number | undefined): Sums {
   let n = Math.max(100, 2 * K);
   let coarse = projectOn(core, f, cachedGaussHermite(core, n), K);
   for (;;) {
@@ -165,7 +173,7 @@ function splitRule(core: Core, kinks: readonly number[], h: number): QuadratureR
 }
 
 /** Split rule with panels of width h and h/2; the difference is the estimate. */
-function splitProjection(core: Core, f: Integrand, K: number, kinks: readonly number[]): Projection {
+function splitProjection(core: Core, f: Integrand, K: number, kinks: readonly number[]): Sums {
   const h = Math.min(0.5, 4 / Math.sqrt(K + 1)); // h_k oscillates with wavelength ~ 2π/√k
   const coarse = projectOn(core, f, splitRule(core, kinks, h), K);
   const fine = projectOn(core, f, splitRule(core, kinks, h / 2), K);
@@ -190,6 +198,25 @@ function polynomialDegree(a: Activation): number {
  */
 export function project(core: Core, f: Integrand, K: number, options: ProjectOptions = {}): Projection {
   checkCount(K, 'degree', 0, MAX_DEGREE);
+  const p = projectSums(core, f, K, options);
+  const exact = typeof f === 'function' ? [] : symmetryZeros(f, K);
+  for (const k of exact) p.coefficients[k] = 0;
+  // a Hermite list is exact as given; elsewhere a coefficient within the error of 0 is reported as 0
+  const listed = typeof f !== 'function' && f.code === ACTIVATION_CODES.hermite && f.shift === 0 && f.scale === 1;
+  const unresolved: number[] = [];
+  if (!listed) {
+    p.coefficients.forEach((c, k) => {
+      if (c !== 0 && Math.abs(c) <= p.errorBound) {
+        unresolved.push(k);
+        p.coefficients[k] = 0;
+      }
+    });
+  }
+  return { ...p, zeros: exact, unresolved };
+}
+
+/** The projection as its rule computes it, before exact zeros are set. */
+function projectSums(core: Core, f: Integrand, K: number, options: ProjectOptions): Sums {
   if (typeof f === 'function') {
     return options.kinks?.length ? splitProjection(core, f, K, options.kinks) : adaptiveProjection(core, f, K, options.tolerance);
   }

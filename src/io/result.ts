@@ -63,6 +63,7 @@ function resultDocument(r: RunResult, form: DocForm): Record<string, Doc> {
     activation: c.activation.label, target: c.target.label,
     sigma: form.vector(c.sigma), phi: form.vector(c.phi),
     truncation: c.sigma.length - 1, kernelTail: c.kernelTail, crossTail: c.crossTail, projectionError: c.projectionError,
+    zeros: form.object(c.zeros), unresolved: form.object(c.unresolved),
   };
   return doc;
 }
