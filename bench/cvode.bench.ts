@@ -17,7 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RTOL = 1e-8;
 const ATOL = 1e-10;
 const T = 100;
-const SEED = 1;
+/** Starts per cell: seed 1 is the CLI's default draw, the others were never tuned on; a cell reports its worst. */
+const SEEDS = [1, 2, 3, 4, 5];
 const MS = [10, 30, 100];
 const EPSILONS = [1e-3, 1e-6, 1e-9, 1e-12];
 /** Repeated solves per cell (median), each side, within a time budget per cell. */
@@ -26,9 +27,9 @@ const BUDGET_S = 3;
 /** A CVODE cell that takes longer than this is stopped and reported as such. */
 const CVODE_LIMIT_S = 60;
 
-/** ReLU (closed-form kernel, K = 2), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator with seed 1 (as the CLI draws it), s(0) = 0. */
-function problem(core: Core, m: number, epsilon: number): MeanfieldProblem {
-  const config = parseConfig({ model: 'meanfield', m, epsilon, seed: SEED, time: { at: [T] } });
+/** ReLU (closed-form kernel, K = 2), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator with `seed` (as the CLI draws it), s(0) = 0. */
+function problem(core: Core, m: number, epsilon: number, seed = SEEDS[0]): MeanfieldProblem {
+  const config = parseConfig({ model: 'meanfield', m, epsilon, seed, time: { at: [T] } });
   const { a0, s0 } = initialState(core, config);
   return { sigma: reluCoefficients(2), phi: Float64Array.of(1, 1, 1), kernel: { kind: 1, gain: 1 }, noise: 0, epsilon, a0, s0, degrees: 2 };
 }
@@ -109,37 +110,50 @@ export async function run(): Promise<string> {
   for (const m of MS) {
     const ratio: Row = { m };
     for (const epsilon of EPSILONS) {
-      process.stderr.write(`bench: cvode m = ${m}, ε = ${epsilon}\n`);
-      const p = problem(core, m, epsilon);
-      const ours = solveMeanfield(core, p, algorithm, end);
-      const seconds = ours.retcode === 'success' ? medianSolve(() => solveMeanfield(core, p, algorithm, end)) : NaN;
-      steps.set(`ours ${m} ${epsilon}`, ours.stats.steps);
-      risks.set(`ours ${m} ${epsilon}`, ours.risk[0]);
-      const row: Row = {
-        m, ε: epsilon.toExponential(0),
-        'ours ms': ours.retcode === 'success' ? seconds * 1e3 : `${ours.retcode}: ${ours.message}`,
-        'ours steps': ours.stats.steps, 'ours Jac': ours.stats.jacobianEvaluations, 'ours f': ours.stats.rhsEvaluations,
-        'ours LU / rejected': `${ours.stats.linearSolves} / ${ours.stats.rejectedSteps}`,
-      };
-      const cv = 'exe' in built ? runCvode(built.exe, p) : built;
-      if ('skipped' in cv) {
-        Object.assign(row, { 'CVODE ms': `skipped: ${cv.skipped}` });
-        ratio[`ε = ${epsilon.toExponential(0)}`] = '—';
-      } else {
-        version = cv.version;
-        steps.set(`cvode ${m} ${epsilon}`, cv.nst);
-        const ok = cv.error === undefined;
-        Object.assign(row, {
-          'CVODE ms': ok ? cv.seconds * 1e3 : `${cv.error} (${fmt(cv.seconds)} s)`,
-          'CVODE steps': cv.nst, 'CVODE Jac': cv.nje, 'CVODE f': `${cv.nfe} + ${cv.nfeLS}`,
-          'CVODE setups / err. fails': `${cv.nsetups} / ${cv.netf}`,
-          'ours time / CVODE': ok ? seconds / cv.seconds : '—',
-          'R_mf(T) ours': ours.risk[0]?.toExponential(9) ?? '—',
-          'rel. ΔR_mf': ok && cv.risk !== undefined ? Math.abs(cv.risk - ours.risk[0]) / ours.risk[0] : '—',
-        });
-        ratio[`ε = ${epsilon.toExponential(0)}`] = ok ? `${fmt(seconds / cv.seconds)}` : '—';
+      // Every start of the cell; the row shown is the worst start's (largest ours / CVODE).
+      let worst: { row: Row; r: number } | undefined;
+      const perSeed: number[] = [];
+      for (const seed of SEEDS) {
+        process.stderr.write(`bench: cvode m = ${m}, ε = ${epsilon}, seed ${seed}\n`);
+        const p = problem(core, m, epsilon, seed);
+        const ours = solveMeanfield(core, p, algorithm, end);
+        const seconds = ours.retcode === 'success' ? medianSolve(() => solveMeanfield(core, p, algorithm, end)) : NaN;
+        if (seed === SEEDS[0]) {
+          steps.set(`ours ${m} ${epsilon}`, ours.stats.steps);
+          risks.set(`ours ${m} ${epsilon}`, ours.risk[0]);
+        }
+        const row: Row = {
+          m, ε: epsilon.toExponential(0), seed,
+          'ours ms': ours.retcode === 'success' ? seconds * 1e3 : `${ours.retcode}: ${ours.message}`,
+          'ours steps': ours.stats.steps, 'ours Jac': ours.stats.jacobianEvaluations, 'ours f': ours.stats.rhsEvaluations,
+          'ours LU / rejected': `${ours.stats.linearSolves} / ${ours.stats.rejectedSteps}`,
+        };
+        const cv = 'exe' in built ? runCvode(built.exe, p) : built;
+        let r = NaN;
+        if ('skipped' in cv) {
+          Object.assign(row, { 'CVODE ms': `skipped: ${cv.skipped}` });
+        } else {
+          version = cv.version;
+          if (seed === SEEDS[0]) steps.set(`cvode ${m} ${epsilon}`, cv.nst);
+          const ok = cv.error === undefined;
+          if (ok) r = seconds / cv.seconds;
+          Object.assign(row, {
+            'CVODE ms': ok ? cv.seconds * 1e3 : `${cv.error} (${fmt(cv.seconds)} s)`,
+            'CVODE steps': cv.nst, 'CVODE Jac': cv.nje, 'CVODE f': `${cv.nfe} + ${cv.nfeLS}`,
+            'CVODE setups / err. fails': `${cv.nsetups} / ${cv.netf}`,
+            'ours time / CVODE': ok ? r : '—',
+            'R_mf(T) ours': ours.risk[0]?.toExponential(9) ?? '—',
+            'rel. ΔR_mf': ok && cv.risk !== undefined ? Math.abs(cv.risk - ours.risk[0]) / ours.risk[0] : '—',
+          });
+        }
+        perSeed.push(r);
+        // NaN (a failed or skipped side) counts as the worst
+        if (worst === undefined || !(r <= worst.r)) worst = { row, r };
       }
-      rows.push(row);
+      const finite = perSeed.filter((r) => Number.isFinite(r));
+      worst!.row['ours / CVODE, all seeds'] = finite.length ? `${fmt(Math.min(...finite))} … ${fmt(Math.max(...finite))}` : '—';
+      rows.push(worst!.row);
+      ratio[`ε = ${epsilon.toExponential(0)}`] = Number.isFinite(worst!.r) ? `${fmt(worst!.r)} (seed ${worst!.row.seed})` : '—';
     }
     ratios.push(ratio);
   }
@@ -172,16 +186,16 @@ export async function run(): Promise<string> {
     : `CVODE skipped: ${built.skipped}`;
   return `## Mean-field flow against SUNDIALS CVODE
 
-ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator (seed ${SEED}, as \`timescales run\` draws it), s(0) = 0, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}. Both solvers integrate the same right-hand side, evaluated the same way (bench/native/cvode_meanfield.c ports our kernel form: residuals, the Taylor series of U to the degree our tail bound picks, the closed-form remainder on pairs with |s_i s_j| > ½). Ours: \`solveMeanfield\`, method 'auto' (BDF, exact Jacobian; Woodbury solves where no pair needs the remainder), kernel form, SIMD Wasm; ${peer}. Times: median of up to ${REPS} warm in-process solves each (within ${BUDGET_S} s per cell; ours after one warm-up solve). "ours LU / rejected": factorizations of x I − J, and steps rejected (error test or Newton). "CVODE f": right-hand sides in the steps + in its difference-quotient Jacobians. "rel. ΔR_mf": |R_mf(T) CVODE − ours| / ours. CVODE cells are stopped after ${CVODE_LIMIT_S} s.
+ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) from our generator (seeds ${SEEDS.join(', ')}, as \`timescales run\` draws them), s(0) = 0, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}. Both solvers integrate the same right-hand side, evaluated the same way (bench/native/cvode_meanfield.c ports our kernel form: residuals, the Taylor series of U to the degree our tail bound picks, the closed-form remainder on pairs with |s_i s_j| > ½). Ours: \`solveMeanfield\`, method 'auto' (BDF, exact Jacobian; Woodbury solves where no pair needs the remainder), kernel form, SIMD Wasm; ${peer}. Times: median of up to ${REPS} warm in-process solves each (within ${BUDGET_S} s per cell; ours after one warm-up solve). "ours LU / rejected": factorizations of x I − J, and steps rejected (error test or Newton). "CVODE f": right-hand sides in the steps + in its difference-quotient Jacobians. "rel. ΔR_mf": |R_mf(T) CVODE − ours| / ours. Each row is its cell's worst start; "ours / CVODE, all seeds": the range over the starts. CVODE cells are stopped after ${CVODE_LIMIT_S} s.
 
-Our time as a multiple of CVODE's (< 1: ours is faster; the goal is ≤ 0.5):
+Our time as a multiple of CVODE's, the worst of the ${SEEDS.length} starts (< 1: ours is faster; the goal is ≤ 0.5):
 
 ${table(ratios)}
 ${table(rows)}
-Step growth from ε = 1e-3 to 1e-12:
+Step growth from ε = 1e-3 to 1e-12 (seed ${SEEDS[0]}):
 
 ${table(growth)}
-CVODE at m = 10 on the expanded kernel sums V(s_i) − (1/m) Σ_j a_j U(s_i s_j), as the scipy peer evaluates them: as ε → 0 the a_j grow and the sum cancels against V(s_i), leaving rounding noise of size |a|·ulp/ε in ȧ that the Newton iteration and the error test must fight (same problem otherwise):
+CVODE at m = 10 (seed ${SEEDS[0]}) on the expanded kernel sums V(s_i) − (1/m) Σ_j a_j U(s_i s_j), as the scipy peer evaluates them: as ε → 0 the a_j grow and the sum cancels against V(s_i), leaving rounding noise of size |a|·ulp/ε in ȧ that the Newton iteration and the error test must fight (same problem otherwise):
 
 ${expanded.length ? table(expanded) : '(CVODE unavailable)\n'}`;
 }

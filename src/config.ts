@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.js';
 import { formatBytes, KEPT_WEIGHTS_LIMIT, truncationOf, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
+import { SOLVER_METHODS } from './solvers/integrator.js';
 import { defaultStart } from './time-grid.js';
 
 /** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
@@ -51,7 +52,7 @@ export const configSchema = z.object({
   }).strict().default({ a: { law: 'normal', scale: 1 }, s: 'zero' }).describe('the initial state'),
   time: timeSpec,
   solver: z.object({
-    method: z.enum(['auto', 'rk4', 'dopri5', 'stiff', 'bdf']).default('auto')
+    method: z.enum(SOLVER_METHODS).default('auto')
       .describe('meanfield integrator: auto (bdf below ε = 0.1, else dopri5), rk4 (fixed step dt), dopri5 (Dormand–Prince 5(4)), stiff (RODAS4), bdf (variable-order BDF)'),
     form: z.enum(['auto', 'kernel', 'moment']).default('auto').describe('kernel: O(m²), exact kernels; moment: O(mK), the series truncated at K; auto: kernel when the kernel has a closed form and m ≤ 64, else moment'),
     rtol: positive.refine((x) => x < MAX_RTOL, `must be < ${MAX_RTOL} (looser tolerances move learning times by percents)`).default(1e-8)

@@ -3,7 +3,7 @@
 // ε-independent step counts, monotone risk, failures that keep the trajectory, and SIMD = scalar.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { Integrator, type MethodName } from '../src/solvers/integrator.js';
+import { Integrator, integratorBytes, METHOD_NAMES, type MethodName } from '../src/solvers/integrator.js';
 import { prepareSystem, resolveForm, resolveMethod, solveMeanfield, type MeanfieldAlgorithm, type MeanfieldProblem } from '../src/models/meanfield.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { normals, reluCoefficients } from './support/network.js';
@@ -63,6 +63,31 @@ function fixedStepError(method: MethodName, N: number, T: number): number {
     return worst;
   });
 }
+
+describe('the method table', () => {
+  it('names the methods the facade knows, sizes their workspaces, and reports every counter', () => {
+    const x = core.exports;
+    expect(x.integratorMethodCount()).toBe(METHOD_NAMES.length);
+    // a block is a header and 6 + stages vectors of n doubles: 3, 5, 6 and 12 stage vectors
+    const stages = { rk4: 3, dopri5: 5, rodas4: 6, bdf: 12 };
+    for (const method of METHOD_NAMES) {
+      const perUnknown = (integratorBytes(core, method, 30) - integratorBytes(core, method, 10)) / 20;
+      expect(perUnknown, method).toBe(8 * (6 + stages[method]));
+      expect(integratorBytes(core, method, 10)).toBeGreaterThan(8 * (6 + stages[method]) * 10);
+    }
+    const st = core.scoped(() => {
+      const sys = prepareSystem(core, ONE, 'moment', true);
+      const it = new Integrator(core, sys, 2, core.put([1, 0.1]), 0, 1, { method: 'dopri5', rtol: 1e-6, atol: 1e-9, h0: 0, maxSteps: 1e6 });
+      expect(it.advance(1, core.allocF64(2))).toBe('success');
+      return it.stats();
+    });
+    expect(Object.keys(st).sort()).toEqual(['errorFails', 'failIndex', 'failValue', 'floored', 'h', 'newtonFails', 'newtonIters',
+      'nfev', 'njev', 'nlu', 'order', 'rejected', 'retcode', 'steps', 't']);
+    // DP5 is FSAL: six right-hand sides per attempted step, plus the start's f(y0) and its Euler probe
+    expect(st).toMatchObject({ t: 1, retcode: 'success', failIndex: -1, njev: 0, nlu: 0 });
+    expect(st.nfev).toBe(6 * (st.steps + st.rejected) + 2);
+  });
+});
 
 describe('integrator convergence orders', () => {
   // The dense outputs (cubic Hermite for RK4, order-4 continuous extension for DP5, order-3 one for

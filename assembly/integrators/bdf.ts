@@ -62,7 +62,7 @@
 // ε = 1e-3 and 1e-12 are 761 / 963, 796 / 983, 821 / 1079 → 1078 (only m = 100, ε = 1e-12, where
 // |a| reaches ~1e5, meets it). Where it acts, a component's error is held to ~10 u ‖y‖_∞ absolute
 // instead of atol — the most double precision resolves there — and the step is counted (floored,
-// STAT_FLOORED), so that the run can say the tolerance asked was not met for every component.
+// the floored counter), so that the run can say the tolerance asked was not met for every component.
 import { invalid, Integrator, minStep, rhs, stage, jacobian, factor, solve, fail, STATUS_BLOWUP, STATUS_STEP_TOO_SMALL } from './state';
 
 export const BDF_MAX_ORDER: i32 = 5;

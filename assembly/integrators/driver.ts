@@ -1,12 +1,12 @@
 // Runs an integrator between output times, so the host crosses into Wasm once per output time:
 // integratorInit sets up the block, integratorAdvance(tOut) steps until the solution passes tOut
 // and writes the dense output there, integratorStats reports time, counters and failure.
-// Methods are rows of one table (step, dense output, stage vectors, order), indexed by their
-// METHOD_* code: adding a method is adding a row. The codes, the status codes (state.ts) and the
-// layout of integratorStats are exported, and the host reads them from here.
+// Each method is one record of the method table below (its name, step, dense output, storage,
+// order); its code is its row. Adding a method is adding a row: the host reads the names
+// (integratorMethodName), the status codes (state.ts) and the names of integratorStats' fields
+// (integratorStatNames) from here.
 import { bdfInterpolate, bdfStart, bdfStep, BDF_STAGES } from './bdf';
-import { dopri5Interpolate, dopri5Step, DOPRI5_STAGES } from './dopri5';
-import { rk4Interpolate, rk4Step, RK4_STAGES } from './rk4';
+import { DOPRI5, DOPRI5_STAGES, dopri5Interpolate, explicitStep, RK4, RK4_STAGES, rk4Interpolate } from './explicit';
 import { rodas4Interpolate, rodas4Step, RODAS4_STAGES } from './rodas4';
 import { copy, fail, initialStep, invalid, Integrator, rhs, state, STATUS_BLOWUP, STATUS_MAX_STEPS, STATUS_PAUSED, STATUS_RUNNING } from './state';
 import { system } from './system';
@@ -15,46 +15,74 @@ type StepFn = (st: Integrator) => bool;
 type InterpolateFn = (st: Integrator, t: f64, out: usize) => void;
 type StartFn = (st: Integrator) => void;
 
-export const METHOD_RK4: i32 = 0;
-export const METHOD_DOPRI5: i32 = 1;
-export const METHOD_RODAS4: i32 = 2;
-export const METHOD_BDF: i32 = 3;
-/** Number of rows of the method table (valid codes are 0 .. METHOD_COUNT − 1). */
-export const METHOD_COUNT: i32 = 4;
+/** One integration method. */
+@unmanaged class Method {
+  /** Its name for the host (a static string). */
+  name: usize;
+  /** Advances by one accepted step (retrying rejected ones) or sets a failure status and returns false. */
+  step: StepFn;
+  /** Dense output on the last step [tOld, t]. */
+  interpolate: InterpolateFn;
+  /** Sets up what the method keeps beyond the common state, once y, f and h are in place. */
+  start: StartFn;
+  /** Stage vectors of n doubles the method keeps besides the common ones. */
+  stages: i32;
+  /** Order p, for the starting step (initialStep); BDF starts at order 1. */
+  order: f64;
+  /** Explicit Runge–Kutta methods: the tableau (explicit.ts); 0 otherwise. */
+  tableau: usize;
+  /** Takes fixed steps only (no error estimate). */
+  fixedOnly: bool;
+}
 
-// The method table, one row per METHOD_* code, in code order.
-/** Advances by one accepted step (retrying rejected ones) or sets a failure status and returns false. */
-const STEP: StaticArray<StepFn> = [rk4Step, dopri5Step, rodas4Step, bdfStep];
-/** Dense output on the last step [tOld, t]. */
-const INTERPOLATE: StaticArray<InterpolateFn> = [rk4Interpolate, dopri5Interpolate, rodas4Interpolate, bdfInterpolate];
-/** Sets up what the method keeps beyond the common state, once y, f and h are in place. */
-const START: StaticArray<StartFn> = [noStart, noStart, noStart, bdfStart];
-/** Stage vectors of n doubles the method keeps besides the common ones. */
-const STAGES: StaticArray<i32> = [RK4_STAGES, DOPRI5_STAGES, RODAS4_STAGES, BDF_STAGES];
-/** Order p, for the starting step (initialStep); BDF starts at order 1. */
-const ORDER: StaticArray<f64> = [4.0, 5.0, 4.0, 1.0];
-/** Takes a fixed step without error control (rk4 has no error estimate). */
-const FIXED_ONLY: StaticArray<bool> = [true, false, false, false];
+const METHOD_CAPACITY: i32 = 8;
+const ROW: usize = (offsetof<Method>() + 7) & ~7;
+const TABLE = memory.data(<i32>ROW * METHOD_CAPACITY, 8);
+let methodCount: i32 = 0;
+
+@inline function method(code: i32): Method {
+  return changetype<Method>(TABLE + <usize>code * ROW);
+}
+
+function row(name: string, step: StepFn, interpolate: InterpolateFn, start: StartFn, stages: i32, order: f64,
+  tableau: usize, fixedOnly: bool): void {
+  assert(methodCount < METHOD_CAPACITY, 'method table full');
+  const m = method(methodCount++);
+  m.name = changetype<usize>(name);
+  m.step = step;
+  m.interpolate = interpolate;
+  m.start = start;
+  m.stages = stages;
+  m.order = order;
+  m.tableau = tableau;
+  m.fixedOnly = fixedOnly;
+}
 
 function noStart(st: Integrator): void {}
 
-// Layout of integratorStats' output: index of each f64.
-export const STAT_T: i32 = 0;
-export const STAT_H: i32 = 1;
-export const STAT_NFEV: i32 = 2;
-export const STAT_NJEV: i32 = 3;
-export const STAT_NLU: i32 = 4;
-export const STAT_STEPS: i32 = 5;
-export const STAT_REJECTED: i32 = 6;
-export const STAT_STATUS: i32 = 7;
-export const STAT_FAIL_INDEX: i32 = 8;
-export const STAT_FAIL_VALUE: i32 = 9;
-export const STAT_ORDER: i32 = 10;
-export const STAT_ERROR_FAILS: i32 = 11;
-export const STAT_NEWTON_FAILS: i32 = 12;
-export const STAT_NEWTON_ITERS: i32 = 13;
-export const STAT_FLOORED: i32 = 14;
-export const STATS_LENGTH: i32 = 15;
+// The method table: a method's code is its row.
+row('rk4', explicitStep, rk4Interpolate, noStart, RK4_STAGES, 4.0, RK4, true);
+row('dopri5', explicitStep, dopri5Interpolate, noStart, DOPRI5_STAGES, 5.0, DOPRI5, false);
+row('rodas4', rodas4Step, rodas4Interpolate, noStart, RODAS4_STAGES, 4.0, 0, false);
+row('bdf', bdfStep, bdfInterpolate, bdfStart, BDF_STAGES, 1.0, 0, false);
+
+/** Methods in the table (valid codes are 0 .. count − 1). */
+export function integratorMethodCount(): i32 {
+  return methodCount;
+}
+
+/** The name of method `code`: a static string (UTF-16, its byte length in the 4 bytes before it). */
+export function integratorMethodName(code: i32): usize {
+  return method(code).name;
+}
+
+/** The fields integratorStats writes, one f64 each, in this order: the host finds each by its name. */
+const STAT_NAMES = 't h nfev njev nlu steps rejected status failIndex failValue order errorFails newtonFails newtonIters floored';
+
+/** STAT_NAMES, space-separated: a static string like integratorMethodName's. */
+export function integratorStatNames(): usize {
+  return changetype<usize>(STAT_NAMES);
+}
 
 /** Solution, previous solution, scratch, and f at each: six vectors besides the stages. */
 const COMMON_VECTORS: i32 = 6;
@@ -63,28 +91,30 @@ const COMMON_VECTORS: i32 = 6;
   return (offsetof<Integrator>() + 15) & ~15;
 }
 
-/** Bytes of an integrator block for `method` (a METHOD_* code) on n unknowns. */
-export function integratorBytes(method: i32, n: i32): usize {
-  return header() + <usize>(COMMON_VECTORS + STAGES[method]) * (<usize>n << 3);
+/** Bytes of an integrator block for method `code` (a row of the method table) on n unknowns: its whole workspace. */
+export function integratorBytes(code: i32, n: i32): usize {
+  return header() + <usize>(COMMON_VECTORS + method(code).stages) * (<usize>n << 3);
 }
 
 /**
- * Starts `method` on the system at `sys` (a block that begins with a System header, system.ts)
+ * Starts method `code` on the system at `sys` (a block that begins with a System header, system.ts)
  * from y0 at t0, never stepping past tBound. h0 > 0 is the (rk4: fixed) step or the first step to
  * try; h0 ≤ 0 lets the method choose. With `fixed`, every step is accepted with h = h0 (for
  * convergence-order studies).
  */
-export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0: f64, tBound: f64,
+export function integratorInit(p: usize, code: i32, sys: usize, y0: usize, t0: f64, tBound: f64,
   rtol: f64, atol: f64, h0: f64, fixed: bool, maxSteps: f64): void {
   const st = state(p);
   const n = system(sys).n;
-  st.method = method;
+  const m = method(code);
+  st.method = code;
+  st.tableau = m.tableau;
   st.n = n;
   st.sys = sys;
   st.status = STATUS_RUNNING;
   st.failIndex = -1;
   st.failValue = 0.0;
-  st.fixed = fixed || FIXED_ONLY[method] ? 1 : 0;
+  st.fixed = fixed || m.fixedOnly ? 1 : 0;
   st.fresh = 0;
   st.rejectedLast = 0;
   st.order = 0;
@@ -126,8 +156,8 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
   }
   rhs(st, st.y, st.f);
   copy(st, st.fOld, st.f);
-  st.h = h0 > 0.0 ? h0 : initialStep(st, ORDER[method]);
-  START[method](st);
+  st.h = h0 > 0.0 ? h0 : initialStep(st, m.order);
+  m.start(st);
 }
 
 /**
@@ -139,7 +169,7 @@ export function integratorInit(p: usize, method: i32, sys: usize, y0: usize, t0:
 export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64): i32 {
   const st = state(p);
   if (st.status != STATUS_RUNNING) return st.status;
-  const step = STEP[st.method];
+  const m = method(st.method);
   let left = budget;
   while (st.t < tOut) {
     if (left <= 0.0) return STATUS_PAUSED;
@@ -147,35 +177,36 @@ export function integratorAdvance(p: usize, tOut: f64, out: usize, budget: f64):
       st.status = STATUS_MAX_STEPS;
       return STATUS_MAX_STEPS;
     }
-    if (!step(st)) return st.status;
+    if (!m.step(st)) return st.status;
     left -= 1.0;
   }
   if (tOut == st.t || st.t == st.tOld) copy(st, out, st.y);
-  else INTERPOLATE[st.method](st, tOut, out);
+  else m.interpolate(st, tOut, out);
   return STATUS_RUNNING;
 }
 
-/**
- * out[STAT_*] = t, h, nfev, njev, nlu, steps, rejected, status, failIndex, failValue, order
- * (multistep methods; 0 otherwise), error-test failures, Newton convergence failures, Newton
- * iterations (stiff methods; 0 where they do not apply), steps with a weight raised to the rounding
- * floor (BDF) — STATS_LENGTH doubles.
- */
+@inline function put(at: usize, v: f64): usize {
+  store<f64>(at, v);
+  return at + 8;
+}
+
+/** Writes the fields named by STAT_NAMES, in its order, to `out`. */
 export function integratorStats(p: usize, out: usize): void {
   const st = state(p);
-  store<f64>(out + (<usize>STAT_T << 3), st.t);
-  store<f64>(out + (<usize>STAT_H << 3), st.h);
-  store<f64>(out + (<usize>STAT_NFEV << 3), st.nfev);
-  store<f64>(out + (<usize>STAT_NJEV << 3), st.njev);
-  store<f64>(out + (<usize>STAT_NLU << 3), st.nlu);
-  store<f64>(out + (<usize>STAT_STEPS << 3), st.steps);
-  store<f64>(out + (<usize>STAT_REJECTED << 3), st.rejected);
-  store<f64>(out + (<usize>STAT_STATUS << 3), <f64>st.status);
-  store<f64>(out + (<usize>STAT_FAIL_INDEX << 3), <f64>st.failIndex);
-  store<f64>(out + (<usize>STAT_FAIL_VALUE << 3), st.failValue);
-  store<f64>(out + (<usize>STAT_ORDER << 3), <f64>st.order);
-  store<f64>(out + (<usize>STAT_ERROR_FAILS << 3), st.errorFails);
-  store<f64>(out + (<usize>STAT_NEWTON_FAILS << 3), st.newtonFails);
-  store<f64>(out + (<usize>STAT_NEWTON_ITERS << 3), st.newtonIters);
-  store<f64>(out + (<usize>STAT_FLOORED << 3), st.floored);
+  let o = out;
+  o = put(o, st.t);
+  o = put(o, st.h);
+  o = put(o, st.nfev);
+  o = put(o, st.njev);
+  o = put(o, st.nlu);
+  o = put(o, st.steps);
+  o = put(o, st.rejected);
+  o = put(o, <f64>st.status);
+  o = put(o, <f64>st.failIndex);
+  o = put(o, st.failValue);
+  o = put(o, <f64>st.order);
+  o = put(o, st.errorFails);
+  o = put(o, st.newtonFails);
+  o = put(o, st.newtonIters);
+  o = put(o, st.floored);
 }

@@ -38,6 +38,8 @@ export const STATUS_PAUSED: i32 = -1;
   /** Multistep methods: steps since the Newton contraction rate was last measured. */
   rateAge: i32;
   sys: usize;
+  /** Explicit Runge–Kutta methods: their Butcher tableau (explicit.ts). */
+  tableau: usize;
   y: usize;
   yOld: usize;
   yTmp: usize;

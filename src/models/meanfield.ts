@@ -3,7 +3,7 @@
 // times; this file checks the input, picks the form and method, and collects the trajectory.
 import { KERNEL_KINDS } from '../hermite/activation.js';
 import { ConfigError } from '../errors.js';
-import { Integrator, type IntegratorStats, type MethodName } from '../solvers/integrator.js';
+import { Integrator, SOLVER_METHODS, type IntegratorStats, type MethodName, type SolverMethod } from '../solvers/integrator.js';
 import { drive, outputLoop, type Model } from '../solvers/loop.js';
 import type { ReturnCode, RunHooks, Trajectory } from '../solvers/solution.js';
 import type { Core } from '../wasm/loader.js';
@@ -29,7 +29,7 @@ export interface MeanfieldAlgorithm {
    * 'auto': 'bdf' when ε < AUTO_STIFF_EPSILON, else 'dopri5'. 'stiff': RODAS4 (one-step, L-stable,
    * one Jacobian per step); 'bdf': variable-order BDF reusing Jacobian and factorization.
    */
-  method: 'auto' | 'rk4' | 'dopri5' | 'stiff' | 'bdf';
+  method: SolverMethod;
   /**
    * 'kernel': exact for a closed-form U (the part of U beyond degree K enters the flow and the risk),
    * O(m²) at worst per evaluation and a dense 2m×2m Jacobian; 'moment': O(mK) through the moments,
@@ -93,8 +93,9 @@ function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm
     if (!kinds.includes(problem.kernel.kind)) throw new ConfigError('problem.kernel.kind', `one of ${kinds.join(', ')}`, problem.kernel.kind);
     if (!Number.isFinite(problem.kernel.gain)) throw new ConfigError('problem.kernel.gain', FINITE, problem.kernel.gain);
   }
-  if (!['auto', 'rk4', 'dopri5', 'stiff', 'bdf'].includes(algorithm.method)) {
-    throw new ConfigError('solver.method', "'auto', 'rk4', 'dopri5', 'stiff' or 'bdf'", algorithm.method);
+  if (!(SOLVER_METHODS as readonly string[]).includes(algorithm.method)) {
+    const quoted = SOLVER_METHODS.map((m) => `'${m}'`);
+    throw new ConfigError('solver.method', `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`, algorithm.method);
   }
   if (!['auto', 'kernel', 'moment'].includes(algorithm.form)) {
     throw new ConfigError('solver.form', "'auto', 'kernel' or 'moment'", algorithm.form);
@@ -122,7 +123,7 @@ function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm
  *   BDF      746 /  903 /  866 /  956 steps, 15 / 89 / 142 / 75 Jacobians, 1283 / 1952 / 1848 / 1882
  *            right-hand sides (m = 30: 787 / 965 / 981 / 968 steps, 14 / 72 / 211 / 138 Jacobians),
  * with the final risk within ~1e-8 relative of a tight reference, RODAS4's 2e-9 … 5e-7;
- * at rtol 1e-11 BDF takes 2233 … 2787 steps, RODAS4 12436 … 26726 (integrators/bdf.ts has the history).
+ * at rtol 1e-11 BDF takes 2233 … 2787 steps, RODAS4 12436 … 26726 (docs/design.md, Integrators).
  * The flow is a gradient flow, so its Jacobian's eigenvalues are real, where BDF is stable at every order.
  */
 export function resolveMethod(algorithm: MeanfieldAlgorithm, epsilon: number): MethodName {

@@ -1,11 +1,17 @@
 // The ODE integrators of the Wasm core (assembly/integrators/), seen from TypeScript: their
 // names, and one running instance in Wasm memory that advances between output times. Method
 // codes, status codes and the layout of the counters are read from the core's exports
-// (assembly/integrators/driver.ts and state.ts), never copied here.
+// (assembly/integrators/driver.ts and state.ts), by name, never copied here.
 import type { Core } from '../wasm/loader.js';
 import type { ReturnCode } from './solution.js';
 
-export type MethodName = 'rk4' | 'dopri5' | 'rodas4' | 'bdf';
+/** The core's methods by name; checked against its method table when a core is first used. */
+export const METHOD_NAMES = ['rk4', 'dopri5', 'rodas4', 'bdf'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** The methods a run may ask for (solver.method): 'auto' picks by the problem, 'stiff' is rodas4. */
+export const SOLVER_METHODS = ['auto', 'rk4', 'dopri5', 'stiff', 'bdf'] as const;
+export type SolverMethod = (typeof SOLVER_METHODS)[number];
 
 export interface IntegratorOptions {
   method: MethodName;
@@ -13,7 +19,7 @@ export interface IntegratorOptions {
   atol: number;
   /** rk4: the step; adaptive methods: the first step to try (0: chosen by the method). */
   h0: number;
-  /** Accept every step with h = h0, without error control (convergence-order studies; one-step methods only, bdf ignores it). */
+  /** Accept every step with h = h0, without error control (convergence-order studies; bdf keeps h = h0 and still chooses its order). */
   fixed?: boolean;
   maxSteps: number;
 }
@@ -45,36 +51,55 @@ export interface IntegratorStats {
 interface Codes {
   methods: Record<MethodName, number>;
   status: Map<number, ReturnCode | 'paused'>;
-  /** STAT_* index of each field of IntegratorStats (retcode: the status). */
-  stats: Record<Exclude<keyof IntegratorStats, 'retcode'> | 'status', number>;
+  /** Index in integratorStats' output of each field of IntegratorStats (retcode: the status). */
+  stats: Record<StatName, number>;
   statsLength: number;
 }
 
+type StatName = Exclude<keyof IntegratorStats, 'retcode'> | 'status';
+/** The fields read from integratorStats (the compiler checks this against IntegratorStats). */
+const STAT_FIELDS = Object.keys({
+  t: 0, h: 0, nfev: 0, njev: 0, nlu: 0, steps: 0, rejected: 0, status: 0, failIndex: 0, failValue: 0, order: 0,
+  errorFails: 0, newtonFails: 0, newtonIters: 0, floored: 0,
+} satisfies Record<StatName, 0>) as StatName[];
+
 const codesOf = new WeakMap<Core, Codes>();
+
+/** A static AssemblyScript string at `ptr`: UTF-16 code units, their byte length in the 4 bytes before them. */
+function wasmString(core: Core, ptr: number): string {
+  const p = ptr >>> 0;
+  const bytes = new DataView(core.exports.memory.buffer).getUint32(p - 4, true);
+  return String.fromCharCode(...new Uint16Array(core.exports.memory.buffer, p, bytes >>> 1));
+}
 
 function codes(core: Core): Codes {
   let c = codesOf.get(core);
   if (!c) {
     const x = core.exports;
+    const names = Array.from({ length: x.integratorMethodCount() }, (_, code) => wasmString(core, x.integratorMethodName(code)));
+    if (names.join() !== METHOD_NAMES.join()) throw new Error(`the core's integrators are ${names.join(', ')}, not ${METHOD_NAMES.join(', ')}`);
+    const statNames = wasmString(core, x.integratorStatNames()).split(' ');
+    const stats = Object.fromEntries(STAT_FIELDS.map((f) => [f, statNames.indexOf(f)])) as Record<StatName, number>;
+    const missing = STAT_FIELDS.filter((f) => stats[f] < 0);
+    if (missing.length) throw new Error(`the core's integratorStats has no ${missing.join(', ')}`);
     c = {
-      methods: { rk4: x.METHOD_RK4.value, dopri5: x.METHOD_DOPRI5.value, rodas4: x.METHOD_RODAS4.value, bdf: x.METHOD_BDF.value },
+      methods: Object.fromEntries(names.map((name, code) => [name, code])) as Record<MethodName, number>,
       status: new Map<number, ReturnCode | 'paused'>([
         [x.STATUS_RUNNING.value, 'success'], [x.STATUS_BLOWUP.value, 'blowup'],
         [x.STATUS_STEP_TOO_SMALL.value, 'stepTooSmall'], [x.STATUS_MAX_STEPS.value, 'maxSteps'],
         [x.STATUS_PAUSED.value, 'paused'],
       ]),
-      stats: {
-        t: x.STAT_T.value, h: x.STAT_H.value, nfev: x.STAT_NFEV.value, njev: x.STAT_NJEV.value, nlu: x.STAT_NLU.value,
-        steps: x.STAT_STEPS.value, rejected: x.STAT_REJECTED.value, status: x.STAT_STATUS.value,
-        failIndex: x.STAT_FAIL_INDEX.value, failValue: x.STAT_FAIL_VALUE.value, order: x.STAT_ORDER.value,
-        errorFails: x.STAT_ERROR_FAILS.value, newtonFails: x.STAT_NEWTON_FAILS.value, newtonIters: x.STAT_NEWTON_ITERS.value,
-        floored: x.STAT_FLOORED.value,
-      },
-      statsLength: x.STATS_LENGTH.value,
+      stats,
+      statsLength: statNames.length,
     };
     codesOf.set(core, c);
   }
   return c;
+}
+
+/** Bytes of an integrator's workspace in Wasm memory for `method` on n unknowns (the core's integratorBytes). */
+export function integratorBytes(core: Core, method: MethodName, n: number): number {
+  return core.exports.integratorBytes(codes(core).methods[method], n) >>> 0;
 }
 
 function statusName(c: Codes, status: number): ReturnCode | 'paused' {
@@ -100,7 +125,7 @@ export class Integrator {
     const size = x.systemSize(sys);
     if (n !== size) throw new RangeError(`the system at ${sys} has ${size} unknowns, not ${n}`);
     const code = this.codes.methods[options.method];
-    this.ptr = core.alloc(x.integratorBytes(code, n) >>> 0);
+    this.ptr = core.alloc(integratorBytes(core, options.method, n));
     this.statsPtr = core.allocF64(this.codes.statsLength);
     x.integratorInit(this.ptr, code, sys, y0, t0, tBound, options.rtol, options.atol, options.h0,
       options.fixed ?? false, options.maxSteps);
@@ -132,13 +157,8 @@ export class Integrator {
   stats(): IntegratorStats {
     this.core.exports.integratorStats(this.ptr, this.statsPtr);
     const v = this.core.f64(this.statsPtr, this.codes.statsLength);
-    const i = this.codes.stats;
-    const retcode = statusName(this.codes, v[i.status]);
-    return {
-      t: v[i.t], h: v[i.h], nfev: v[i.nfev], njev: v[i.njev], nlu: v[i.nlu], steps: v[i.steps], rejected: v[i.rejected],
-      retcode: retcode === 'paused' ? 'success' : retcode, failIndex: v[i.failIndex], failValue: v[i.failValue],
-      order: v[i.order], errorFails: v[i.errorFails], newtonFails: v[i.newtonFails], newtonIters: v[i.newtonIters],
-      floored: v[i.floored],
-    };
+    const { status, ...fields } = Object.fromEntries(STAT_FIELDS.map((f) => [f, v[this.codes.stats[f]]])) as Record<StatName, number>;
+    const retcode = statusName(this.codes, status);
+    return { ...fields, retcode: retcode === 'paused' ? 'success' : retcode };
   }
 }
