@@ -213,7 +213,7 @@ describe('study schema', () => {
 });
 
 describe('the example study files', () => {
-  it('validate, with the grids the README describes', () => {
+  it('validate, with the grids docs/studies.md describes', () => {
     const read = (name: string) => JSON.parse(readFileSync(`${repo}/examples/${name}`, 'utf8'));
     const table = planStudy(read('timescales-study.json'), core);
     expect(table.axes.map((a) => [a.path, a.values])).toEqual([['epsilon', [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]], ['m', [10, 20, 50]]]);
