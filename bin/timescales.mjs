@@ -2,25 +2,11 @@
 // Entry point of the `timescales` command; the code lives in src/cli (compiled to dist/).
 // A checkout is built by `npm start`, `npm test` or `npm run build`; this never builds by itself.
 //
-// Cold start. A solve's time goes to a handful of Wasm functions (moments, the right-hand side,
-// the Jacobian, LU, the integrator's step). V8 (Node 20) compiles each lazily on its first call
-// with its Liftoff baseline compiler and queues an optimizing TurboFan compile on a background
-// thread only after ~1.8 MB of executed code (--wasm-tiering-budget); a call already running keeps
-// its Liftoff code (no on-stack replacement for Wasm). So the first solve of a process runs mostly
-// baseline code while its hot functions are still being optimized: `node --cpu-prof` puts it in
-// Liftoff frames, and --trace-wasm-compilation-times shows 16 TurboFan compiles landing during it.
-// Measured on `run examples/fig2-eps1e-6.json` (m = 10, ε = 1e-6; the solve alone, stats.wallMs,
-// and CPU time, side by side on a loaded 2-core machine): the first solve took 3–5× a warm one
-// under the defaults; no better with a small --wasm-tiering-budget or --no-wasm-dynamic-tiering
-// (the optimized code still arrives during the solve), nor with --no-liftoff alone (each function
-// then compiled by TurboFan on the main thread at its first call, ~80 ms of CPU inside the first
-// solve). With --no-liftoff --no-wasm-lazy-compilation the whole module (97 functions) is compiled
-// by TurboFan when instantiated, on background threads, and the first solve costs what a warm one
-// does (bench/coldstart.bench.ts, ≈ 1×). That compile is ~0.15 s of CPU more than the lazy one, so
-// only the commands that solve set the flags, and they start compiling at once, before the CLI's
-// own modules load and the config is read and validated, so that the two overlap. Wasm arithmetic
-// is deterministic: TurboFan and Liftoff code give the same bits, and results are unchanged. The
-// browser and the API keep the engine's defaults.
+// Cold start: for the commands that solve, V8 compiles the whole module with its optimizing
+// compiler when it is instantiated (on background threads, begun before the CLI's own modules
+// load), rather than lazily with its baseline compiler, so the first solve runs optimized code
+// (docs/design.md gives the figures). Wasm arithmetic is deterministic: results are the same
+// bits either way. The browser and the API keep the engine's defaults.
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 

@@ -3,7 +3,7 @@
 // and the solver's counters.
 
 export interface SolverStats {
-  /** Integrator or update rule actually used (e.g. 'dopri5', 'rosenbrock', 'gd', 'sgd'). */
+  /** Integrator or update rule actually used: a MethodName of integrator.ts ('rodas4' for 'stiff'), or 'gd', 'sgd'. */
   method: string;
   /** Accepted steps (for GD/SGD: updates). */
   steps: number;
@@ -54,7 +54,7 @@ export interface RunHooks {
   onFrame?(frame: Frame): void;
   /** Called now and then on long runs with the fraction of the time span done. */
   onProgress?(fraction: number, t: number): void;
-  /** Stops the run at the next output time with retcode 'aborted'. */
+  /** Stops the run after the chunk of work in progress, with its rows so far and retcode 'aborted'. */
   signal?: AbortSignal;
 }
 
