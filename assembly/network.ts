@@ -12,6 +12,69 @@ import { axpbyNorm2, axpy, dot } from './blas';
 import { kernel, kernelDeriv, series } from './kernels';
 import { rngChi2, rngNormals } from './rng';
 
+// A GD run's state and scratch are one block, laid out by networkOffset:
+//   a (m), C (m × R), Uk (m × m), Ud (m × m), ga (m), gw (m × R), s (m), fail (one i32)
+// with R = min(m + 1, d) the largest rank of the reduced basis. Parts, in block order;
+// NET_END gives the block's size. The facade reads the layout from networkOffset only.
+export const NET_A: i32 = 0;
+export const NET_C: i32 = 1;
+export const NET_UK: i32 = 2;
+export const NET_UD: i32 = 3;
+export const NET_GA: i32 = 4;
+export const NET_GW: i32 = 5;
+export const NET_S: i32 = 6;
+export const NET_FAIL: i32 = 7;
+export const NET_END: i32 = 8;
+
+/** Bytes of n doubles rounded up to 16 (each part starts v128-aligned), as f64: sizes past 4 GiB stay exact. */
+@inline export function partBytes(n: f64): f64 {
+  return Math.ceil(n / 2.0) * 16.0;
+}
+
+/**
+ * Byte offset of `part` (a NET_* code) in the block of a GD run with m neurons in dimension d;
+ * NET_END gives the block's size. As f64, so that a size past 4 GiB is seen as such.
+ */
+export function networkOffset(part: i32, m: i32, d: f64): f64 {
+  const M = <f64>m;
+  const R = Math.min(M + 1.0, d);
+  let bytes = 0.0;
+  if (part > NET_A) bytes += partBytes(M);
+  if (part > NET_C) bytes += partBytes(M * R);
+  if (part > NET_UK) bytes += partBytes(M * M);
+  if (part > NET_UD) bytes += partBytes(M * M);
+  if (part > NET_GA) bytes += partBytes(M);
+  if (part > NET_GW) bytes += partBytes(M * R);
+  if (part > NET_S) bytes += partBytes(M);
+  if (part > NET_FAIL) bytes += partBytes(1.0);
+  return bytes;
+}
+
+// reduceBasis' inputs and output as one block, laid out by reduceOffset:
+//   u (d), W (m × d), E ((m + 1) × d)
+export const RED_U: i32 = 0;
+export const RED_W: i32 = 1;
+export const RED_E: i32 = 2;
+export const RED_END: i32 = 3;
+
+/** Byte offset of `part` (a RED_* code) in the block reduceBasis works on; RED_END gives its size. */
+export function reduceOffset(part: i32, m: i32, d: f64): f64 {
+  const M = <f64>m;
+  let bytes = 0.0;
+  if (part > RED_U) bytes += partBytes(d);
+  if (part > RED_W) bytes += partBytes(M * d);
+  if (part > RED_E) bytes += partBytes((M + 1.0) * d);
+  return bytes;
+}
+
+/**
+ * Bytes of Wasm memory a GD run holds at its peak beyond the coefficient tables: its block, and
+ * with explicit first-layer weights (`explicit`) the reduction's block, held while C is computed.
+ */
+export function networkBytes(m: i32, d: f64, explicit: bool): f64 {
+  return networkOffset(NET_END, m, d) + (explicit ? reduceOffset(RED_END, m, d) : 0.0);
+}
+
 /** Two neurons closer than this (relative residual after Gram–Schmidt) share a direction. */
 const RANK_TOL: f64 = 1e-12;
 

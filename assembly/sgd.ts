@@ -11,7 +11,7 @@
 // and φ for the target. `work` is caller-owned scratch of sgdWorkLength(m, d, B) doubles.
 import { activation, activationDeriv } from './activations';
 import { axpbyNorm2, axpbyNorm2Dot, dot } from './blas';
-import { firstBad } from './network';
+import { firstBad, partBytes } from './network';
 import { RNG_STATE_BYTES, rngNormals } from './rng';
 
 // The state of an SGD run is one block, which is what a checkpoint restores:
@@ -32,9 +32,10 @@ export const SGD_END: i32 = 6;
  * 4 GiB is seen as such (the facade refuses it before reserving anything).
  */
 export function sgdStateOffset(part: i32, m: i32, d: i32, n: i32): f64 {
-  const M = <f64>m;
-  const N = <f64>n;
-  const D = <f64>d;
+  return stateOffset(part, <f64>m, <f64>d, <f64>n);
+}
+
+function stateOffset(part: i32, M: f64, D: f64, N: f64): f64 {
   let doubles = 0.0;
   if (part > SGD_A) doubles += M; // a
   if (part > SGD_WN2) doubles += M; // ‖w_i‖²
@@ -53,7 +54,41 @@ export function sgdStateOffset(part: i32, m: i32, d: i32, n: i32): f64 {
  * label noise, residuals, σ(z), the batch Gram, β.
  */
 export function sgdWorkLength(m: i32, d: i32, B: i32): i32 {
-  return 2 * slotDoubles(m, d, B) + 2 + B + B * m + B * B + B;
+  return <i32>workDoubles(<f64>m, <f64>d, <f64>B);
+}
+
+function workDoubles(m: f64, d: f64, B: f64): f64 {
+  return 2.0 * slotDoubles(m, d, B) + 2.0 + B + B * m + B * B + B;
+}
+
+// Beside the state, a run's scratch is one block, laid out by sgdScratchOffset:
+//   work (sgdWorkLength), ρ (m × m, the Gram of W for the risk), s (m), fail (one i32)
+export const SGDS_WORK: i32 = 0;
+export const SGDS_RHO: i32 = 1;
+export const SGDS_S: i32 = 2;
+export const SGDS_FAIL: i32 = 3;
+export const SGDS_END: i32 = 4;
+
+/** Byte offset of `part` (an SGDS_* code) in the scratch block; SGDS_END gives its size. */
+export function sgdScratchOffset(part: i32, m: i32, d: i32, B: i32): f64 {
+  return scratchOffset(part, <f64>m, <f64>d, <f64>B);
+}
+
+function scratchOffset(part: i32, m: f64, d: f64, B: f64): f64 {
+  let bytes = 0.0;
+  if (part > SGDS_WORK) bytes += partBytes(workDoubles(m, d, B));
+  if (part > SGDS_RHO) bytes += partBytes(m * m);
+  if (part > SGDS_S) bytes += partBytes(m);
+  if (part > SGDS_FAIL) bytes += partBytes(1.0);
+  return bytes;
+}
+
+/**
+ * Bytes of Wasm memory an SGD run holds beyond the coefficient tables: its state and its scratch.
+ * Sizes as f64, so that any d (past 2^31 too) gives the true size.
+ */
+export function sgdBytes(m: f64, d: f64, B: f64, n: f64): f64 {
+  return stateOffset(SGD_END, m, d, n) + scratchOffset(SGDS_END, m, d, B);
 }
 
 /**
@@ -79,11 +114,11 @@ export function sgdSamples(
 
 // A batch slot in sgdSteps' scratch: B samples (online), B labels, B sample addresses
 // (one u64 slot each), then B × m pre-activations z_bi.
-@inline function slotDoubles(m: i32, d: i32, B: i32): i32 {
-  return B * d + 2 * B + B * m;
+@inline function slotDoubles(m: f64, d: f64, B: f64): f64 {
+  return B * d + 2.0 * B + B * m;
 }
 @inline function slotBytes(m: i32, d: i32, B: i32): usize {
-  return <usize>slotDoubles(m, d, B) << 3;
+  return <usize>slotDoubles(<f64>m, <f64>d, <f64>B) << 3;
 }
 @inline function slotY(slot: usize, d: i32, B: i32): usize {
   return slot + ((<usize>B * d) << 3);

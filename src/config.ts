@@ -4,8 +4,9 @@
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
 import * as z from 'zod';
 import { ConfigError } from './errors.js';
-import { formatBytes, KEPT_WEIGHTS_LIMIT, truncationOf, WASM_MEMORY_LIMIT, wasmBytes } from './limits.js';
+import { DEFAULT_MAX_STEPS, formatBytes, KEPT_WEIGHTS_LIMIT } from './limits.js';
 import { SOLVER_METHODS } from './solvers/integrator.js';
+import { KEEP_WEIGHTS_UP_TO, keepsWeights } from './solvers/solution.js';
 import { defaultStart } from './time-grid.js';
 
 /** Loosest relative tolerance accepted: at rtol = 1 learning times come out 15% off. */
@@ -59,15 +60,15 @@ export const configSchema = z.object({
       .describe('relative tolerance of the adaptive methods'),
     atol: positive.default(1e-10).describe('absolute tolerance of the adaptive methods'),
     dt: positive.optional().describe('rk4 step; initial step for adaptive methods'),
-    maxSteps: count(1e12).default(10_000_000).describe('most steps a run may take (network/sgd: end/eta steps must fit)'),
+    maxSteps: count(1e12).default(DEFAULT_MAX_STEPS).describe('most steps a run may take (network/sgd: end/eta steps must fit)'),
     truncation: count(400).optional()
       .describe('Hermite degree K of the truncated series (default: the larger degree when activation and target are both polynomials or Hermite lists, else 40; never below degrees)'),
-  }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: 10_000_000 }).describe('how the meanfield flow is integrated'),
+  }).strict().default({ method: 'auto', form: 'auto', rtol: 1e-8, atol: 1e-10, maxSteps: DEFAULT_MAX_STEPS }).describe('how the meanfield flow is integrated'),
   degrees: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(400, 'must be ≤ 400').default(3)
     .describe('report the Hermite components R_0..R_degrees'),
   threshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(0.1)
     .describe('learning time t_k: first t with R_k(t) ≤ threshold·R_k(0)'),
-  keepWeights: z.boolean().optional().describe('store a and s at every output time (default: when m·points ≤ 1e7)'),
+  keepWeights: z.boolean().optional().describe(`store a and s at every output time (default: when m·points ≤ ${KEEP_WEIGHTS_UP_TO.toExponential().replace('e+', 'e')})`),
   d: count(1e12).optional().describe('network/sgd: input dimension'),
   eta: positive.optional().describe('network/sgd: step size; t = eta·steps'),
   direction: z.array(finite).optional().describe('network/sgd: the target direction u_* (length d; default e_1)'),
@@ -122,30 +123,15 @@ export function lastTime(time: Parsed['time']): number {
   return 'at' in time ? time.at[time.at.length - 1] : time.end;
 }
 
-/** Degree of a Hermite-list or polynomial spec; null for a named function. */
-function specDegree(spec: z.output<typeof activationSpec>): number | null {
-  if (typeof spec === 'object' && 'hermite' in spec) return spec.hermite.length - 1;
-  if (typeof spec === 'object' && 'polynomial' in spec) return spec.polynomial.length - 1;
-  return null;
-}
-
 /**
- * Refuses runs that cannot finish (src/limits.ts): more WebAssembly memory than 32 bits
- * address, kept weights beyond what JavaScript arrays hold, and step counts known to exceed
- * solver.maxSteps (network/SGD: t = eta·steps; rk4: a fixed step dt).
+ * Refuses runs that cannot finish (src/limits.ts): kept weights beyond what JavaScript arrays
+ * hold, and step counts known to exceed solver.maxSteps (network/SGD: t = eta·steps; rk4: a
+ * fixed step dt). The WebAssembly memory a run needs is checked when the core is loaded,
+ * before the run starts (src/memory.ts).
  */
 function checkLimits(c: Parsed, fail: Fail): void {
-  const K = truncationOf(c.solver.truncation, specDegree(c.activation), specDegree(c.target), c.degrees);
-  const bytes = wasmBytes({
-    model: c.model, m: c.m, K, form: c.solver.form, d: c.d, batch: c.batch, samples: c.model === 'sgd' ? c.samples : 0, explicitW: c.init.w !== undefined,
-  });
-  if (bytes > WASM_MEMORY_LIMIT) {
-    const shape = c.model === 'meanfield' ? `solver.form = "${c.solver.form}"` : `d = ${c.d}${c.model === 'sgd' ? `, batch = ${c.batch}, samples = ${c.samples}` : ''}`;
-    fail(['m'], `with ${shape}, this run needs about ${formatBytes(bytes)} of WebAssembly memory, more than the ${formatBytes(WASM_MEMORY_LIMIT)} that 32-bit WebAssembly addresses`);
-    return;
-  }
   const points = 'at' in c.time ? c.time.at.length : c.time.points;
-  const keep = c.keepWeights ?? c.m * points <= 1e7;
+  const keep = keepsWeights(c.keepWeights, c.m, points);
   const kept = 8 * c.m * (points + 1);
   if (keep && kept > KEPT_WEIGHTS_LIMIT) fail(['keepWeights'], `storing a and s at ${points} output times needs ${formatBytes(2 * kept)}, more than ${formatBytes(2 * KEPT_WEIGHTS_LIMIT)}; set keepWeights to false or ask for fewer points`);
   const end = lastTime(c.time);

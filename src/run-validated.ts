@@ -15,6 +15,7 @@ import { crossKernel, dotKernel } from './hermite/kernels.js';
 import { nodeFs } from './io/node-fs.js';
 import { CheckpointError, configHash, differingFields, readCheckpoint, type Checkpoint } from './io/checkpoint.js';
 import { checkMeanfieldSteps, truncationOf } from './limits.js';
+import { checkMemory, type RunShape } from './memory.js';
 import { meanfieldModel, resolveMethod } from './models/meanfield.js';
 import { type NetworkProblem, networkModel } from './models/network.js';
 import { sgdModel } from './models/sgd.js';
@@ -48,9 +49,7 @@ export interface RunResult extends Trajectory {
 
 /** Projects activation and target on h_0..h_K, K from the config (or a default that covers the target). */
 export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients {
-  const activation = resolveActivation(config.activation, 'activation');
-  const target = resolveActivation(config.target, 'target');
-  const K = truncationOf(config.solver.truncation, finiteDegree(activation), finiteDegree(target), config.degrees);
+  const { activation, target, K } = resolved(config);
   const s = project(core, activation, K);
   const p = project(core, target, K);
   return {
@@ -59,6 +58,19 @@ export function hermiteCoefficients(core: Core, config: RunConfig): Coefficients
     projectionError: Math.max(s.errorBound, p.errorBound),
     zeros: { sigma: s.zeros, phi: p.zeros }, unresolved: { sigma: s.unresolved, phi: p.unresolved },
   };
+}
+
+/** Activation and target resolved, and the truncation K of the run. */
+function resolved(config: RunConfig): { activation: Activation; target: Activation; K: number } {
+  const activation = resolveActivation(config.activation, 'activation');
+  const target = resolveActivation(config.target, 'target');
+  return { activation, target, K: truncationOf(config.solver.truncation, finiteDegree(activation), finiteDegree(target), config.degrees) };
+}
+
+/** What the memory check needs beyond the config (src/memory.ts): K and the activation's closed-form kernel. */
+export function runShape(config: RunConfig): RunShape {
+  const { activation, K } = resolved(config);
+  return { K, kernel: activation.kernel };
 }
 
 /** Degree of a polynomial (shifted and scaled or not) or Hermite-list activation; null for the others. */
@@ -95,6 +107,7 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
   const saved = hooks.resume === undefined ? undefined : { ...resumable(hooks.resume, config), path: hooks.resume };
   const core = hooks.core ?? (await loadCore());
   return takeTurn(core, async () => {
+    checkMemory(core, config, runShape(config));
     const coefficients = hermiteCoefficients(core, config);
     const requested = outputTimes(core, config.time);
     // The models also report t = 0 (prepended when not asked for): learning times need R_k(0).

@@ -3,7 +3,7 @@
 import { parseConfig, type RunConfigInput } from './config.js';
 import { runParsed, type RunOptions, type RunResult } from './run-validated.js';
 
-export { hermiteCoefficients, runParsed, type Coefficients, type RunOptions, type RunResult } from './run-validated.js';
+export { hermiteCoefficients, runParsed, runShape, type Coefficients, type RunOptions, type RunResult } from './run-validated.js';
 
 /**
  * Validates `input`, runs the model it names, and returns the solution with its learning

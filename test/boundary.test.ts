@@ -27,6 +27,8 @@ describe('reservations past 4 GiB', () => {
   it('an SGD run that cannot fit is refused up front, before any work', async () => {
     const err = await run({ model: 'sgd', activation: 'relu', target: 'relu', m: 20000, d: 20000, eta: 1e-3, time: { end: 1, points: 2 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).field).toBe('m');
+    expect((err as ConfigError).message).toMatch(/^m: with d = 20000, batch = 1, samples = 0, this run needs about [\d.]+ GiB \(\d+ bytes\) of WebAssembly memory, more than the 4\.0 GiB/);
   });
 });
 

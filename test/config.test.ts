@@ -3,8 +3,9 @@ import { sweepEpsilon } from '../src/analysis/sweep.js';
 import { configJsonSchema, parseConfig, type RunConfigInput } from '../src/config.js';
 import { outputTimes } from '../src/time-grid.js';
 import { ConfigError, ECHO_LIMIT, preview } from '../src/errors.js';
-import { dopri5StepsAtLeast, type MemoryShape, RESERVED_BYTES, wasmBytes } from '../src/limits.js';
-import { run } from '../src/run.js';
+import { dopri5StepsAtLeast } from '../src/limits.js';
+import { checkMemory, RESERVED_BYTES, runBlockBytes } from '../src/memory.js';
+import { run, runShape } from '../src/run.js';
 import { loadCore } from '../src/wasm/loader.js';
 
 const base = { m: 10, time: { end: 100, points: 5 } };
@@ -78,6 +79,25 @@ describe('run config', () => {
   });
 });
 
+/** What the arena holds beside a run's blocks at the test sizes: coefficient tables, quadrature rules, vectors of m. */
+const SMALL_BLOCKS = 2 ** 20;
+
+/** The memory refusal of `input`: run() must refuse it before any work, with a ConfigError. */
+async function memoryRefusal(input: RunConfigInput): Promise<ConfigError> {
+  const config = parseConfig(input);
+  const err = await run(config).catch((e: unknown) => e);
+  if (!(err instanceof ConfigError)) throw new Error(`not refused: ${JSON.stringify(input)} (${String(err)})`);
+  expect(err.message).toMatch(/of WebAssembly memory, more than the 4\.0 GiB/);
+  return err;
+}
+
+/** Whether the memory check accepts `input` (it runs where the core is loaded, before any work). */
+async function accepts(input: RunConfigInput): Promise<boolean> {
+  const config = parseConfig(input);
+  checkMemory(await loadCore(), config, runShape(config));
+  return true;
+}
+
 describe('sanity limits, refused up front with the field named', () => {
   it('refuses rtol ≥ 0.1 and accepts tighter', () => {
     expect(refusal({ ...base, solver: { rtol: 0.1 } }).message).toMatch(/^solver\.rtol: must be < 0\.1/);
@@ -118,27 +138,58 @@ describe('sanity limits, refused up front with the field named', () => {
     await expect(run({ ...config, solver: { maxSteps: Math.floor(predicted) - 1 } }, { core })).rejects.toThrow(/time\.end/);
   });
 
-  it('refuses, with the bytes needed, a run beyond the 4 GiB of 32-bit Wasm (sgd m = d = 20000)', () => {
-    const e = refusal({ model: 'sgd', m: 20_000, d: 20_000, eta: 1e-4, time: { end: 1, points: 2 } });
+  it('refuses, with the bytes needed, a run beyond the 4 GiB of 32-bit Wasm (sgd m = d = 20000), before any work', async () => {
+    const config: RunConfigInput = { model: 'sgd', m: 20_000, d: 20_000, eta: 1e-4, time: { end: 1, points: 2 } };
+    const e = await memoryRefusal(config);
     expect(e.field).toBe('m');
-    expect(e.message).toMatch(/needs about \d+\.\d GiB \((\d+) bytes\) of WebAssembly memory, more than the 4\.0 GiB \(4294967296 bytes\)/);
+    expect(e.message).toMatch(/^m: with d = 20000, batch = 1, samples = 0, this run needs about \d+\.\d GiB \((\d+) bytes\) of WebAssembly memory, more than the 4\.0 GiB \(4294967296 bytes\)/);
     const bytes = Number(/\((\d+) bytes\) of WebAssembly/.exec(e.message)![1]);
     expect(bytes).toBeGreaterThan(2 * 8 * 20_000 * 20_000); // W and the Gram of W alone
-    expect(refusal({ m: 30_000, solver: { form: 'kernel' }, time: { end: 1, points: 2 } }).message).toMatch(/solver\.form = "kernel".*WebAssembly memory/);
-    expect(parseConfig({ model: 'sgd', m: 2_000, d: 20_000, eta: 1e-4, time: { end: 1, points: 2 } }).m).toBe(2_000);
+    expect(bytes).toBeLessThan(2.1 * 8 * 20_000 * 20_000 + RESERVED_BYTES);
+    await expect(accepts({ ...config, m: 2_000 })).resolves.toBe(true);
   });
 
-  it('estimates memory above what runs really reserve, and not wildly above', async () => {
+  it('counts the kernel form\'s dense Jacobian only where a stiff method may factor it (m = 9000)', async () => {
+    const kernel: RunConfigInput = { m: 9_000, solver: { form: 'kernel' }, time: { end: 1, points: 2 } };
+    // dopri5 (ε = 1) factors nothing; the series kernel fits Woodbury at every state
+    await expect(accepts(kernel)).resolves.toBe(true);
+    const r = await run({ ...kernel, time: { at: [1e-4] }, degrees: 1 });
+    expect(r.retcode).toBe('success');
+    expect(r.stats.method).toBe('dopri5');
+    await expect(accepts({ ...kernel, epsilon: 1e-3, activation: { hermite: [0.5, 0.5, 0.3] } })).resolves.toBe(true);
+    // ReLU's closed form needs dense LU wherever s_i s_j > ½: 2 · (2m)² doubles, 5.2 GB
+    const e = await memoryRefusal({ ...kernel, epsilon: 1e-3 });
+    expect(e.message).toMatch(/^m: with the kernel form and bdf's dense 2m × 2m Jacobian, this run needs about 4\.\d GiB/);
+    expect((await memoryRefusal({ m: 30_000, epsilon: 1e-3, solver: { form: 'kernel', method: 'stiff' }, time: { end: 1, points: 2 } })).message).toMatch(/rodas4's dense 2m × 2m Jacobian/);
+  });
+
+  it('runs network GD at d = 1e9: the reduced basis never holds a d-vector', async () => {
+    const config: RunConfigInput = { model: 'network', m: 4, d: 1e9, eta: 1e-2, seed: 3, time: { at: [0.01, 0.03] }, degrees: 1 };
+    await expect(accepts(config)).resolves.toBe(true);
+    const r = await run(config);
+    expect(r.retcode).toBe('success');
+    expect(Array.from(r.t)).toEqual([0.01, 0.03]);
+    expect(r.risk.every(Number.isFinite)).toBe(true);
+    expect(r.risk[1]).toBeLessThan(r.initial.risk);
+  });
+
+  it('estimates each model\'s memory from the blocks the module lays out: the arena\'s high-water mark lies between them and them plus the small blocks', async () => {
     const core = await loadCore();
     const real = core.exports;
-    const cases: [RunConfigInput, MemoryShape][] = [
-      [{ model: 'sgd', m: 100, d: 2000, eta: 1e-3, samples: 50, batch: 4, time: { at: [0.002] } }, { model: 'sgd', m: 100, K: 40, form: 'auto', d: 2000, batch: 4, samples: 50, explicitW: false }],
-      [{ model: 'network', m: 120, d: 500, eta: 1e-3, time: { at: [0.002] } }, { model: 'network', m: 120, K: 40, form: 'auto', d: 500, batch: 1, samples: 0, explicitW: false }],
-      [{ m: 64, epsilon: 1e-3, solver: { form: 'kernel' }, time: { at: [1e-3] } }, { model: 'meanfield', m: 64, K: 40, form: 'kernel', batch: 1, samples: 0, explicitW: false }],
-      [{ m: 5000, epsilon: 1e-3, time: { at: [1e-5] } }, { model: 'meanfield', m: 5000, K: 40, form: 'auto', batch: 1, samples: 0, explicitW: false }],
+    const w = Array.from({ length: 10 }, (_, i) => Array.from({ length: 2000 }, (_, j) => Math.sin(1 + i * 2000 + j)));
+    const cases: [string, RunConfigInput][] = [
+      ['meanfield kernel, bdf (Dense and Woodbury parts)', { m: 300, epsilon: 1e-3, solver: { form: 'kernel' }, time: { at: [1e-5] } }],
+      ['meanfield kernel, dopri5', { m: 2000, solver: { form: 'kernel' }, time: { at: [1e-6] } }],
+      ['meanfield moment, bdf (Woodbury)', { m: 5000, epsilon: 1e-3, time: { at: [1e-5] } }],
+      ['meanfield moment, rodas4 (dense LU)', { m: 32, epsilon: 1e-3, solver: { form: 'moment', method: 'stiff' }, time: { at: [1e-5] } }],
+      ['network', { model: 'network', m: 120, d: 500, eta: 1e-3, time: { at: [0.002] } }],
+      ['network, explicit weights', { model: 'network', m: 10, d: 2000, eta: 1e-3, init: { w }, time: { at: [0.002] } }],
+      ['sgd', { model: 'sgd', m: 100, d: 2000, eta: 1e-3, samples: 50, batch: 4, time: { at: [0.002] } }],
     ];
+    const rows: string[] = [];
     try {
-      for (const [config, shape] of cases) {
+      for (const [name, input] of cases) {
+        const config = parseConfig(input);
         const start = real.mark() >>> 0;
         let peak = start;
         // Record the arena's high-water mark through every alloc of the run.
@@ -147,13 +198,17 @@ describe('sanity limits, refused up front with the field named', () => {
         });
         await run(config, { core });
         (core as { exports: typeof real }).exports = real;
-        const estimate = wasmBytes(shape) - RESERVED_BYTES;
-        expect(peak - start).toBeLessThanOrEqual(estimate);
-        expect(peak - start).toBeGreaterThan(estimate / 2);
+        const used = peak - start;
+        const blocks = runBlockBytes(core, config, runShape(config));
+        rows.push(`${name}: blocks ${blocks}, high-water mark ${used} (+${used - blocks})`);
+        expect(used, name).toBeGreaterThanOrEqual(blocks); // nothing counted that is not reserved
+        expect(used - blocks, name).toBeLessThan(SMALL_BLOCKS); // and the rest is small
+        expect(used, name).toBeLessThanOrEqual(blocks + RESERVED_BYTES);
       }
     } finally {
       (core as { exports: typeof real }).exports = real;
     }
+    console.log(rows.join('\n'));
   });
 
   it('caps the echoed value: a 5 MB bad value gives a short message', () => {

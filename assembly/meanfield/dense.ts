@@ -21,13 +21,13 @@ import { at, FORM_KERNEL, Meanfield, params, put, residualCoefficients } from '.
 }
 
 /** Lays out (write) or measures the Dense part at p for m neurons and degree K; returns the end (block.ts). */
-export function denseLayout(write: bool, p: usize, m: i32, K: i32): usize {
-  const h = write ? p : 0;
+export function denseLayout(write: bool, p: u64, m: i32, K: i32): u64 {
+  const h = write ? <usize>p : 0;
   p = align(p + offsetof<Dense>());
-  p = take(h, offsetof<Dense>('J'), p, 4 * m * m);
-  p = take(h, offsetof<Dense>('LU'), p, 4 * m * m);
+  p = take(h, offsetof<Dense>('J'), p, 4 * <i64>m * <i64>m);
+  p = take(h, offsetof<Dense>('LU'), p, 4 * <i64>m * <i64>m);
   p = take(h, offsetof<Dense>('piv'), p, m); // 2m i32
-  p = take(h, offsetof<Dense>('pw'), p, m * (K + 1));
+  p = take(h, offsetof<Dense>('pw'), p, <i64>m * (K + 1));
   p = take(h, offsetof<Dense>('jet'), p, 3 * m);
   return take(h, offsetof<Dense>('gh'), p, 2 * m);
 }

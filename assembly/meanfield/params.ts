@@ -70,8 +70,8 @@ export const TAIL_SERIES_MAX: f64 = 0.5;
  * Lays out (write) or measures (!write) the Meanfield header at p and its buffers; returns the
  * end. See block.ts.
  */
-export function paramsLayout(write: bool, p: usize, m: i32, K: i32, D: i32): usize {
-  const h = write ? p : 0;
+export function paramsLayout(write: bool, p: u64, m: i32, K: i32, D: i32): u64 {
+  const h = write ? <usize>p : 0;
   p = align(p + offsetof<Meanfield>());
   p = take(h, offsetof<Meanfield>('u'), p, K + 1);
   p = take(h, offsetof<Meanfield>('v'), p, K + 1);

@@ -15,25 +15,52 @@ export const LINEAR_DENSE: i32 = 0;
 export const LINEAR_WOODBURY: i32 = 1;
 
 /** Lays out (write) or measures the block at p; returns its end (block.ts). */
-function layout(write: bool, p: usize, m: i32, K: i32, form: i32, dense: bool): usize {
+function layout(write: bool, p: usize, m: i32, K: i32, form: i32, dense: bool): u64 {
   const S = changetype<Meanfield>(p + systemBytes());
   const D = seriesDegree(K, form);
-  let q = paramsLayout(write, p + systemBytes(), m, K, D);
-  if (write) S.tails = q;
+  let q = paramsLayout(write, <u64>(p + systemBytes()), m, K, D);
+  if (write) S.tails = <usize>q;
   q = tailsLayout(write, q, D);
-  if (write) S.dense = dense ? q : 0;
+  if (write) S.dense = dense ? <usize>q : 0;
   if (dense) q = denseLayout(write, q, m, K);
   const wood = !dense || form == FORM_KERNEL;
-  if (write) S.wood = wood ? q : 0;
+  if (write) S.wood = wood ? <usize>q : 0;
   return wood ? woodburyLayout(write, q, m, D) : q;
 }
 
 /**
  * Bytes of the block meanfieldInit lays out for m neurons, degree K, the form, and dense linear
- * algebra (`dense`) or Woodbury solves.
+ * algebra (`dense`) or Woodbury solves. As f64, so that a size past 4 GiB is seen as such.
  */
-export function meanfieldBytes(m: i32, K: i32, form: i32, dense: bool): usize {
-  return layout(false, 0, m, K, form, dense);
+export function meanfieldBytes(m: i32, K: i32, form: i32, dense: bool): f64 {
+  return <f64>layout(false, 0, m, K, form, dense);
+}
+
+/** Up to this many neurons the moment form factors x I − J by dense LU; beyond, by Woodbury in O(mK). */
+export const DENSE_MAX_M: i32 = 32;
+
+/**
+ * Operation counts of the two ways to factor and solve x I − J at rank r (see linearChoice):
+ * true when Woodbury costs less than dense LU of order 2m.
+ */
+function woodburyCheaper(m: i32, r: f64): bool {
+  const fm = <f64>m;
+  const woodbury = 4.0 * fm * r * r + r * r * r / 3.0 + 60.0 * fm * r;
+  const dense = 8.0 * fm * fm * fm / 3.0 + 40.0 * fm * fm + 48.0 * fm * fm;
+  return woodbury < dense;
+}
+
+/**
+ * Whether the block of a run needs the Dense part (the argument `dense` of meanfieldBytes and
+ * meanfieldInit): only a method that factors x I − J (`factors`) uses either linear part. The
+ * moment form takes dense LU up to DENSE_MAX_M neurons. The kernel form of a closed-form kernel
+ * needs it wherever a pair has s_i s_j > ½ (linearChoice), at any m; the series kernel (`kind`
+ * KERNEL_SERIES) always fits Woodbury at degree K, and takes dense LU only where it costs less.
+ */
+export function meanfieldDense(m: i32, K: i32, form: i32, kind: i32, factors: bool): bool {
+  if (!factors) return false;
+  if (form != FORM_KERNEL) return m <= DENSE_MAX_M;
+  return kind != KERNEL_SERIES || !woodburyCheaper(m, <f64>(K + 1));
 }
 
 /**
@@ -53,11 +80,7 @@ function linearChoice(S: Meanfield, y: usize): i32 {
     for (let i = 0; i < m; i++) smax = Math.max(smax, Math.abs(at(y + (<usize>m << 3), i)));
     if (smax * smax > TAIL_SERIES_MAX) return LINEAR_DENSE;
   }
-  const r = <f64>(seriesDegreeAt(S, y) + 1);
-  const fm = <f64>m;
-  const woodbury = 4.0 * fm * r * r + r * r * r / 3.0 + 60.0 * fm * r;
-  const dense = 8.0 * fm * fm * fm / 3.0 + 40.0 * fm * fm + 48.0 * fm * fm;
-  return woodbury < dense ? LINEAR_WOODBURY : LINEAR_DENSE;
+  return woodburyCheaper(m, <f64>(seriesDegreeAt(S, y) + 1)) ? LINEAR_WOODBURY : LINEAR_DENSE;
 }
 
 function eitherJacobian(sys: usize, y: usize): void {
@@ -79,9 +102,9 @@ function eitherSolve(sys: usize, x: f64, b: usize): void {
 /**
  * Sets up the system in the caller-owned block `p` (meanfieldBytes long, 16-byte aligned).
  * `sigma`, `phi` (K+1 doubles each) must outlive it. `kind`/`gain` name the closed-form kernel of
- * the kernel form (KERNEL_SERIES: the series Σ σ_k² ρ^k). `dense` gives the block dense LU; the
- * kernel form needs it (where pairs need the remainder its Jacobian has no low-rank structure)
- * and gets the Woodbury part beside it.
+ * the kernel form (KERNEL_SERIES: the series Σ σ_k² ρ^k). `dense` gives the block dense LU
+ * (meanfieldDense says when a run needs it); the kernel form always has the Woodbury part, and
+ * with both, each Jacobian goes to the one that fits (linearChoice).
  */
 export function meanfieldInit(p: usize, m: i32, K: i32, form: i32, kind: i32, gain: f64, epsilon: f64,
   sigma: usize, phi: usize, dense: bool): void {

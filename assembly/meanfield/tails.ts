@@ -20,8 +20,8 @@ const TAIL_TOL: f64 = 1e-17;
 }
 
 /** Lays out (write) or measures the Tails part at p for series degree D; returns the end (block.ts). */
-export function tailsLayout(write: bool, p: usize, D: i32): usize {
-  const h = write ? p : 0;
+export function tailsLayout(write: bool, p: u64, D: i32): u64 {
+  const h = write ? <usize>p : 0;
   p = align(p + offsetof<Tails>());
   return take(h, offsetof<Tails>('thr'), p, D + 1);
 }

@@ -43,8 +43,8 @@ const ILL_CONDITIONED: f64 = 1e-4;
 }
 
 /** Lays out (write) or measures the Woodbury part at p for m neurons and degrees up to D; returns the end (block.ts). */
-export function woodburyLayout(write: bool, p: usize, m: i32, D: i32): usize {
-  const h = write ? p : 0;
+export function woodburyLayout(write: bool, p: u64, m: i32, D: i32): u64 {
+  const h = write ? <usize>p : 0;
   const K1 = D + 1;
   p = align(p + offsetof<Woodbury>());
   p = take(h, offsetof<Woodbury>('w'), p, K1);

@@ -25,7 +25,7 @@ function layout(write: bool, p: usize, n: i32): usize {
   let q = align(p + systemBytes() + offsetof<Small>());
   q = take(h, offsetof<Small>('J'), q, n * n);
   q = take(h, offsetof<Small>('LU'), q, n * n);
-  return take(h, offsetof<Small>('piv'), q, n);
+  return <usize>take(h, offsetof<Small>('piv'), q, n);
 }
 
 /** Bytes of a small test system's block with n unknowns. */

@@ -3,7 +3,8 @@
 // times; this file checks the input, picks the form and method, and collects the trajectory.
 import { KERNEL_KINDS } from '../hermite/activation.js';
 import { ConfigError } from '../errors.js';
-import { Integrator, SOLVER_METHODS, type IntegratorStats, type MethodName, type SolverMethod } from '../solvers/integrator.js';
+import { DEFAULT_MAX_STEPS } from '../limits.js';
+import { Integrator, integratorBytes, SOLVER_METHODS, type IntegratorStats, type MethodName, type SolverMethod } from '../solvers/integrator.js';
 import { drive, outputLoop, type Model } from '../solvers/loop.js';
 import type { ReturnCode, RunHooks, Trajectory } from '../solvers/solution.js';
 import type { Core } from '../wasm/loader.js';
@@ -32,17 +33,18 @@ export interface MeanfieldAlgorithm {
   method: SolverMethod;
   /**
    * 'kernel': exact for a closed-form U (the part of U beyond degree K enters the flow and the risk),
-   * O(m²) at worst per evaluation and a dense 2m×2m Jacobian; 'moment': O(mK) through the moments,
-   * exact for the series truncated at K. 'auto': kernel when U has a closed form and m ≤ AUTO_KERNEL_MAX_M.
+   * O(m²) at worst per evaluation, and with a stiff method a dense 2m×2m Jacobian where pairs need
+   * the closed form; 'moment': O(mK) through the moments, exact for the series truncated at K.
+   * 'auto': kernel when U has a closed form and m ≤ AUTO_KERNEL_MAX_M.
    */
   form: 'auto' | 'kernel' | 'moment';
   rtol: number;
   atol: number;
   /** rk4: the step (required); adaptive methods: the first step to try. */
   dt?: number;
-  /** Largest number of accepted steps over the whole run (default 1e6). */
+  /** Largest number of accepted steps over the whole run (default DEFAULT_MAX_STEPS). */
   maxSteps?: number;
-  /** Store a and s at every output time (default: when m · times ≤ 1e7). */
+  /** Store a and s at every output time (default: keepsWeights, src/solvers/solution.ts). */
   keepWeights?: boolean;
 }
 
@@ -53,8 +55,8 @@ export interface MeanfieldAlgorithm {
 export const AUTO_STIFF_EPSILON = 0.1;
 /** The kernel form costs up to O(m²) per evaluation and a dense 2m×2m LU per stiff step. */
 export const AUTO_KERNEL_MAX_M = 64;
-/** Up to this many neurons the stiff method factors x I − J densely; beyond, Woodbury in O(mK). */
-export const DENSE_MAX_M = 32;
+/** Whether a method factors x I − J, and so uses the system's linear algebra (Dense or Woodbury part). */
+const FACTORS: Record<MethodName, boolean> = { rk4: false, dopri5: false, rodas4: true, bdf: true };
 /** Steps per Wasm call are capped near this many neuron-degree units (m (K+1) each): ~0.1 s of work. */
 const STEP_WORK = 2e6;
 
@@ -126,33 +128,57 @@ function checkArguments(problem: MeanfieldProblem, algorithm: MeanfieldAlgorithm
  * at rtol 1e-11 BDF takes 2233 … 2787 steps, RODAS4 12436 … 26726 (docs/design.md, Integrators).
  * The flow is a gradient flow, so its Jacobian's eigenvalues are real, where BDF is stable at every order.
  */
-export function resolveMethod(algorithm: MeanfieldAlgorithm, epsilon: number): MethodName {
+export function resolveMethod(algorithm: Pick<MeanfieldAlgorithm, 'method'>, epsilon: number): MethodName {
   if (algorithm.method === 'auto') return epsilon < AUTO_STIFF_EPSILON ? 'bdf' : 'dopri5';
   return algorithm.method === 'stiff' ? 'rodas4' : algorithm.method;
 }
 
 /** The right-hand side form `algorithm.form` stands for ('auto': see MeanfieldAlgorithm.form). */
 export function resolveForm(algorithm: MeanfieldAlgorithm, problem: MeanfieldProblem): 'kernel' | 'moment' {
-  if (algorithm.form !== 'auto') return algorithm.form;
-  return problem.kernel !== null && problem.a0.length <= AUTO_KERNEL_MAX_M ? 'kernel' : 'moment';
+  return formFor(algorithm.form, problem.kernel, problem.a0.length);
+}
+
+function formFor(form: MeanfieldAlgorithm['form'], kernel: MeanfieldProblem['kernel'], m: number): 'kernel' | 'moment' {
+  if (form !== 'auto') return form;
+  return kernel !== null && m <= AUTO_KERNEL_MAX_M ? 'kernel' : 'moment';
+}
+
+/** What a run of the flow lays out in Wasm memory, from the module's own layout functions. */
+export interface MeanfieldLayout {
+  method: MethodName;
+  form: 'kernel' | 'moment';
+  /** Whether the system block has the Dense part (meanfieldDense in assembly/meanfield/system.ts). */
+  dense: boolean;
+  /** Bytes of the system block and the integrator block. */
+  bytes: number;
+}
+
+/** The layout of a run with m neurons, truncation K and the problem's kernel, before anything is reserved. */
+export function meanfieldLayout(core: Core, m: number, K: number, kernel: MeanfieldProblem['kernel'], epsilon: number,
+  algorithm: Pick<MeanfieldAlgorithm, 'method' | 'form'>): MeanfieldLayout {
+  const x = core.exports;
+  const method = resolveMethod(algorithm, epsilon);
+  const form = formFor(algorithm.form, kernel, m);
+  const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
+  const dense = Boolean(x.meanfieldDense(m, K, code, kernel?.kind ?? KERNEL_KINDS.series, FACTORS[method]));
+  return { method, form, dense, bytes: x.meanfieldBytes(m, K, code, dense) + integratorBytes(core, method, 2 * m) };
 }
 
 /**
  * Lays out the system (its parameters and scratch) in the core's arena and returns its pointer;
- * call inside `core.scoped`. `dense` chooses dense LU over Woodbury for the stiff method's solves;
- * the kernel form's Jacobian is dense, so it always gets dense LU.
+ * call inside `core.scoped`. `dense` gives it the Dense part (dense LU) beside Woodbury's
+ * (meanfieldLayout says when a run needs it).
  */
 export function prepareSystem(core: Core, problem: MeanfieldProblem, form: 'kernel' | 'moment', dense: boolean): number {
   const x = core.exports;
-  const lu = dense || form === 'kernel';
   const m = problem.a0.length;
   const K = problem.sigma.length - 1;
   const sigma = core.put(problem.sigma);
   const phi = core.put(problem.phi);
   const code = form === 'kernel' ? x.FORM_KERNEL.value : x.FORM_MOMENT.value;
-  const sys = core.alloc(x.meanfieldBytes(m, K, code, lu) >>> 0);
+  const sys = core.alloc(x.meanfieldBytes(m, K, code, dense));
   const kernel = problem.kernel ?? { kind: KERNEL_KINDS.series, gain: 1 };
-  x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, lu);
+  x.meanfieldInit(sys, m, K, code, kernel.kind, kernel.gain, problem.epsilon, sigma, phi, dense);
   return sys;
 }
 
@@ -177,13 +203,12 @@ export function meanfieldModel(core: Core, problem: MeanfieldProblem, algorithm:
   const K = problem.sigma.length - 1;
   const D = problem.degrees + 1;
   const T = times.length;
-  const method = resolveMethod(algorithm, problem.epsilon);
-  const form = resolveForm(algorithm, problem);
-  const maxSteps = algorithm.maxSteps ?? 1e6;
+  const { method, form, dense } = meanfieldLayout(core, m, K, problem.kernel, problem.epsilon, algorithm);
+  const maxSteps = algorithm.maxSteps ?? DEFAULT_MAX_STEPS;
   const noise = 0.5 * problem.noise * problem.noise;
   const x = core.exports;
   const start = core.mark();
-  const sys = prepareSystem(core, problem, form, m <= DENSE_MAX_M);
+  const sys = prepareSystem(core, problem, form, dense);
   const y0 = core.allocF64(2 * m);
   core.f64(y0, m).set(problem.a0);
   core.f64(y0 + 8 * m, m).set(problem.s0);

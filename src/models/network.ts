@@ -38,7 +38,7 @@ export interface NetworkProblem {
 
 export interface NetworkAlgorithm {
   eta: number;
-  /** Store a and s at every output time (default: when m·points ≤ 1e7). */
+  /** Store a and s at every output time (default: keepsWeights, src/solvers/solution.ts). */
   keepWeights?: boolean;
 }
 
@@ -166,27 +166,37 @@ export function blowupVariable(core: Core, fail: number): string {
  * length) and, with `withBasis`, the basis rows (r × d).
  */
 function reduceInto(core: Core, p: NetworkProblem, w: Float64Array, C: number, withBasis: boolean): { r: number; basis?: Float64Array } {
+  const ex = core.exports;
+  const { m, d } = p;
   return core.scoped(() => {
-    const u = core.put(unitDirection(p));
-    const W = core.put(w);
-    const E = core.allocF64((p.m + 1) * p.d);
-    const r = core.exports.reduceBasis(u, W, p.m, p.d, E, C);
-    return { r, ...(withBasis ? { basis: core.f64(E, r * p.d).slice() } : {}) };
+    const block = core.alloc(ex.reduceOffset(ex.RED_END.value, m, d));
+    const [u, W, E] = [ex.RED_U, ex.RED_W, ex.RED_E].map((part) => block + ex.reduceOffset(part.value, m, d));
+    core.f64(u, d).set(unitDirection(p));
+    core.f64(W, m * d).set(w);
+    const r = ex.reduceBasis(u, W, m, d, E, C);
+    return { r, ...(withBasis ? { basis: core.f64(E, r * d).slice() } : {}) };
   });
 }
 
-/** The reduced state (a, C) in Wasm memory: from w0, or sampled from the seed. */
-function initialState(core: Core, p: NetworkProblem): { a: number; C: number; r: number } {
-  const a = core.put(p.a0);
-  const C = core.allocF64(p.m * (p.m + 1));
-  if (p.w0) return { a, C, r: reduceInto(core, p, p.w0, C, false).r };
+/** A GD run's block (NET_* parts of assembly/network.ts) reserved in the current scope: the address of each part. */
+function networkBlock(core: Core, m: number, d: number) {
+  const ex = core.exports;
+  const block = core.alloc(ex.networkOffset(ex.NET_END.value, m, d));
+  const at = (part: { value: number }) => block + ex.networkOffset(part.value, m, d);
+  return { a: at(ex.NET_A), C: at(ex.NET_C), Uk: at(ex.NET_UK), Ud: at(ex.NET_UD), ga: at(ex.NET_GA), gw: at(ex.NET_GW), s: at(ex.NET_S), fail: at(ex.NET_FAIL) };
+}
+
+/** The reduced state (a, C) of the block: from w0, or sampled from the seed; returns the rank r. */
+function initialState(core: Core, p: NetworkProblem, a: number, C: number): number {
+  core.f64(a, p.m).set(p.a0);
+  if (p.w0) return reduceInto(core, p, p.w0, C, false).r;
   const r = Math.min(p.m + 1, p.d);
   core.scoped(() => {
     const rng = core.alloc(core.exports.RNG_STATE_BYTES.value);
     core.exports.rngSeed(rng, p.seed);
     core.exports.sphereInit(rng, p.m, p.d, C, r);
   });
-  return { a, C, r };
+  return r;
 }
 
 /**
@@ -199,13 +209,8 @@ export function networkModel(core: Core, problem: NetworkProblem, algorithm: Net
   checkProblem(problem, eta);
   const start = core.mark();
   const risk = riskEvaluator(core, problem);
-  const { a, C, r } = initialState(core, problem);
-  const Uk = core.allocF64(m * m);
-  const Ud = core.allocF64(m * m);
-  const ga = core.allocF64(m);
-  const gw = core.allocF64(m * r);
-  const s = core.allocF64(m);
-  const fail = core.allocF64(1);
+  const { a, C, Uk, Ud, ga, gw, s, fail } = networkBlock(core, m, problem.d);
+  const r = initialState(core, problem, a, C);
   const { U, V, K } = risk;
   const ex = core.exports;
   return steppingModel({

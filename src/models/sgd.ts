@@ -11,29 +11,25 @@ import { blowupVariable, checkProblem, riskEvaluator, unitDirection, type Networ
 import { drive, outputLoop, type Model } from '../solvers/loop.js';
 import type { RunHooks, Trajectory } from '../solvers/solution.js';
 import { CHUNK_WORK, steppingModel } from '../solvers/stepping.js';
-import type { Core } from '../wasm/loader.js';
+import { type Core, WASM_MEMORY_LIMIT } from '../wasm/loader.js';
+import { formatBytes } from '../limits.js';
 
 export interface SgdAlgorithm {
   eta: number;
   batch: number;
   /** Number of fixed samples for multi-pass SGD (step k uses samples kB … kB+B−1 mod n); 0 = online. */
   samples: number;
-  /** Store a and s at every output time (default: when m·points ≤ 1e7). */
+  /** Store a and s at every output time (default: keepsWeights, src/solvers/solution.ts). */
   keepWeights?: boolean;
 }
 
-/** Wasm memory is 32-bit: the state must fit well inside 4 GiB. */
-const MAX_STATE_BYTES = 3 * 2 ** 30;
-
-function checkAlgorithm(p: NetworkProblem, alg: SgdAlgorithm): void {
+function checkAlgorithm(core: Core, p: NetworkProblem, alg: SgdAlgorithm): void {
   const { batch, samples } = alg;
   if (!Number.isInteger(batch) || batch < 1) throw new ConfigError('batch', 'must be an integer ≥ 1', batch);
   if (!Number.isInteger(samples) || samples < 0) throw new ConfigError('samples', 'must be an integer ≥ 0 (0 = online)', samples);
   if (samples > 0 && batch > samples) throw new ConfigError('batch', `must be ≤ samples = ${samples}`, batch);
-  // the state (W, X) and the scratch, which holds two batches (sgdSteps draws one ahead)
-  if (8 * p.d * (p.m + samples + 2 * batch) > MAX_STATE_BYTES) {
-    throw new ConfigError('d', `(m + samples + 2·batch)·d doubles must fit in Wasm memory (≤ ${MAX_STATE_BYTES / 2 ** 30} GiB)`, p.d);
-  }
+  const bytes = core.exports.sgdBytes(p.m, p.d, batch, samples);
+  if (bytes > WASM_MEMORY_LIMIT) throw new ConfigError('d', `the state and scratch (W, samples, two batches) need ${formatBytes(bytes)}, more than 32-bit Wasm memory holds`, p.d);
 }
 
 /** An activation's arguments for the Wasm kernels: code, shift, scale, coefficients, count. */
@@ -56,7 +52,7 @@ export function sgdModel(core: Core, problem: NetworkProblem, algorithm: SgdAlgo
   const { m, epsilon, noise } = problem;
   const { eta, batch: B, samples: n } = algorithm;
   checkProblem(problem, eta);
-  checkAlgorithm(problem, algorithm);
+  checkAlgorithm(core, problem, algorithm);
   const d = problem.d;
   const ex = core.exports;
   const start = core.mark();
@@ -64,10 +60,8 @@ export function sgdModel(core: Core, problem: NetworkProblem, algorithm: SgdAlgo
   const sig = actArgs(core, problem.activation);
   const tgt = actArgs(core, problem.target);
   const u = core.put(unitDirection(problem));
-  const work = core.allocF64(ex.sgdWorkLength(m, d, B));
-  const fail = core.allocF64(1);
-  const rho = core.allocF64(m * m);
-  const s = core.allocF64(m);
+  const scratch = core.alloc(ex.sgdScratchOffset(ex.SGDS_END.value, m, d, B));
+  const [work, rho, s, fail] = [ex.SGDS_WORK, ex.SGDS_RHO, ex.SGDS_S, ex.SGDS_FAIL].map((part) => scratch + ex.sgdScratchOffset(part.value, m, d, B));
   const layout = sgdStateLayout(core, m, d, n);
   const state = core.alloc(layout.bytes);
   const [rng, a, wn2, W, Y, X] = [layout.rng, layout.a, layout.wn2, layout.W, layout.Y, layout.X].map((o) => state + o);

@@ -58,7 +58,10 @@ export interface RunHooks {
   signal?: AbortSignal;
 }
 
+/** By default a and s are stored at every output time while m · (output times) is at most this. */
+export const KEEP_WEIGHTS_UP_TO = 1e7;
+
 /** Whether a and s are stored at every output time: as asked, else when m·T numbers stay small. */
 export function keepsWeights(asked: boolean | undefined, m: number, T: number): boolean {
-  return asked ?? m * T <= 1e7;
+  return asked ?? m * T <= KEEP_WEIGHTS_UP_TO;
 }
