@@ -90,17 +90,18 @@ describe('a study run', () => {
   }, 180_000);
 
   it('records a failed cell with its retcode and a cell that throws with its message, and goes on', async () => {
-    const mixed = { base: smallBase, grid: { activation: ['relu', 'nosuch'], 'solver.maxSteps': [5, 100_000] } };
+    // s_i(0) = g_i/√d with d = 1e-4 lies outside [−1, 1]: a valid config whose run throws
+    const mixed = { base: smallBase, grid: { 'init.s': ['zero', { d: 1e-4 }], 'solver.maxSteps': [5, 100_000] } };
     const out = await study(mixed, { outDir: s.path('mixed'), workers: 2 });
     expect(out).toMatchObject({ total: 4, computed: 4, failed: 3 });
     const rows = parseCsv(readFileSync(s.path('mixed/table.csv'), 'utf8'));
-    expect(rows.slice(1).map((r) => r.slice(0, 3))).toEqual([['relu', '5', 'maxSteps'], ['relu', '100000', 'success'], ['nosuch', '5', 'error'], ['nosuch', '100000', 'error']]);
+    expect(rows.slice(1).map((r) => r.slice(0, 3))).toEqual([['zero', '5', 'maxSteps'], ['zero', '100000', 'success'], ['{"d":0.0001}', '5', 'error'], ['{"d":0.0001}', '100000', 'error']]);
     // A run stopped early keeps its partial result (its last risk); a cell that threw has none.
     expect(Number(rows[1][3])).toBeGreaterThan(0);
     expect(rows[3].slice(3, -1)).toEqual(['', '', '', '', '', '']);
     const thrown = JSON.parse(readFileSync(s.path(`mixed/${rows[3].at(-1)}`), 'utf8'));
-    expect(thrown).toMatchObject({ retcode: 'error', config: { activation: 'nosuch' } });
-    expect(thrown.message).toMatch(/^ConfigError: activation: .*nosuch/);
+    expect(thrown).toMatchObject({ retcode: 'error', config: { init: { s: { d: 1e-4 } } } });
+    expect(thrown.message).toMatch(/^ConfigError: init\.s\.d: /);
     expect((JSON.parse(readFileSync(s.path('mixed/summary.json'), 'utf8')) as StudySummary).retcodes).toEqual({ maxSteps: 1, success: 1, error: 2 });
   }, 180_000);
 });

@@ -1,12 +1,12 @@
-// The study summary and charts from rows made by hand: the ε fit of the seed means against
-// fits computed by hand, per-seed fits kept beside it, and charts that stay small when an
-// axis has thousands of values.
+// The study summary and charts from rows made by hand: statistics over seeds and the ε fit
+// of the seed means against values computed by hand, per-seed fits kept beside it, and
+// charts that stay small when an axis has thousands of values.
 import { describe, expect, it } from 'vitest';
 import { fmt } from '../src/format.js';
-import { ChartBuilder, MAX_LINES } from '../src/study/charts.js';
+import { MAX_LINES, studyCharts } from '../src/study/charts.js';
 import type { StudyAxis } from '../src/study/plan.js';
 import { summaryMarkdown } from '../src/study/report.js';
-import { groupCells, SummaryBuilder } from '../src/study/summary.js';
+import { StudyPoints, summarize } from '../src/study/summary.js';
 import type { StudyRow } from '../src/study/table.js';
 
 /** Rows in cell order (last axis fastest) with learning times from `times(values)`. */
@@ -25,40 +25,35 @@ function rows(axes: StudyAxis[], times: (v: Record<string, number>) => (number |
   return out;
 }
 
-describe('ε fits made as each group completes', () => {
-  // Grid order puts ε before seed, so every per-seed group completes only in the last ε block.
-  const axes: StudyAxis[] = [{ path: 'epsilon', values: [1e-1, 1e-2, 1e-3, 1e-4] }, { path: 'seed', values: [0, 1, 2] }, { path: 'm', values: [3, 5] }];
-  const data = rows(axes, (v) => [v.epsilon * (1 + v.seed / 7) * v.m, Math.sqrt(v.epsilon) * (2 + v.seed) / v.m, v.seed === 1 && v.epsilon < 1e-2 ? null : v.epsilon ** -0.5 * v.m]);
-  const summaryOf = (cells: { epsilon?: number; seed?: number } = {}) => {
-    const b = new SummaryBuilder(axes, 2, cells);
-    data.forEach((r) => b.add(r));
-    return b.finish();
-  };
+/** The finished cells of `rows`. */
+function pointsOf(axes: StudyAxis[], maxDegree: number, data: StudyRow[]): StudyPoints {
+  const p = new StudyPoints(axes, maxDegree);
+  for (const r of data) p.add(r.values, r.outcome);
+  return p;
+}
 
-  it('give the summary of fits made at the end, bit for bit', () => {
-    const atEnd = summaryOf();
-    expect(summaryOf({ epsilon: groupCells(axes, [[0], [1], [2]], 'epsilon') })).toEqual(atEnd);
-    expect(atEnd.epsilon).toHaveLength(6);
-    expect(atEnd.epsilon![0].epsilon).toEqual([1e-1, 1e-2, 1e-3, 1e-4]);
-    // A wrong count (a group with more cells than said) still fits every cell.
-    expect(summaryOf({ epsilon: 2 })).toEqual(atEnd);
-  });
+describe('statistics over seeds', () => {
+  const axes: StudyAxis[] = [{ path: 'm', values: [3, 5] }, { path: 'seed', values: [0, 1, 2, 3] }];
+  // t_0 = m + seed², and seed 3 never reaches t_1 at m = 5; one cell of m = 3 fails
+  const data = rows(axes, (v) => [v.m + v.seed ** 2, v.m === 5 && v.seed === 3 ? null : 1]);
+  data[2].outcome = { ...data[2].outcome, retcode: 'blowup', risk: 9 };
+  const s = summarize(pointsOf(axes, 1, data));
 
-  it('and the statistics over seeds made as each seed group completes give the same summary', () => {
-    const atEnd = summaryOf();
-    expect(atEnd.seed).toHaveLength(8);
-    expect(summaryOf({ seed: groupCells(axes, [[0], [1], [2]], 'seed') })).toEqual(atEnd);
-    // a count too small (statistics made early, then more cells) or too large (never made)
-    expect(summaryOf({ seed: 2 })).toEqual(atEnd);
-    expect(summaryOf({ seed: 4 })).toEqual(atEnd);
-  });
-
-  it('count the axis\'s values per group, or one cell where it advances with another axis', () => {
-    expect(groupCells(axes, [[0], [1], [2]], 'epsilon')).toBe(4);
-    expect(groupCells(axes, [[0, 2], [1]], 'epsilon')).toBe(1);
-    expect(groupCells([axes[1]], [[0]], 'epsilon')).toBeUndefined();
-    expect(groupCells(axes, [[0], [1], [2]], 'seed')).toBe(3);
-    expect(groupCells(axes, [[0], [1, 2]], 'seed')).toBe(1);
+  it('count the retcodes, and give mean, sd and the type-7 95% interval of each t_k and of the successful runs\' risk', () => {
+    expect(s.retcodes).toEqual({ success: 7, blowup: 1 });
+    expect(s.seed!.map((g) => g.point)).toEqual([{ m: 3 }, { m: 5 }]);
+    const [g3, g5] = s.seed!;
+    expect(g3.seeds).toBe(4);
+    expect(g3.risk.n).toBe(3); // the blowup left out
+    const t = [5, 6, 9, 14]; // m = 5: 5 + seed²
+    const mean = t.reduce((a, b) => a + b) / 4;
+    expect(g5.times[0].mean).toBeCloseTo(mean, 14);
+    expect(g5.times[0].sd).toBeCloseTo(Math.sqrt(t.reduce((a, x) => a + (x - mean) ** 2, 0) / 3), 14);
+    // h = 3·0.025 = 0.075 past the first order statistic, 2.925 past it for 97.5%
+    expect(g5.times[0].interval95![0]).toBeCloseTo(5 + 0.075 * 1, 14);
+    expect(g5.times[0].interval95![1]).toBeCloseTo(9 + 0.925 * 5, 14);
+    expect(g5.times[1].n).toBe(3);
+    expect(s.epsilon).toBeUndefined();
   });
 });
 
@@ -71,9 +66,7 @@ describe('the ε fit of the seed means', () => {
   const T1: Record<number, (number | null)[]> = { 1: [4, 2, 1], 2: [4, null, 1] };
   const at = (v: Record<string, number>) => axes[1].values.indexOf(v.epsilon);
   const data = rows(axes, (v) => [T0[v.seed][at(v)] * (v.m / 5), T1[v.seed][at(v)] === null ? null : T1[v.seed][at(v)]! * (v.m / 5)]);
-  const b = new SummaryBuilder(axes, 1);
-  data.forEach((r) => b.add(r));
-  const s = b.finish();
+  const s = summarize(pointsOf(axes, 1, data));
   const ln100 = Math.log(100);
 
   it('averages t_k over seeds at each ε and fits the means', () => {
@@ -127,9 +120,7 @@ describe('the ε fit of the seed means', () => {
   });
 
   it('is absent without a seed axis', () => {
-    const only = new SummaryBuilder([axes[1]], 1);
-    rows([axes[1]], (v) => [v.epsilon, null]).forEach((r) => only.add(r));
-    const out = only.finish();
+    const out = summarize(pointsOf([axes[1]], 1, rows([axes[1]], (v) => [v.epsilon, null])));
     expect(out.seedMeans).toBeUndefined();
     expect(summaryMarkdown(out)).toContain('## Scaling with ε\n');
   });
@@ -137,9 +128,7 @@ describe('the ε fit of the seed means', () => {
 
 describe('study charts', () => {
   const chart = (axes: StudyAxis[]) => {
-    const c = new ChartBuilder(axes, 0);
-    rows(axes, (v) => [v.epsilon * (v.m ?? 1)]).forEach((r) => c.add(r));
-    return c.finish()[0].svg;
+    return studyCharts(pointsOf(axes, 0, rows(axes, (v) => [v.epsilon * (v.m ?? 1)])))[0].svg;
   };
   const paths = (svg: string) => svg.match(/<path d=/g)?.length ?? 0;
   const eps = { path: 'epsilon', values: [1e-3, 1e-2, 1e-1] };
@@ -165,5 +154,15 @@ describe('study charts', () => {
     const svg = chart([eps, { path: 'seed', values: Array.from({ length: 2000 }, (_, i) => i) }]);
     expect(paths(svg)).toBe(1);
     expect(svg).toContain('(mean over seeds)');
+  });
+
+  it('name ε as ε, on its axis, in the title and in the lines', () => {
+    const svg = chart([eps, { path: 'm', values: [1, 2] }]);
+    expect(svg).toContain('t_0 against ε');
+    expect(svg).toContain('>ε</text>');
+    expect(svg).not.toContain('epsilon');
+    const lines = studyCharts(pointsOf([{ path: 'm', values: [1, 2] }, eps], 0, rows([{ path: 'm', values: [1, 2] }, eps], (v) => [v.epsilon * v.m])))[0].svg;
+    expect(lines).toContain('ε = 0.01');
+    expect(lines).not.toContain('epsilon');
   });
 });

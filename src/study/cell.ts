@@ -1,8 +1,7 @@
-// One cell of a study: run its config and reduce the result to a table row. The same
-// code runs in a Node worker thread (which also writes the result file), in a Web
-// Worker and in-process, so every way of running a study gives the same rows. Its cells
-// come validated (plan.ts): it runs them from run-validated.ts, so a worker that imports
-// it never loads the config schema.
+// One cell of a study: its config run, and the row the table keeps of the result. The
+// same runner serves Node's worker threads, Web Workers and in-process callers, so every
+// way of running a study gives the same rows. Cells come validated (plan.ts), so it runs
+// them through run-validated.ts and a worker that imports it never loads the schema (zod).
 import { resultToJSON, RESULT_FORMAT } from '../io/result.js';
 import { runParsed } from '../run-validated.js';
 import type { RunConfig } from '../config.js';
@@ -31,38 +30,17 @@ export interface CellErrorRecord {
 /**
  * Runs a config that planStudy (or parseConfig) made, without checking it again; never
  * throws (a throw becomes retcode "error" with its message). Returns the outcome and the
- * result document.
+ * result document (what `timescales run` writes, or the error record).
  */
 export async function runCell(core: Core, config: RunConfig): Promise<{ outcome: CellOutcome; document: object }> {
-  try {
-    const result = await runParsed(config, { core });
-    const document = resultToJSON(result);
-    return { outcome: outcomeOf(document), document };
-  } catch (e) {
-    const document = errorRecord(config, e);
-    return { outcome: outcomeOf(document), document };
-  }
-}
-
-/**
- * A cell whose config plan.ts validated, as a study's worker runs it: the text of its
- * result file and its outcome as read back from that text. JSON turns NaN and ±Infinity
- * into null, so the outcome goes through JSON too: outcomeOf only picks fields, so
- * picking then JSON gives what JSON then picking gives — the row a later run reads from
- * the file, bit for bit (the table is streamed from these outcomes, node.ts).
- */
-export async function runCellText(core: Core, config: RunConfig): Promise<{ outcome: CellOutcome; text: string }> {
   let document: object;
   try {
     document = resultToJSON(await runParsed(config, { core }));
   } catch (e) {
-    document = errorRecord(config, e);
+    const record: CellErrorRecord = { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    document = record;
   }
-  return { outcome: JSON.parse(JSON.stringify(outcomeOf(document))) as CellOutcome, text: `${JSON.stringify(document)}\n` };
-}
-
-function errorRecord(config: RunConfig, e: unknown): CellErrorRecord {
-  return { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  return { outcome: outcomeOf(document), document };
 }
 
 /** The row fields of a result document (as `timescales run` writes it, or a cell's error record). */

@@ -1,13 +1,13 @@
 // From a study file to its cells. The axes are factors of a product (a zip group is one
 // factor whose axes advance together); cell i takes digit i_f of factor f in mixed radix,
-// the last factor varying fastest, so the order is that of nested loops over the grid as
-// written. Cells are made on demand from their index: nothing here holds all of them.
-import type { RunConfig } from '../config.js';
+// the last factor varying fastest: the order of nested loops over the grid as written.
+// Cells are made on demand from their index, so nothing here grows with the cells.
+import { parseConfig, type RunConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Core } from '../wasm/loader.js';
 import { axisValues } from './axes.js';
+import { canonicalJSON } from './canonical.js';
 import { parseStudy, type StudyFile } from './spec.js';
-import { cellConfigs } from './validate.js';
 
 /** Most cells a study may have. */
 export const MAX_CELLS = 100_000_000;
@@ -21,7 +21,7 @@ export interface Cell {
   index: number;
   /** The value of each axis (in grid order) at this cell. */
   values: unknown[];
-  /** The validated config (parseConfig's output); fields that no axis sets are shared by every cell and frozen. */
+  /** The cell's config as parseConfig returns it. */
   config: RunConfig;
   /** Canonical JSON of `config` (canonical.ts). */
   canonical: string;
@@ -39,12 +39,10 @@ export interface StudyPlan {
 }
 
 /**
- * Checks the study and every cell's config; throws ConfigError naming the field (for a
- * cell: the axis, its value and the config field's rule) before anything runs. `sized`,
- * if given, hears the number of cells once the grid is known, before the cells are
- * checked (a runner may prepare its workers meanwhile).
+ * Checks the study and every cell's config through parseConfig; throws ConfigError before
+ * anything runs, for a bad cell naming the axis, its value and the config field's rule.
  */
-export function planStudy(input: unknown, core: Core, sized?: (size: number) => void): StudyPlan {
+export function planStudy(input: unknown, core: Core): StudyPlan {
   const study = parseStudy(input);
   const axes = Object.entries(study.grid).map(([path, axis]) => ({ path, values: axisValues(core, path, axis) }));
   const index = new Map(axes.map((a, i) => [a.path, i]));
@@ -66,7 +64,6 @@ export function planStudy(input: unknown, core: Core, sized?: (size: number) => 
   const lengths = factors.map((f) => axes[f[0]].values.length);
   const size = lengths.reduce((p, n) => p * n, 1);
   if (size > MAX_CELLS) throw new ConfigError('grid', `has ${size} cells, more than ${MAX_CELLS}`);
-  sized?.(size);
 
   const valuesAt = (i: number): unknown[] => {
     const values = new Array<unknown>(axes.length);
@@ -77,28 +74,44 @@ export function planStudy(input: unknown, core: Core, sized?: (size: number) => 
     }
     return values;
   };
-  const configs = cellConfigs(study.base, axes.map((a) => a.path));
-  /** `make` of a cell, the error said for the cell. */
-  const cellAt = <T>(i: number, values: unknown[], make: (values: unknown[]) => T): T => {
+  const configAt = (i: number, values: unknown[]): RunConfig => {
+    const input = structuredClone(study.base);
+    values.forEach((v, a) => setPath(input, axes[a].path, v)); // its error names the axis already
     try {
-      return make(values);
+      return parseConfig(input);
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      throw cellError(axes, values, i, e);
+      throw e instanceof ConfigError ? cellError(axes, values, i, e) : e;
     }
   };
 
-  // Every cell is checked before anything runs; the run loop and the table make each cell
-  // again from its index (cheap: validate.ts), so nothing here grows with the cells.
   let maxDegree = 0;
-  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, cellAt(i, valuesAt(i), configs.check).degrees);
+  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, configAt(i, valuesAt(i)).degrees);
   return {
     study, axes, factors, size, maxDegree,
     cell(i) {
       const values = valuesAt(i);
-      return { index: i, values, ...cellAt(i, values, configs.make) };
+      const config = configAt(i, values);
+      return { index: i, values, config, canonical: canonicalJSON(config) };
     },
   };
+}
+
+/** Sets `obj` at a dotted path, making objects on the way; array elements are addressed by number. */
+export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = obj;
+  parts.forEach((part, j) => {
+    if (j === parts.length - 1) {
+      node[part] = structuredClone(value);
+      return;
+    }
+    const next = node[part];
+    if (next === undefined) node[part] = /^\d+$/.test(parts[j + 1]) ? [] : {};
+    else if (next === null || typeof next !== 'object') {
+      throw new ConfigError(`grid["${path}"]`, `cannot set a field inside base.${parts.slice(0, j + 1).join('.')} = ${JSON.stringify(next)} (not an object)`);
+    }
+    node = node[part] as Record<string, unknown>;
+  });
 }
 
 /**

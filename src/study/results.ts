@@ -1,14 +1,10 @@
-// The study folder: DIR/runs/<key>.json per cell (the result document that
-// `timescales run` writes, or a cell's error record), the table, the summaries and the
-// charts. A result file counts as done when it parses, has the current format and holds
-// the very config of its cell; anything else (a file from an older format, a foreign
-// file, one torn by a power cut) is computed again.
-//
-// Result files are written whole or not at all (a temporary name beside the target,
-// then a rename), but not fsync'ed one by one as writeFileAtomic does: the check above
-// already catches a file that a power cut lost or tore, and an fsync of file and folder
-// per cell costs more than a small cell does (about 26 ms against 4 ms, measured here). The
-// table, summaries and charts, a handful of files, go through writeFileAtomic.
+// The study folder: DIR/runs/<key>.json per cell (the result document that `timescales
+// run` writes, or a cell's error record), the table, the summaries and the charts. A
+// result file counts as done when it parses, has the current format and holds the very
+// config of its cell; anything else (an older format, a foreign or torn file) is computed
+// again. Result files are renamed into place whole but not fsync'ed one by one: that
+// check already catches a file a power cut tore, and an fsync per cell costs more than a
+// small cell does.
 import { nodeFs } from '../io/node-fs.js';
 import { RESULT_FORMAT } from '../io/result.js';
 import { canonicalJSON, cellKey } from './canonical.js';

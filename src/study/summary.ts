@@ -1,17 +1,16 @@
-// What a study adds up to, read row by row in cell order (memory in the number of
-// points of the other axes, not in cells):
+// What a study adds up to, made from its finished cells (StudyPoints) at the end:
 // - with a `seed` axis, for each point of the other axes, mean, sd and 95% interval over
 //   seeds of the final risk and of each t_k;
 // - with an `epsilon` axis, for each point of the other axes, how each t_k scales with ε,
 //   fitted as `timescales sweep` fits it (timeScaleTable, two smallest decades);
 // - with both, for each point of the axes other than seed and ε, the same fit on the mean
-//   over seeds of each t_k (sums per ε kept as rows arrive), and the spread over seeds of
-//   the per-seed exponents.
+//   over seeds of each t_k, and the spread over seeds of the per-seed exponents.
+// summarize() is the one place that makes the summary: a new statistic is one more call there.
 import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
-import { sampleStats, type SampleStats } from './stats.js';
+import type { CellOutcome } from './cell.js';
+import { canonicalJSON } from './canonical.js';
 import type { StudyAxis } from './plan.js';
-import type { StudyRow } from './table.js';
-import { TupleMap } from './tuple-map.js';
+import { sampleStats, type SampleStats } from './stats.js';
 
 export interface SeedGroup {
   /** Values of the other axes at this point. */
@@ -61,154 +60,150 @@ export interface StudySummary {
 /** Fitted over the two smallest decades of ε, as `sweep` does by default. */
 export const FIT_DECADES = 2;
 
-interface Point { point: Record<string, unknown> }
-interface SeedAcc { seeds: number; risk: number[]; times: number[][]; stats?: { risk: SampleStats; times: SampleStats[]; at: number } }
 /**
- * Per cell, in arrival order: its ε, and t_0..t_D in `times` (stride maxDegree + 1, NaN for
- * "not reached" and past the cell's own degrees; a row's times are numbers or null, never
- * NaN); `length` is the fewest t_k a cell had. Numbers in flat arrays rather than an object
- * and the row's array per cell: about 16 bytes per cell instead of about 150, the one part of
- * the summary that grows with the cells (measured: 14 MB more heap kept at 100 000 cells).
+ * The finished cells, in the order added (cell order): for each, the index of its value on
+ * each axis, its retcode, final risk and t_0..t_D. Numbers in flat arrays rather than an
+ * object per cell, as this is the one part of a study that grows with its cells.
  */
-interface EpsAcc { e: number[]; times: number[]; length: number; fitted?: EpsilonGroup }
-/** Per ε: cells, and per k the sum and count of t_k over the seeds that reached it. */
-interface MeanAcc { byEps: Map<number, { cells: number; sum: number[]; n: number[] }> }
+export class StudyPoints {
+  size = 0;
+  private readonly keys: Map<string, number>[];
+  private readonly index: number[] = [];
+  /** Per cell: the risk, then t_0..t_maxDegree (NaN for null or absent). */
+  private readonly numbers: number[] = [];
+  /** Per cell: how many learning times it has (0 for a cell that threw). */
+  private readonly lengths: number[] = [];
+  private readonly codes: number[] = [];
+  private readonly retcodes: string[] = [];
 
-export class SummaryBuilder {
-  private cells = 0;
-  private readonly retcodes: Record<string, number> = {};
-  private readonly seedAxis: number;
-  private readonly epsAxis: number;
-  private readonly seedGroups = new TupleMap<SeedAcc & Point>();
-  private readonly epsGroups = new TupleMap<EpsAcc & Point>();
-  private readonly meanGroups = new TupleMap<MeanAcc & Point>();
-  /** The axes that tell the groups of each kind apart: all but seed; all but ε; all but both. */
-  private readonly bySeed: number[];
-  private readonly byEps: number[];
-  private readonly byBoth: number[];
-
-  /**
-   * `groupSizes`: the cells of each ε group and of each seed group, where known (groupCells). A
-   * group's fit, or its statistics over seeds, is then made as its last cell arrives, while
-   * the workers still compute, rather than all at the end: at 1000 cells over ε × 100 seeds
-   * the fits took 25–33 ms of the main thread after the last cell, and the statistics of 10
-   * groups of 100 seeds 5–10 ms (code that runs once, not yet compiled). A count that turns
-   * out wrong costs only the time: what a group has when the study ends is what counts.
-   */
-  constructor(private readonly axes: StudyAxis[], private readonly maxDegree: number, private readonly groupSizes: { epsilon?: number; seed?: number } = {}) {
-    this.seedAxis = axes.findIndex((a) => a.path === 'seed');
-    this.epsAxis = axes.findIndex((a) => a.path === 'epsilon');
-    const all = axes.map((_, i) => i);
-    this.bySeed = all.filter((i) => i !== this.seedAxis);
-    this.byEps = all.filter((i) => i !== this.epsAxis);
-    this.byBoth = all.filter((i) => i !== this.seedAxis && i !== this.epsAxis);
+  constructor(readonly axes: StudyAxis[], readonly maxDegree: number) {
+    // canonicalJSON tells an axis's values apart (axes.ts refuses two that share it)
+    this.keys = axes.map((a) => new Map(a.values.map((v, j) => [canonicalJSON(v), j])));
   }
 
-  add(row: StudyRow): void {
-    this.cells++;
-    const o = row.outcome;
-    this.retcodes[o.retcode] = (this.retcodes[o.retcode] ?? 0) + 1;
-    if (this.seedAxis >= 0) {
-      const g = group(this.seedGroups, this.axes, row.values, this.bySeed, (): SeedAcc => ({ seeds: 0, risk: [], times: Array.from({ length: this.maxDegree + 1 }, () => []) }));
-      g.seeds++;
-      if (o.risk !== null && o.retcode === 'success') g.risk.push(o.risk);
-      o.learningTimes.forEach((t, k) => { if (t !== null) g.times[k].push(t); });
-      if (g.seeds === this.groupSizes.seed) g.stats = { risk: sampleStats(g.risk), times: g.times.map(sampleStats), at: g.seeds };
-    }
-    if (this.epsAxis >= 0) {
-      const g = group(this.epsGroups, this.axes, row.values, this.byEps, (): EpsAcc => ({ e: [], times: [], length: Infinity }));
-      g.e.push(row.values[this.epsAxis] as number);
-      for (let k = 0; k <= this.maxDegree; k++) g.times.push(o.learningTimes[k] ?? NaN);
-      g.length = Math.min(g.length, o.learningTimes.length);
-      if (g.e.length === this.groupSizes.epsilon) g.fitted = this.fit(g);
-    }
-    if (this.seedAxis >= 0 && this.epsAxis >= 0) {
-      const g = group(this.meanGroups, this.axes, row.values, this.byBoth, (): MeanAcc => ({ byEps: new Map() }));
-      const e = row.values[this.epsAxis] as number;
-      let acc = g.byEps.get(e);
-      if (!acc) g.byEps.set(e, acc = { cells: 0, sum: new Array(this.maxDegree + 1).fill(0), n: new Array(this.maxDegree + 1).fill(0) });
-      acc.cells++;
-      o.learningTimes.forEach((t, k) => {
-        if (t === null || k > this.maxDegree) return;
-        acc.sum[k] += t;
-        acc.n[k]++;
-      });
-    }
-  }
-
-  finish(): StudySummary {
-    const summary: StudySummary = { cells: this.cells, retcodes: this.retcodes, axes: this.axes.map((a) => ({ path: a.path, values: a.values })) };
-    if (this.seedAxis >= 0) {
-      summary.seed = [...this.seedGroups.values()].map((g) => {
-        const stats = g.stats?.at === g.seeds ? g.stats : { risk: sampleStats(g.risk), times: g.times.map(sampleStats) };
-        return { point: g.point, seeds: g.seeds, risk: stats.risk, times: stats.times };
-      });
-    }
-    if (this.epsAxis >= 0) summary.epsilon = [...this.epsGroups.values()].map((g) => (g.fitted?.epsilon.length === g.e.length ? g.fitted : this.fit(g)));
-    if (this.seedAxis >= 0 && this.epsAxis >= 0) summary.seedMeans = this.seedMeans(summary.epsilon!);
-    return summary;
-  }
-
-  /** The time-scale table of an ε group, across its cells by decreasing ε (cells of equal ε keep their order: a stable sort). */
-  private fit(g: EpsAcc & Point): EpsilonGroup {
-    const stride = this.maxDegree + 1;
-    const order = g.e.map((_, i) => i).sort((a, b) => g.e[b] - g.e[a]);
-    const times = order.map((i) => Array.from({ length: g.length }, (_, k) => {
-      const t = g.times[i * stride + k];
-      return Number.isNaN(t) ? null : t;
-    }));
-    const epsilon = order.map((i) => g.e[i]);
-    return { point: g.point, epsilon, table: timeScaleTable(epsilon, times, FIT_DECADES) };
-  }
-
-  private seedMeans(perSeed: EpsilonGroup[]): SeedMeanGroup[] {
-    const D1 = this.maxDegree + 1;
-    /** A group's values on the axes other than seed and ε (its point holds them by path). */
-    const keyOf = (point: Record<string, unknown>) => this.byBoth.map((i) => point[this.axes[i].path]);
-    // the per-seed fitted slopes of t_k, by point of the other axes
-    const slopes = new TupleMap<number[][]>();
-    for (const p of perSeed) {
-      const key = keyOf(p.point);
-      let s = slopes.get(key);
-      if (!s) slopes.add(key, s = Array.from({ length: D1 }, () => []));
-      p.table.forEach((row, k) => { if (row.fit) s[k].push(row.fit.slope); });
-    }
-    return [...this.meanGroups.values()].map((g) => {
-      const eps = [...g.byEps].sort((a, b) => b[0] - a[0]);
-      const means = eps.map(([, a]) => Array.from({ length: D1 }, (_, k) => (a.n[k] === a.cells ? a.sum[k] / a.n[k] : null)));
-      const s = slopes.get(keyOf(g.point));
-      return {
-        point: g.point, epsilon: eps.map(([e]) => e), seeds: eps.map(([, a]) => a.cells),
-        reached: Array.from({ length: D1 }, (_, k) => eps.map(([, a]) => a.n[k])),
-        table: timeScaleTable(eps.map(([e]) => e), means, FIT_DECADES),
-        seedSlopes: Array.from({ length: D1 }, (_, k) => sampleStats(s?.[k] ?? [])),
-      };
+  add(values: unknown[], o: CellOutcome): void {
+    values.forEach((v, a) => {
+      const j = this.keys[a].get(canonicalJSON(v));
+      if (j === undefined) throw new Error(`${canonicalJSON(v)} is not a value of axis "${this.axes[a].path}"`);
+      this.index.push(j);
     });
+    let code = this.retcodes.indexOf(o.retcode);
+    if (code < 0) code = this.retcodes.push(o.retcode) - 1;
+    this.codes.push(code);
+    this.numbers.push(o.risk ?? NaN);
+    for (let k = 0; k <= this.maxDegree; k++) this.numbers.push(o.learningTimes[k] ?? NaN);
+    this.lengths.push(o.learningTimes.length);
+    this.size++;
+  }
+
+  valueIndex(i: number, a: number): number {
+    return this.index[i * this.axes.length + a];
+  }
+
+  value(i: number, a: number): unknown {
+    return this.axes[a].values[this.valueIndex(i, a)];
+  }
+
+  retcode(i: number): string {
+    return this.retcodes[this.codes[i]];
+  }
+
+  risk(i: number): number | null {
+    return nullIfNaN(this.numbers[i * (this.maxDegree + 2)]);
+  }
+
+  /** t_k of cell i (null: not reached, or past the cell's degrees). */
+  time(i: number, k: number): number | null {
+    return k > this.maxDegree ? null : nullIfNaN(this.numbers[i * (this.maxDegree + 2) + 1 + k]);
+  }
+
+  /** How many learning times cell i has. */
+  times(i: number): number {
+    return this.lengths[i];
   }
 }
 
-/**
- * Cells in each group that leaves out the axis at `path` (an ε group, a seed group) in a grid
- * whose product factors are `factors` (plan.ts): that axis's length, or 1 where it advances
- * together with other axes (zip), which then tell the groups apart; undefined without it.
- */
-export function groupCells(axes: StudyAxis[], factors: number[][], path: string): number | undefined {
-  const a = axes.findIndex((x) => x.path === path);
-  if (a < 0) return undefined;
-  return factors.find((f) => f.includes(a))!.length === 1 ? axes[a].values.length : 1;
+const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : x);
+
+/** The study's summary from its finished cells. */
+export function summarize(p: StudyPoints): StudySummary {
+  const retcodes: Record<string, number> = {};
+  for (let i = 0; i < p.size; i++) retcodes[p.retcode(i)] = (retcodes[p.retcode(i)] ?? 0) + 1;
+  const summary: StudySummary = { cells: p.size, retcodes, axes: p.axes.map((a) => ({ path: a.path, values: a.values })) };
+  const seed = p.axes.findIndex((a) => a.path === 'seed');
+  const eps = p.axes.findIndex((a) => a.path === 'epsilon');
+  if (seed >= 0) summary.seed = overSeeds(p, seed);
+  if (eps >= 0) summary.epsilon = epsilonFits(p, eps);
+  if (seed >= 0 && eps >= 0) summary.seedMeans = seedMeans(p, seed, eps, summary.epsilon!);
+  return summary;
 }
 
-/**
- * The group of `values` on the axes `by` (the others left out), made on first sight; the
- * point object (those axes' values by path) is made only for a new group.
- */
-function group<G extends object>(groups: TupleMap<G & Point>, axes: StudyAxis[], values: unknown[], by: number[], make: () => G): G & Point {
-  const key = by.map((i) => values[i]);
-  let g = groups.get(key);
-  if (!g) {
-    const point: Record<string, unknown> = {};
-    for (const i of by) point[axes[i].path] = values[i];
-    groups.add(key, g = { ...make(), point });
+interface Group { point: Record<string, unknown>; cells: number[] }
+
+/** The cells grouped by their values on every axis but `leftOut`, groups in the order first seen. */
+export function groupCells(p: StudyPoints, leftOut: number[]): Group[] {
+  const by = p.axes.map((_, a) => a).filter((a) => !leftOut.includes(a));
+  const groups = new Map<string, Group>();
+  for (let i = 0; i < p.size; i++) {
+    const key = by.map((a) => p.valueIndex(i, a)).join(',');
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { point: Object.fromEntries(by.map((a) => [p.axes[a].path, p.value(i, a)])), cells: [] });
+    g.cells.push(i);
   }
-  return g;
+  return [...groups.values()];
+}
+
+function overSeeds(p: StudyPoints, seed: number): SeedGroup[] {
+  return groupCells(p, [seed]).map(({ point, cells }) => {
+    const risks = cells.filter((i) => p.retcode(i) === 'success' && p.risk(i) !== null).map((i) => p.risk(i)!);
+    const times = Array.from({ length: p.maxDegree + 1 }, (_, k) => sampleStats(cells.map((i) => p.time(i, k)).filter((t) => t !== null)));
+    return { point, seeds: cells.length, risk: sampleStats(risks), times };
+  });
+}
+
+/** Each group's time-scale table across its cells by decreasing ε (cells of equal ε keep their order). */
+function epsilonFits(p: StudyPoints, eps: number): EpsilonGroup[] {
+  return groupCells(p, [eps]).map(({ point, cells }) => {
+    const order = [...cells].sort((a, b) => (p.value(b, eps) as number) - (p.value(a, eps) as number));
+    const length = cells.reduce((n, i) => Math.min(n, p.times(i)), Infinity);
+    const epsilon = order.map((i) => p.value(i, eps) as number);
+    const times = order.map((i) => Array.from({ length }, (_, k) => p.time(i, k)));
+    return { point, epsilon, table: timeScaleTable(epsilon, times, FIT_DECADES) };
+  });
+}
+
+function seedMeans(p: StudyPoints, seed: number, eps: number, perSeed: EpsilonGroup[]): SeedMeanGroup[] {
+  const D1 = p.maxDegree + 1;
+  const others = p.axes.filter((_, a) => a !== seed && a !== eps).map((a) => a.path);
+  const keyOf = (point: Record<string, unknown>) => others.map((path) => canonicalJSON(point[path])).join(',');
+  // the per-seed fitted slopes of t_k, by point of the other axes
+  const slopes = new Map<string, number[][]>();
+  for (const g of perSeed) {
+    const key = keyOf(g.point);
+    if (!slopes.has(key)) slopes.set(key, Array.from({ length: D1 }, () => []));
+    g.table.forEach((row, k) => { if (row.fit) slopes.get(key)![k].push(row.fit.slope); });
+  }
+  return groupCells(p, [seed, eps]).map(({ point, cells }) => {
+    const byEps = new Map<number, { cells: number; sum: number[]; n: number[] }>();
+    for (const i of cells) {
+      const e = p.value(i, eps) as number;
+      if (!byEps.has(e)) byEps.set(e, { cells: 0, sum: new Array(D1).fill(0), n: new Array(D1).fill(0) });
+      const acc = byEps.get(e)!;
+      acc.cells++;
+      for (let k = 0; k < D1; k++) {
+        const t = p.time(i, k);
+        if (t !== null) { acc.sum[k] += t; acc.n[k]++; }
+      }
+    }
+    const rows = [...byEps].sort((a, b) => b[0] - a[0]);
+    const epsilon = rows.map(([e]) => e);
+    const means = rows.map(([, a]) => Array.from({ length: D1 }, (_, k) => (a.n[k] === a.cells ? a.sum[k] / a.n[k] : null)));
+    const s = slopes.get(keyOf(point));
+    return {
+      point, epsilon, seeds: rows.map(([, a]) => a.cells),
+      reached: Array.from({ length: D1 }, (_, k) => rows.map(([, a]) => a.n[k])),
+      table: timeScaleTable(epsilon, means, FIT_DECADES),
+      seedSlopes: Array.from({ length: D1 }, (_, k) => sampleStats(s?.[k] ?? [])),
+    };
+  });
 }

@@ -25,24 +25,6 @@ export function tableFields(row: StudyRow, maxDegree: number): string[] {
   ];
 }
 
-/**
- * csvLine(tableFields(row, maxDegree)), made in one pass: the table's line for each cell
- * as a study runs. Numbers and empty fields need no quotes and go straight in (a row's
- * numbers came through JSON: never NaN or ±Infinity). Measured on 20 000 tiny cells at two
- * workers, the fields array and the quoting of each took the main thread ~10 µs per row.
- */
-export function csvRow(row: StudyRow, maxDegree: number): string {
-  const { outcome: o } = row;
-  let line = '';
-  for (const v of row.values) line += `${typeof v === 'number' ? String(v) : quote(field(v))},`;
-  line += `${quote(o.retcode)},${o.risk === null ? '' : String(o.risk)}`;
-  for (let k = 0; k <= maxDegree; k++) {
-    const t = o.learningTimes[k] ?? null;
-    line += t === null ? ',' : `,${String(t)}`;
-  }
-  return `${line},${o.steps === null ? '' : String(o.steps)},${o.wallMs === null ? '' : String(o.wallMs)},${quote(row.file)}\n`;
-}
-
 /** One CSV line (with its newline). */
 export function csvLine(fields: string[]): string {
   return `${fields.map(quote).join(',')}\n`;
