@@ -13,20 +13,17 @@ const SMALL: f64 = 8.636168555094445e-78; // 2^−256
 const EPS: f64 = f64.EPSILON; // 2^−52
 const MAX_QL_ITER: i32 = 60; // per eigenvalue; tql1 converges in ~2
 
-// Results of evalHermite: h_n(x), h_{n−1}(x) and Σ_{k<n} h_k(x)², all times e^{−scaleLog}
-// (and e^{−2 scaleLog} for the sum).
-let hN: f64 = 0;
-let hN1: f64 = 0;
-let sumSq: f64 = 0;
-let scaleLog: f64 = 0;
-
-/** Runs the normalized recurrence to degree n at x, rescaling by 2^−256 to avoid overflow. */
-function evalHermite(x: f64, n: i32): void {
+/**
+ * Runs the normalized recurrence to degree n at x, rescaling by 2^−256 to avoid overflow, and
+ * returns the Newton step h_n / h_n′ = h_n / (√n h_{n−1}) (`newton`) or the Christoffel weight
+ * 1/Σ_{k<n} h_k(x)² (both free of the rescaling).
+ */
+@inline function hermiteAt(x: f64, n: i32, newton: bool): f64 {
   let prev = 0.0;
   let cur = 1.0;
   let rk = 0.0; // √k
   let s = 0.0;
-  let L = 0.0;
+  let L = 0.0; // log of the scale taken out of cur and prev
   for (let k = 0; k < n; k++) {
     s += cur * cur;
     const rk1 = Math.sqrt(<f64>(k + 1));
@@ -41,10 +38,7 @@ function evalHermite(x: f64, n: i32): void {
       L += 256.0 * LN2;
     }
   }
-  hN = cur;
-  hN1 = prev;
-  sumSq = s;
-  scaleLog = L;
+  return newton ? cur / (Math.sqrt(<f64>n) * prev) : Math.exp(-2.0 * L) / s;
 }
 
 /** Eigenvalues of the symmetric tridiagonal matrix with diagonal d and off-diagonal e[0..n−2], into d. Returns false if QL fails. */
@@ -129,22 +123,19 @@ export function gaussHermite(n: i32, x: usize, w: usize, scratch: usize): i32 {
     const o = <usize>i << 3;
     let xi = 0.5 * (load<f64>(x + o) - load<f64>(x + (<usize>(n - 1 - i) << 3)));
     for (let it = 0; it < 5; it++) { // Newton on h_n, h_n′ = √n h_{n−1}
-      evalHermite(xi, n);
-      const dx = hN / (Math.sqrt(<f64>n) * hN1);
+      const dx = hermiteAt(xi, n, true);
       xi -= dx;
       if (Math.abs(dx) <= 2.0 * EPS * xi) break;
     }
-    evalHermite(xi, n);
-    const wi = Math.exp(-2.0 * scaleLog) / sumSq;
+    const wi = hermiteAt(xi, n, false);
     store<f64>(x + o, xi);
     store<f64>(w + o, wi);
     store<f64>(x + (<usize>(n - 1 - i) << 3), -xi);
     store<f64>(w + (<usize>(n - 1 - i) << 3), wi);
   }
   if (n & 1) {
-    evalHermite(0.0, n);
     store<f64>(x + (<usize>half << 3), 0.0);
-    store<f64>(w + (<usize>half << 3), 1.0 / sumSq);
+    store<f64>(w + (<usize>half << 3), hermiteAt(0.0, n, false)); // |h_k(0)| ≤ 1: no rescaling, e^0 = 1
   }
   return 0;
 }

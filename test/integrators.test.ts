@@ -110,6 +110,26 @@ describe('integrator convergence orders', () => {
     expect(slope).toBeLessThan(hi);
   });
 
+  it('bdf with fixed steps keeps h = h0, rejects nothing, and converges as h shrinks', () => {
+    const errors = [80, 160, 320, 640].map((N) => core.scoped(() => {
+      const sys = prepareSystem(core, ONE, 'moment', true);
+      const it = new Integrator(core, sys, 2, core.put([1, 0.1]), 0, 1, { method: 'bdf', rtol: 1e-6, atol: 1e-8, h0: 1 / N, fixed: true, maxSteps: 1e6 });
+      const out = core.allocF64(2);
+      expect(it.advance(1, out)).toBe('success');
+      const st = it.stats();
+      expect(st).toMatchObject({ rejected: 0, errorFails: 0, t: 1 });
+      // N steps of h0, and at most one more: t_k = t_{k−1} + h0 drifts by rounding from k h0
+      expect(st.steps - N).toBeGreaterThanOrEqual(0);
+      expect(st.steps - N).toBeLessThanOrEqual(1);
+      expect(st.order).toBeGreaterThan(1); // the order is still chosen
+      const y = core.f64(out, 2);
+      const e = exact(1);
+      return Math.max(Math.abs(y[0] - e[0]), Math.abs(y[1] - e[1]));
+    }));
+    // at least second order: the start-up steps at orders 1 and 2 bound it
+    for (let i = 1; i < errors.length; i++) expect(errors[i], `N = ${80 * 2 ** i}`).toBeLessThan(errors[i - 1] / 3);
+  });
+
   it('meets its tolerance when adaptive', () => {
     for (const method of ['dopri5', 'stiff'] as const) {
       const tr = solveMeanfield(core, ONE, { method, form: 'moment', rtol: 1e-9, atol: 1e-12 }, Float64Array.of(0.25, 0.5, 1));

@@ -5,7 +5,7 @@
 // order); its code is its row. Adding a method is adding a row: the host reads the names
 // (integratorMethodName), the status codes (state.ts) and the names of integratorStats' fields
 // (integratorStatNames) from here.
-import { bdfInterpolate, bdfStart, bdfStep, BDF_STAGES } from './bdf';
+import { bdfInterpolate, bdfStart, bdfStep, BDF_SCRATCH_BYTES, BDF_STAGES } from './bdf';
 import { DOPRI5, DOPRI5_STAGES, dopri5Interpolate, explicitStep, RK4, RK4_STAGES, rk4Interpolate } from './explicit';
 import { rodas4Interpolate, rodas4Step, RODAS4_STAGES } from './rodas4';
 import { copy, fail, initialStep, invalid, Integrator, rhs, state, STATUS_BLOWUP, STATUS_MAX_STEPS, STATUS_PAUSED, STATUS_RUNNING } from './state';
@@ -27,6 +27,8 @@ type StartFn = (st: Integrator) => void;
   start: StartFn;
   /** Stage vectors of n doubles the method keeps besides the common ones. */
   stages: i32;
+  /** Bytes of fixed-size scratch after the stage vectors. */
+  scratchBytes: i32;
   /** Order p, for the starting step (initialStep); BDF starts at order 1. */
   order: f64;
   /** Explicit Runge–Kutta methods: the tableau (explicit.ts); 0 otherwise. */
@@ -44,8 +46,8 @@ let methodCount: i32 = 0;
   return changetype<Method>(TABLE + <usize>code * ROW);
 }
 
-function row(name: string, step: StepFn, interpolate: InterpolateFn, start: StartFn, stages: i32, order: f64,
-  tableau: usize, fixedOnly: bool): void {
+function row(name: string, step: StepFn, interpolate: InterpolateFn, start: StartFn, stages: i32, scratchBytes: i32,
+  order: f64, tableau: usize, fixedOnly: bool): void {
   assert(methodCount < METHOD_CAPACITY, 'method table full');
   const m = method(methodCount++);
   m.name = changetype<usize>(name);
@@ -53,6 +55,7 @@ function row(name: string, step: StepFn, interpolate: InterpolateFn, start: Star
   m.interpolate = interpolate;
   m.start = start;
   m.stages = stages;
+  m.scratchBytes = scratchBytes;
   m.order = order;
   m.tableau = tableau;
   m.fixedOnly = fixedOnly;
@@ -61,10 +64,10 @@ function row(name: string, step: StepFn, interpolate: InterpolateFn, start: Star
 function noStart(st: Integrator): void {}
 
 // The method table: a method's code is its row.
-row('rk4', explicitStep, rk4Interpolate, noStart, RK4_STAGES, 4.0, RK4, true);
-row('dopri5', explicitStep, dopri5Interpolate, noStart, DOPRI5_STAGES, 5.0, DOPRI5, false);
-row('rodas4', rodas4Step, rodas4Interpolate, noStart, RODAS4_STAGES, 4.0, 0, false);
-row('bdf', bdfStep, bdfInterpolate, bdfStart, BDF_STAGES, 1.0, 0, false);
+row('rk4', explicitStep, rk4Interpolate, noStart, RK4_STAGES, 0, 4.0, RK4, true);
+row('dopri5', explicitStep, dopri5Interpolate, noStart, DOPRI5_STAGES, 0, 5.0, DOPRI5, false);
+row('rodas4', rodas4Step, rodas4Interpolate, noStart, RODAS4_STAGES, 0, 4.0, 0, false);
+row('bdf', bdfStep, bdfInterpolate, bdfStart, BDF_STAGES, BDF_SCRATCH_BYTES, 1.0, 0, false);
 
 /** Methods in the table (valid codes are 0 .. count − 1). */
 export function integratorMethodCount(): i32 {
@@ -93,7 +96,8 @@ const COMMON_VECTORS: i32 = 6;
 
 /** Bytes of an integrator block for method `code` (a row of the method table) on n unknowns: its whole workspace. */
 export function integratorBytes(code: i32, n: i32): usize {
-  return header() + <usize>(COMMON_VECTORS + method(code).stages) * (<usize>n << 3);
+  const m = method(code);
+  return header() + <usize>(COMMON_VECTORS + m.stages) * (<usize>n << 3) + <usize>m.scratchBytes;
 }
 
 /**

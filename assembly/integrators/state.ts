@@ -8,7 +8,8 @@
 // reached only through the counted wrappers below (rhs, invalid, jacobian, factor, solve), which
 // call the functions of its System header (system.ts): no method knows the model, and the model
 // does not know which method runs it.
-// Everything lives in one caller-owned block: this header, then 6 + stages vectors of n doubles.
+// Everything lives in one caller-owned block: this header, then 6 + stages vectors of n doubles,
+// then the method's fixed-size scratch (driver.ts integratorBytes).
 import { system } from './system';
 
 // Status codes, exported to the host (src/solvers/integrator.ts reads them from here).
@@ -115,13 +116,16 @@ export function copy(st: Integrator, out: usize, y: usize): void {
   memory.copy(out, y, <usize>st.n << 3);
 }
 
-/** Root-mean-square of e_i / (atol + rtol max(|y0_i|, |y1_i|)) (Hairer–Nørsett–Wanner I, II.4). */
-export function errorNorm(st: Integrator, y0: usize, y1: usize, e: usize): f64 {
+/**
+ * Root-mean-square of e_i / max(floor, atol + rtol max(|y0_i|, |y1_i|)) (Hairer–Nørsett–Wanner I,
+ * II.4); `floor` > 0 only for BDF's rounding floor (bdf.ts).
+ */
+export function errorNorm(st: Integrator, y0: usize, y1: usize, e: usize, floor: f64 = 0.0): f64 {
   const n = st.n;
   let sum = 0.0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
-    const sk = st.atol + st.rtol * Math.max(Math.abs(load<f64>(y0 + o)), Math.abs(load<f64>(y1 + o)));
+    const sk = Math.max(floor, st.atol + st.rtol * Math.max(Math.abs(load<f64>(y0 + o)), Math.abs(load<f64>(y1 + o))));
     const r = load<f64>(e + o) / sk;
     sum += r * r;
   }

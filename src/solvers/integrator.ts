@@ -19,7 +19,7 @@ export interface IntegratorOptions {
   atol: number;
   /** rk4: the step; adaptive methods: the first step to try (0: chosen by the method). */
   h0: number;
-  /** Accept every step with h = h0, without error control (convergence-order studies; bdf keeps h = h0 and still chooses its order). */
+  /** Accept every step with h = h0, without error control (convergence-order studies; bdf still chooses its order, and halves a step its Newton iteration cannot converge). */
   fixed?: boolean;
   maxSteps: number;
 }
