@@ -2,17 +2,15 @@
 // from a plain static server: no bundler, no import map, no project server. It must give
 // the bits Node's run() gives, show a bad config's error naming the field, and start an
 // element far below the fold only once it is scrolled to.
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/index.js';
 import { type Driver, launchChromium, launchFirefox } from './consumers/browsers.js';
+import { type PlainServer, plainServer } from './support/static-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const types: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
 
 /** The near element's config, as attributes and as Node runs it. */
 const near = { m: 6, epsilon: 1e-2, seed: 7, activation: 'tanh', time: { start: 1e-3, end: 1, points: 5 }, degrees: 2 };
@@ -49,28 +47,6 @@ const page = `<!doctype html>
 </script>
 `;
 
-/** A static server over dist/ and build/ of the repository, plus the test page at /. */
-function staticServer(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': types['.html'] }).end(page);
-      return;
-    }
-    const file = join(root, path);
-    if (!/^\/(dist|build)\/[\w./-]+$/.test(path) || path.includes('..') || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    resolve({ url: `http://127.0.0.1:${port}/`, server });
-  }));
-}
-
 interface Results {
   near: { risk: number[]; t: number[]; retcode: string; frames: { index: number; t: number; risk: number }[]; same: boolean };
   bad: { detail: { message: string; field: string | null }; shown: string };
@@ -78,13 +54,13 @@ interface Results {
   wasm: string[];
 }
 
-let served: { url: string; server: Server };
+let served: PlainServer;
 let reference: Awaited<ReturnType<typeof run>>;
 beforeAll(async () => {
-  served = await staticServer();
+  served = await plainServer({ '/': page });
   reference = await run(near);
 });
-afterAll(() => new Promise<void>((done) => { served?.server.closeAllConnections(); served?.server.close(() => done()); }));
+afterAll(() => served?.close());
 
 describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as const)('<timescales-sim> in %s', (_, launch) => {
   let browser: Driver;

@@ -13,7 +13,7 @@ import { parseConfig, type RunConfig } from '../config.js';
 import { type FieldAttribute, elementConfig, FIELD_ATTRIBUTES } from './config.js';
 import { draw, label, summary, Trace, type View } from './draw.js';
 import { type ElementResult, type ErrorDetail, errorDetail } from './protocol.js';
-import { RunError, type RunHandle, startRun } from './runner.js';
+import { prepare, RunError, type RunHandle, startRun } from './runner.js';
 
 export type { ElementResult, ErrorDetail, FrameData } from './protocol.js';
 export { ELEMENT_DEFAULTS } from './config.js';
@@ -126,7 +126,11 @@ export class TimescalesSim extends Base {
       }
     }) : null;
     this.#resize?.observe(this);
-    if (!this.#started && this.getAttribute('autoplay') !== 'false') observe(this);
+    if (!this.#started && this.getAttribute('autoplay') !== 'false') {
+      observe(this);
+      // The worker and the Wasm compile start now, while the page lays out; a failure shows when the run starts.
+      prepare(this.#wasmBase).catch(() => {});
+    }
   }
 
   disconnectedCallback(): void {

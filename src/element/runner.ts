@@ -39,7 +39,7 @@ function coreFor(wasmBase: string | null): { key: number; core: Promise<Core> } 
   return entry;
 }
 
-interface Shared {
+export interface Shared {
   worker: Worker;
   /** Core keys already posted to this worker. */
   sent: Set<number>;
@@ -99,20 +99,31 @@ function startWorker(): Promise<Shared | null> {
   });
 }
 
+/**
+ * Starts the shared worker and the compile of the Wasm build, and hands the core to the
+ * worker as soon as both are ready: an element calls this when it joins the page, so that
+ * its first run finds them waiting. Resolves to the worker (null: runs go on the page) and core.
+ */
+export function prepare(wasmBase: string | null): Promise<[Core, Shared | null, number]> {
+  const { key, core } = coreFor(wasmBase);
+  shared ??= startWorker();
+  return Promise.all([core, shared]).then(([core, state]) => {
+    if (state && !state.sent.has(key)) {
+      state.worker.postMessage({ type: 'core', key, variant: core.variant, module: core.module! } satisfies ToWorker);
+      state.sent.add(key);
+    }
+    return [core, state, key];
+  });
+}
+
 /** Starts `config` (already validated); frames go to `onFrame` as they are computed. */
 export function startRun(config: RunConfig, wasmBase: string | null, onFrame: (f: FrameData) => void): RunHandle {
   const controller = new AbortController();
-  const { key, core } = coreFor(wasmBase);
-  shared ??= startWorker();
-  const done = Promise.all([core, shared]).then(([core, state]) => {
+  const done = prepare(wasmBase).then(([core, state, key]) => {
     if (!state) return runForElement(core, config, onFrame, controller.signal);
     const id = nextId++;
     return new Promise<ElementResult>((resolve, reject) => {
       state.runs.set(id, { onFrame, resolve, reject });
-      if (!state.sent.has(key)) {
-        state.worker.postMessage({ type: 'core', key, variant: core.variant, module: core.module! } satisfies ToWorker);
-        state.sent.add(key);
-      }
       state.worker.postMessage({ type: 'run', id, key, config } satisfies ToWorker);
       const stop = () => state.worker.postMessage({ type: 'stop', id } satisfies ToWorker);
       if (controller.signal.aborted) stop();

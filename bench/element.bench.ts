@@ -1,0 +1,116 @@
+// <timescales-sim> as a reader meets it: a page with the README's snippet on a plain static
+// server, in Chromium and Firefox. The first frame is timed from the start of the
+// navigation (performance.now() in the page) to the element's first `frame` event; a
+// re-run's from the attribute change to the new run's first `frame`. Each page load is a
+// fresh browser context (empty HTTP and code caches). Also: the bundle's size.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { plainServer } from '../test/support/static-server.js';
+import { fmt, table } from './lib.js';
+
+const LOADS = 9;
+const RERUNS = 9;
+
+// A classic script right after the tag records the events from the start: listeners on an
+// element survive its upgrade, and the module that defines it runs later (deferred).
+const page = `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script type="module" src="/dist/element.js"></script>
+<timescales-sim m="10" epsilon="1e-3" activation="relu" style="width: 800px; height: 320px"></timescales-sim>
+<script>
+  const el = document.querySelector('timescales-sim');
+  const next = (type) => new Promise((resolve) => el.addEventListener(type, () => resolve(performance.now()), { once: true }));
+  window.bench = (async () => {
+    const firstFrame = await next('frame');
+    await next('done');
+    const reruns = [];
+    for (let i = 0; i < ${RERUNS}; i++) {
+      const frame = next('frame');
+      const done = next('done');
+      const t0 = performance.now();
+      el.setAttribute('epsilon', i % 2 ? '1e-3' : '2e-3');
+      reruns.push((await frame) - t0);
+      await done;
+    }
+    return { firstFrame, reruns };
+  })();
+</script>
+`;
+
+interface Sample { firstFrame: number; reruns: number[] }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function chromiumSamples(url: string): Promise<Sample[]> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const out: Sample[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(url);
+      out.push(await tab.evaluate(() => (window as unknown as { bench: Promise<Sample> }).bench));
+      await context.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function firefoxSamples(url: string): Promise<Sample[]> {
+  const home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
+    env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
+  });
+  try {
+    const out: Sample[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const context = await browser.createBrowserContext();
+      const tab = await context.newPage();
+      await tab.goto(url);
+      out.push(await tab.evaluate(() => (window as unknown as { bench: Promise<Sample> }).bench));
+      await context.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<string> {
+  const bundle = readFileSync(fileURLToPath(new URL('../dist/element.js', import.meta.url)));
+  const server = await plainServer({ '/': page });
+  const rows = [];
+  try {
+    for (const [name, samples] of [['Chromium', chromiumSamples], ['Firefox ESR', firefoxSamples]] as const) {
+      const s = await samples(server.url);
+      const first = s.map((x) => x.firstFrame);
+      const reruns = s.flatMap((x) => x.reruns);
+      rows.push({
+        browser: name,
+        'first frame after navigation start, ms (median; range)': `${fmt(median(first))} (${fmt(Math.min(...first))}–${fmt(Math.max(...first))})`,
+        're-run to first frame, ms (median; range)': `${fmt(median(reruns))} (${fmt(Math.min(...reruns))}–${fmt(Math.max(...reruns))})`,
+      });
+    }
+  } finally {
+    await server.close();
+  }
+  const kB = (n: number) => `${fmt(n / 1000)} kB`;
+  return `## The element: first frame, re-run, bundle size
+
+\`<timescales-sim m="10" epsilon="1e-3" activation="relu">\` on a plain static server; ${LOADS} page loads per browser, each in a fresh context (empty caches), ${RERUNS} re-runs (an \`epsilon\` change) per load. dist/element.js: ${kB(bundle.length)} (gzip ${kB(gzipSync(bundle, { level: 9 }).length)}, brotli ${kB(brotliCompressSync(bundle).length)}), one module with its worker inside.
+
+${table(rows)}`;
+}
