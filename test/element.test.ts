@@ -1,7 +1,7 @@
 // <timescales-sim> (dist/element.js) in Chromium and Firefox, loaded by a plain HTML page
 // from a plain static server: no bundler, no import map, no project server. It must give
-// the bits Node's run() gives, show a bad config's error naming the field, and start an
-// element far below the fold only once it is scrolled to.
+// the bits Node's run() gives, show a bad config's error naming the field (and any error
+// that stops a run), and start an element far below the fold only once it is scrolled to.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -23,6 +23,8 @@ const page = `<!doctype html>
 <timescales-sim id="near" m="6" epsilon="1e-2" seed="7" activation="tanh"
   config='{"time": {"start": 1e-3, "end": 1, "points": 5}, "degrees": 2}' style="width: 640px; height: 300px"></timescales-sim>
 <timescales-sim id="bad" m="4" epsilon="-1" style="width: 640px; height: 80px"></timescales-sim>
+<timescales-sim id="nowasm" m="3" wasm-base="/nowhere/" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
+<timescales-sim id="once" m="3" config='{"time": {"end": 1, "points": 3}}' autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
 <div style="height: 6000px"></div>
 <timescales-sim id="far" m="3" config='{"time": {"end": 1, "points": 4}}'></timescales-sim>
 <script type="module">
@@ -36,12 +38,26 @@ const page = `<!doctype html>
   // The far element has had the time the near one took and two more frames to start, and must not have.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const farBeforeScroll = { frames: frames.far, result: far.result };
+  // A Wasm folder that is not there: the run rejects, and the element shows why.
+  const nowasm = document.getElementById('nowasm');
+  const nowasmEvent = once(nowasm, 'error');
+  const nowasmRun = await nowasm.run().then(() => 'resolved', (e) => e.message);
+  // A config set and run() called in the same task make one run, not a run and a re-run that supersedes it.
+  const onceEl = document.getElementById('once');
+  let doneEvents = 0;
+  onceEl.addEventListener('done', () => doneEvents++);
+  await onceEl.run();
+  onceEl.config = { time: { end: 1, points: 3 }, epsilon: 0.5 };
+  const second = await onceEl.run();
+  await new Promise((r) => setTimeout(r, 50));
   far.scrollIntoView();
   const farResult = await farDone;
   window.results = {
     near: { risk: Array.from(result.risk), t: Array.from(result.t), retcode: result.retcode, frames: frames.near, same: nearEl.result === result },
     bad: { detail: error, shown: bad.shadowRoot.querySelector('[part=error]').textContent },
     far: { before: farBeforeScroll, retcode: farResult.retcode, frames: frames.far },
+    nowasm: { run: nowasmRun, event: await nowasmEvent, shown: nowasm.shadowRoot.querySelector('[part=error]').textContent },
+    once: { retcode: second.retcode, epsilon: second.config.epsilon, same: onceEl.result === second, doneEvents },
     wasm: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')),
   };
 </script>
@@ -49,8 +65,10 @@ const page = `<!doctype html>
 
 interface Results {
   near: { risk: number[]; t: number[]; retcode: string; frames: { index: number; t: number; risk: number }[]; same: boolean };
-  bad: { detail: { message: string; field: string | null }; shown: string };
+  bad: { detail: { message: string; field: string | null; name: string }; shown: string };
   far: { before: { frames: number; result: unknown }; retcode: string; frames: number };
+  nowasm: { run: string; event: { message: string; field: string | null }; shown: string };
+  once: { retcode: string; epsilon: number; same: boolean; doneEvents: number };
   wasm: string[];
 }
 
@@ -78,13 +96,25 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
     expect(r.risk).toEqual(Array.from(reference.risk));
     expect(r.frames).toEqual(Array.from(reference.t, (t, index) => ({ index, t, risk: reference.risk[index] })));
     expect(r.same).toBe(true); // the `result` property is the `done` event's detail
-    // Each build fetched once for the page (the worker is handed the compiled module).
-    expect(results.wasm).toEqual(['/build/timescales.simd.wasm']);
+    // The SIMD build fetched once for the page (the worker is handed the compiled module),
+    // and the missing one of the element with wasm-base="/nowhere/".
+    expect(results.wasm.sort()).toEqual(['/build/timescales.simd.wasm', '/nowhere/timescales.simd.wasm']);
   });
 
   it('shows a bad config inside the element, naming the field, and fires `error`', () => {
-    expect(results.bad.detail).toEqual({ message: 'epsilon: must be > 0 (got -1)', field: 'epsilon' });
+    expect(results.bad.detail).toEqual({ message: 'epsilon: must be > 0 (got -1)', field: 'epsilon', name: 'ConfigError' });
     expect(results.bad.shown).toBe('ConfigError: epsilon: must be > 0 (got -1)');
+  });
+
+  it('shows an error that stops a run (the Wasm builds not found) and rejects run()', () => {
+    const { nowasm } = results;
+    expect(nowasm.run).toMatch(/^the SIMD build: cannot fetch http:\/\/127\.0\.0\.1:\d+\/nowhere\/timescales\.simd\.wasm: HTTP 404$/);
+    expect(nowasm.event).toMatchObject({ message: nowasm.run, field: null });
+    expect(nowasm.shown).toBe(`Error: ${nowasm.run}`);
+  });
+
+  it('makes one run of a config set and run() called in the same task', () => {
+    expect(results.once).toEqual({ retcode: 'success', epsilon: 0.5, same: true, doneEvents: 2 });
   });
 
   it('starts an element far below the fold only once it is scrolled to', () => {

@@ -62,7 +62,7 @@ function inWorker({ worker, module, args }) {
 /** A browser engine: one browser and one page; each job in a new module Web Worker. */
 async function browserEngine(engine, timeoutMs) {
   const { startServer } = await import('../../web/serve.mjs');
-  const server = await startServer();
+  const server = await startServer({ alsoServe: ['bench/runtimes/'] });
   let browser;
   let evaluate;
   let home;

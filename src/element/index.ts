@@ -194,6 +194,7 @@ export class TimescalesSim extends Base {
    */
   run(): Promise<ElementResult> {
     this.#started = true;
+    this.#pendingRerun = false; // this run covers config changes made earlier in the same task
     observer?.unobserve(this);
     this.#handle?.stop();
     this.#handle = null;
@@ -248,13 +249,15 @@ export class TimescalesSim extends Base {
     return out;
   }
 
-  /** A config change re-runs an element that has run (once per task, however many fields changed). */
+  /**
+   * A config change re-runs an element that has run: once per task, however many fields
+   * changed, and not at all when run() is called in the same task.
+   */
   #configChanged(): void {
     if (!this.#started || this.#pendingRerun) return;
     this.#pendingRerun = true;
     queueMicrotask(() => {
-      this.#pendingRerun = false;
-      this.run().catch(() => {});
+      if (this.#pendingRerun) this.run().catch(() => {});
     });
   }
 
@@ -263,7 +266,7 @@ export class TimescalesSim extends Base {
     this.#error.hidden = false;
     this.#plot.replaceChildren();
     this.#summary.textContent = '';
-    this.dispatchEvent(new CustomEvent<{ message: string; field: string | null }>('error', { detail: { message: detail.message, field: detail.field } }));
+    this.dispatchEvent(new CustomEvent<ErrorDetail>('error', { detail: { message: detail.message, field: detail.field, name: detail.name } }));
   }
 
   #scheduleDraw(): void {

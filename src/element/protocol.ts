@@ -35,11 +35,11 @@ export interface FrameData {
  */
 export type ElementResult = Omit<RunResult, 'coefficients'> & { coefficients: Omit<RunResult['coefficients'], 'activation' | 'target'> };
 
-/** The `error` event's detail: the message and, for a bad config, the field it names (else null). */
+/** The `error` event's detail: the message, the field a bad config names (else null), and the error's name ('ConfigError', …). */
 export interface ErrorDetail {
-  name: string;
   message: string;
   field: string | null;
+  name: string;
 }
 
 export function errorDetail(e: unknown): ErrorDetail {

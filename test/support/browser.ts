@@ -17,7 +17,7 @@ export async function openSession(): Promise<Session> {
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   }
-  const server = await startServer();
+  const server = await startServer({ alsoServe: ['test/support/'] });
   const browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
