@@ -2,7 +2,8 @@
 // processes on the same cells (cells of 25–250 ms), the per-cell overhead of a study at
 // 1 worker over bare in-process run() calls (cells of about 5 ms), and the peak RSS of a
 // study of tiny cells at 2 000 and 20 000 cells (flat: the same). Each study runs in a
-// fresh Node process from dist/ (build first) and writes into a fresh folder.
+// fresh Node process from dist/ (build first) and writes into a fresh folder, all kept
+// until the bench ends: on this disk, creating files is slow for minutes after deletions.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { fmt, table } from './lib.js';
 const dist = new URL('../dist/index.js', import.meta.url).href;
 /** Study folders for the memory runs: in memory where there is a tmpfs, so that file creation stays out of the figures. */
 const memoryRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/** Where each run's folder goes (made by run()); all are removed at the end. */
+const roots = { disk: '', memory: '' };
 
 const base = { time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false };
 /** 80 cells of 25–250 ms: ε over 4 decades × 20 seeds, 50 neurons. */
@@ -34,15 +37,11 @@ function child<T>(code: string): Promise<T> {
 }
 
 /** Seconds of `study` at `workers` in a fresh process and folder (pool start included), and the process's peak RSS in MB. */
-async function studyRun(study: unknown, workers: number, root = tmpdir()): Promise<{ s: number; rssMB: number }> {
-  const dir = mkdtempSync(join(root, 'timescales-bench-study-'));
-  try {
-    return await child(`const t0 = performance.now();
-      await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-      console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, rssMB: process.resourceUsage().maxRSS / 1024 }));`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function studyRun(study: unknown, workers: number, where: keyof typeof roots = 'disk'): Promise<{ s: number; rssMB: number }> {
+  const dir = mkdtempSync(join(roots[where], 'study-'));
+  return child(`const t0 = performance.now();
+    await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, rssMB: process.resourceUsage().maxRSS / 1024 }));`);
 }
 
 /**
@@ -67,6 +66,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ROUNDS = 5;
 
 export async function run(): Promise<string> {
+  roots.disk = mkdtempSync(join(tmpdir(), 'timescales-bench-'));
+  roots.memory = mkdtempSync(join(memoryRoot, 'timescales-bench-'));
+  try {
+    return await measure();
+  } finally {
+    for (const root of Object.values(roots)) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<string> {
   // Speed-up: each round runs all four, so that a slow spell of the machine falls on all.
   const [s1, s2, b1, b2]: number[][] = [[], [], [], []];
   for (let r = 0; r < ROUNDS; r++) {
@@ -90,7 +99,7 @@ export async function run(): Promise<string> {
 
   // Memory: the process's peak RSS (main thread, both workers, their Wasm memories).
   const rss = [];
-  for (const seeds of [200, 2000]) rss.push({ cells: 10 * seeds, ...(await studyRun(tiny(seeds), 2, memoryRoot)) });
+  for (const seeds of [200, 2000]) rss.push({ cells: 10 * seeds, ...(await studyRun(tiny(seeds), 2, 'memory')) });
 
   const row = (figure: string, value: string, goal: string) => ({ figure, value, goal });
   return [

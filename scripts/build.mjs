@@ -63,13 +63,12 @@ writeFileSync(stampFile, `${hash}\n`);
 console.log(`build: build/ and dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 /**
- * dist/study/worker.js and everything it imports (workerpool's worker side, the core's
- * loader, the models) as one ES module, which each of a study's threads loads as it starts.
+ * dist/study/worker.js and everything it imports (the core's loader, the models) as one
+ * ES module, which each of a study's threads loads as it starts.
  * Measured here, a thread took 110–140 ms from its start to its first task with the ~40
  * files, against 80–100 ms with this one: Node resolves, reads and links each module of a
  * graph one by one. It stays at the depth of the files it is made from (dist/<folder>/), so
- * the core's URLs relative to import.meta.url (../../build/) still hold. workerpool finds
- * its thread's API through `require`, which an ES module lacks: the banner makes one.
+ * the core's URLs relative to import.meta.url (../../build/) still hold.
  */
 function bundleStudyWorker() {
   try {
@@ -77,7 +76,6 @@ function bundleStudyWorker() {
       entryPoints: [join(root, 'dist/study/worker.js')],
       outfile: join(root, 'dist/study/worker.bundle.js'),
       bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     });
   } catch (e) {
     console.error(`build: bundling the study worker failed (${e.message.split('\n')[0]}); build/ and dist/ are not marked fresh`);

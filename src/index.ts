@@ -1,6 +1,6 @@
 // Public API of timescales: the default entry (Node, Deno, Bun, and any bundler without
 // the `browser` condition).
 export * from './api.js';
-// Node only: studies on worker threads into a resumable folder (workerpool and node:fs are
-// reached at call time, so importing this entry elsewhere still works).
+// Node only: studies on worker threads into a resumable folder (node:worker_threads and
+// node:fs are reached at call time, so importing this entry elsewhere still works).
 export { study, writeTables, type StudyOptions, type StudyOutcome, type StudyProgress } from './study/node.js';

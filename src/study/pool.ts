@@ -45,14 +45,9 @@ export class Pool {
     });
   }
 
-  /** Cells sent and not yet answered. */
-  get pending(): number {
-    return this.threads.reduce((n, t) => n + t.waiting.size, 0);
-  }
-
   /** True when a thread holds fewer than DEPTH cells. */
   get room(): boolean {
-    return this.pending < DEPTH * this.size;
+    return this.threads.some((t) => t.waiting.size < DEPTH);
   }
 
   /** Runs a cell on the thread that holds the fewest; the text of its result file and the thread's milliseconds on it. */
