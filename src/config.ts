@@ -3,7 +3,7 @@
 // `epsilon`, `m`, `init`, `time` say what to simulate; `solver` says how. Validation
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
 import * as z from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, didYouMean } from './errors.js';
 import { DEFAULT_MAX_STEPS, formatBytes, KEPT_WEIGHTS_LIMIT } from './limits.js';
 import { SOLVER_METHODS } from './solvers/integrator.js';
 import { KEEP_WEIGHTS_UP_TO, keepsWeights } from './solvers/solution.js';
@@ -155,11 +155,71 @@ export type TimeSpec = RunConfig['time'];
 export function parseConfig(input: unknown): RunConfig {
   const r = configSchema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const { issue, schema } = located(r.error.issues[0]);
   const field = issue.path.length ? fieldPath(issue.path) : '(config)';
   // Echo the offending value for leaf fields only; for a whole object it would drown the message.
   const received = issue.code === 'unrecognized_keys' ? undefined : issue.input;
-  throw new ConfigError(field, describeIssue(issue), received);
+  throw new ConfigError(field, describeIssue(issue, schema), received);
+}
+
+type Schema = z.core.$ZodType;
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue to report and the schema at its path. A union's issue is replaced by the issue of
+ * the one branch the value fits (its type, every required key present; unknown keys allowed),
+ * so `time: {end, points, spacing: "exp"}` names time.spacing; with no such branch, or several,
+ * the union's own issue stays.
+ */
+function located(first: Issue): { issue: Issue; schema: Schema | undefined } {
+  let issue = first;
+  let schema = schemaAt(configSchema, issue.path);
+  while (issue.code === 'invalid_union') {
+    const union = issue;
+    const fitting = union.errors.map((branch, k) => ({ branch, k })).filter(({ branch }) => branch.every(fitsBranch));
+    if (fitting.length !== 1) break;
+    const { branch, k } = fitting[0];
+    const inner = branch[0];
+    const option = schema && unwrap(schema)._zod.def.type === 'union' ? (unwrap(schema)._zod.def as z.core.$ZodUnionDef).options[k] : undefined;
+    issue = { ...inner, path: [...union.path, ...inner.path] } as Issue;
+    schema = option && schemaAt(option, inner.path);
+  }
+  return { issue, schema };
+}
+
+/** An issue of a union branch that does not rule the branch out: below its top level, or an unknown key. */
+function fitsBranch(issue: Issue): boolean {
+  if (issue.path.length === 0) return issue.code === 'unrecognized_keys';
+  return !(issue.path.length === 1 && issue.code === 'invalid_type' && issue.input === undefined);
+}
+
+/** The schema without its default, optional and pipe wrappers. */
+function unwrap(schema: Schema): Schema {
+  let s = schema;
+  for (;;) {
+    const def = s._zod.def as { type: string; innerType?: Schema; in?: Schema };
+    const next = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    if (!next) return s;
+    s = next;
+  }
+}
+
+/** The schema at `path` below `schema` (undefined where a union leaves it open). */
+function schemaAt(schema: Schema, path: PropertyKey[]): Schema | undefined {
+  let s: Schema | undefined = schema;
+  for (const key of path) {
+    if (!s) return undefined;
+    const def = unwrap(s)._zod.def as { type: string; shape?: Record<string, Schema>; element?: Schema };
+    s = def.type === 'object' ? def.shape![String(key)] : def.type === 'array' ? def.element : undefined;
+  }
+  return s;
+}
+
+/** The keys an object schema knows (a union: those of any of its object forms). */
+function knownKeys(schema: Schema | undefined): string[] {
+  const def = schema && (unwrap(schema)._zod.def as { type: string; shape?: Record<string, Schema>; options?: Schema[] });
+  if (def?.type === 'union') return def.options!.flatMap(knownKeys);
+  return def?.type === 'object' ? Object.keys(def.shape!) : [];
 }
 
 /** `init.s[3]`-style path of a field. */
@@ -167,10 +227,12 @@ function fieldPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: Issue, schema: Schema | undefined): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'unrecognized_keys': {
+      const known = knownKeys(schema);
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"${didYouMean(k, known)}`).join(', ')}`;
+    }
     case 'invalid_union':
       return `must be ${unionForms[fieldPath(issue.path)] ?? 'one of the documented forms'}`;
     case 'invalid_type':

@@ -54,3 +54,52 @@ export function preview(value: unknown, limit = ECHO_LIMIT): string {
 class Text {
   constructor(readonly text: string) {}
 }
+
+/**
+ * The candidate a misspelt `word` most likely meant: the nearest by edit distance (ignoring
+ * case; a swap of two neighbours is one edit), if at most a third of the word's length away
+ * (at least one edit); else undefined.
+ */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  const most = Math.max(1, Math.floor(w.length / 3));
+  let best: string | undefined;
+  let bestDistance = most + 1;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase(), bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** A " (did you mean "x"?)" note for a misspelt word, or ''. */
+export function didYouMean(word: string, candidates: Iterable<string>, quote = (s: string) => `"${s}"`): string {
+  const c = closest(word, candidates);
+  return c === undefined ? '' : ` (did you mean ${quote(c)}?)`;
+}
+
+/**
+ * Edit distance of a and b counting insertions, deletions, substitutions and swaps of two
+ * neighbours (optimal string alignment), or `cap` once it is known to be at least that.
+ */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let low = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1);
+      low = Math.min(low, row[j]);
+    }
+    if (low >= cap) return cap;
+    before = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}

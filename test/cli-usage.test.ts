@@ -101,6 +101,18 @@ describe('timescales run on the terminal', () => {
     expect(far.stderr).toMatch(/^timescales run: time\.end: reaching t = 1e\+300 takes dopri5 at least/);
   });
 
+  it('refuses an unknown or misspelt option with our own line, naming the nearest option', () => {
+    const config = file('options.json', JSON.stringify(small));
+    const typo = cli('run', config, '--otu', 'x.json');
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe("timescales run: unknown option --otu (did you mean --out?) (`timescales run --help` lists the options)\n");
+    expect(cli('sweep', config, '--epsilno', '1e-2').stderr).toMatch(/^timescales sweep: unknown option --epsilno \(did you mean --epsilon\?\)/);
+    expect(cli('run', config, '--frobnicate').stderr).toBe('timescales run: unknown option --frobnicate (`timescales run --help` lists the options)\n');
+    expect(cli('run', config, '-x').stderr).toMatch(/^timescales run: unknown option -x \(/);
+    expect(cli('run', config, '--out').stderr).toBe('timescales run: option --out needs a value (`timescales run --help` lists the options)\n');
+    expect(cli('run', config, '--quiet=yes').stderr).toMatch(/^timescales run: option --quiet takes no value/);
+  });
+
   it('refuses a duplicated ε in a sweep, naming it', () => {
     const r = cli('sweep', file('sweep.json', JSON.stringify(small)), '--epsilon', '1e-2,1e-3,0.01');
     expect(r.status).toBe(2);

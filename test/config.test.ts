@@ -38,7 +38,14 @@ describe('run config', () => {
     [{ ...base, solver: { rtol: 'x' } }, 'solver.rtol', /number/],
     [{ ...base, solver: { method: 'euler' } }, 'solver.method', /"auto", "rk4", "dopri5", "stiff"/],
     [{ ...base, activation: { nme: 'relu' } }, 'activation', /a name .*hermite/],
-    [{ ...base, bogus: 1 }, '(config)', /unknown field.*"bogus"/],
+    [{ ...base, bogus: 1 }, '(config)', /^\(config\): unknown field "bogus"$/],
+    [{ ...base, epsilom: 1e-3 }, '(config)', /unknown field "epsilom" \(did you mean "epsilon"\?\)/],
+    [{ ...base, solver: { rtl: 1e-6 } }, 'solver', /unknown field "rtl" \(did you mean "rtol"\?\)/],
+    [{ ...base, time: { end: 1, points: 5, spacing: 'exp' } }, 'time.spacing', /must be one of "log", "linear" \(got "exp"\)/],
+    [{ ...base, time: { end: 1, points: 5, spcing: 'log' } }, 'time', /unknown field "spcing" \(did you mean "spacing"\?\)/],
+    [{ ...base, time: { end: 1, poinst: 5 } }, 'time', /must be \{at: \[t\.\.\.\]\}/], // no branch fits: points is missing
+    [{ ...base, activation: { name: 'relu', shift: 'x' } }, 'activation.shift', /must be a finite number/],
+    [{ ...base, init: { a: { law: 'gauss' } } }, 'init.a.law', /"normal", "uniform", "constant"/],
     [{ ...base, time: { at: [1, 0.5] } }, 'time.at[1]', /increase/],
     [{ ...base, time: { end: 1, points: 3, start: 0 } }, 'time.start', /> 0 with log spacing/],
     [{ ...base, init: { a: [1, 2] } }, 'init.a', /m = 10/],
@@ -228,7 +235,7 @@ describe('sanity limits, refused up front with the field named', () => {
     expect(e.message).toMatch(/^m: must be a finite number \(got \[\[\[\[.*…\)$/);
     expect(preview(deep).length).toBeLessThanOrEqual(ECHO_LIMIT + 1);
     // eslint-disable-next-line no-sparse-arrays
-    expect(refusal({ ...base, activation: { polynomial: [, 1] } }).field).toBe('activation'); // a hole, from the API
+    expect(refusal({ ...base, activation: { polynomial: [, 1] } }).message).toMatch(/^activation\.polynomial\[0\]: is required/); // a hole, from the API
   });
 
   it('defaults keepWeights to m·points ≤ 1e7 exactly as docs/config.md says (t = 0, added for learning times, not counted)', async () => {

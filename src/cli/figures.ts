@@ -3,14 +3,13 @@
 // summary of learning times and fitted exponents (summary.md, also printed).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeFileAtomic, writeStreamAtomic } from '../io/atomic.js';
 import { fmt } from '../format.js';
 import { paperFigures, SWEEP_EPSILONS, sweepTable } from '../analysis/figures.js';
 import { writeResultJSON } from '../io/result.js';
 import { run, type RunResult } from '../run.js';
 import { loadCore } from '../wasm/loader.js';
-import { CliUsageError, type Command } from './command.js';
+import { CliUsageError, type Command, parseOptions } from './command.js';
 import { checkOutputs } from './output.js';
 import { fmtTime, timeScaleTables } from '../analysis/markdown.js';
 import { runLine } from './tables.js';
@@ -26,7 +25,7 @@ Runs the paper's settings and writes one SVG per figure, the result JSON of ever
   --only NAME,...    only these figures: ${paperFigures.map((f) => f.name).join(', ')}
   -q, --quiet        no line per run on stderr`,
   async run(args) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('figures', {
       args, allowPositionals: true,
       options: { out: { type: 'string', short: 'o', default: 'out/figures' }, only: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
     });

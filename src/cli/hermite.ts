@@ -1,9 +1,8 @@
 // `timescales hermite <activation> --degree K`: the Hermite coefficients of an activation.
-import { parseArgs } from 'node:util';
 import { resolveActivation, type ActivationSpec } from '../hermite/activation.js';
 import { project } from '../hermite/projection.js';
 import { loadCore } from '../wasm/loader.js';
-import { CliUsageError, type Command } from './command.js';
+import { CliUsageError, type Command, parseOptions } from './command.js';
 
 const USAGE = 'usage: timescales hermite <activation | JSON spec> --degree K [--shift b] [--scale c] [--json]';
 
@@ -22,7 +21,7 @@ function joinNegatives(args: string[]): string[] {
 
 function parse(args: string[]) {
   try {
-    return parseArgs({
+    return parseOptions('hermite', {
       args: joinNegatives(args),
       allowPositionals: true,
       options: {

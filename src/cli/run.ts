@@ -6,10 +6,9 @@
 // stderr; files are written whole or not at all, streamed (no size limit). Ctrl-C or SIGTERM
 // stops the run at its next safe point, writes the partial result (and a final checkpoint)
 // and exits 130.
-import { parseArgs } from 'node:util';
 import { writeResultCSV, writeResultJSON } from '../io/result.js';
 import { run } from '../run.js';
-import { CliUsageError, type Command } from './command.js';
+import { CliUsageError, type Command, parseOptions } from './command.js';
 import { readConfig } from './config-file.js';
 import { checkOutputs, writeOutput } from './output.js';
 import { progressReporter } from './progress.js';
@@ -38,7 +37,7 @@ Exit 0 on success, 1 if the run stopped early (the partial result is still writt
 a file operation failed, 2 for bad input (refused before the run starts), 130 after
 Ctrl-C or SIGTERM (the partial result and a final checkpoint are written).`,
   async run(args) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('run', {
       args, allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o' }, csv: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },

@@ -2,12 +2,11 @@
 // runs a grid of configs on every core, resumably (src/study/); `--schema` prints the
 // study file's JSON Schema. Ctrl-C (or SIGTERM) stops the workers, keeps every whole
 // result file, and exits 130 (143); running the command again resumes.
-import { parseArgs } from 'node:util';
 import { fmt } from '../format.js';
 import { parseShard } from '../study/shard.js';
 import { study, type StudyProgress } from '../study/node.js';
 import { type StudyInput, studyJsonSchema } from '../study/spec.js';
-import { CliUsageError, type Command } from './command.js';
+import { CliUsageError, type Command, parseOptions } from './command.js';
 import { readConfig } from './config-file.js';
 
 const usage = 'usage: timescales study <study.json> --out DIR [--workers N] [--shard I/N | slurm | k8s --shards N] [--quiet]; timescales study --schema';
@@ -30,7 +29,7 @@ Exit 0 when every cell of this process is done (failed cells are recorded in the
 not an error), 2 for a bad study (refused before any cell runs), 130 after Ctrl-C
 (143 after SIGTERM): the result files are whole; run the same command to resume.`,
   async run(args) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('study', {
       args, allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o' }, workers: { type: 'string', short: 'j' }, shard: { type: 'string' }, shards: { type: 'string' },

@@ -1,9 +1,8 @@
 // `timescales sweep <config.json> --epsilon 1e-2,1e-3,... [--decades N] [--out sweep.json]`:
 // runs a config at several ε and prints the learning times and how they scale with ε.
-import { parseArgs } from 'node:util';
 import { fmt } from '../format.js';
 import { sweepEpsilon } from '../analysis/sweep.js';
-import { CliUsageError, type Command } from './command.js';
+import { CliUsageError, type Command, parseOptions } from './command.js';
 import { readConfig } from './config-file.js';
 import { checkOutputs, writeOutput } from './output.js';
 import { timeScaleTables } from '../analysis/markdown.js';
@@ -21,7 +20,7 @@ over the smallest decades of ε.
   -o, --out FILE       the sweep as JSON (ε, table, each run's retcode and learning times)
   -q, --quiet          no line per run on stderr`,
   async run(args) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('sweep', {
       args, allowPositionals: true,
       options: { epsilon: { type: 'string' }, decades: { type: 'string', default: '2' }, out: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' } },
     });
