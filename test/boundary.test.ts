@@ -32,6 +32,24 @@ describe('reservations past 4 GiB', () => {
   });
 });
 
+describe('SGD called directly', () => {
+  it('refuses, naming d, a state that 32-bit memory cannot hold, before reserving anything', async () => {
+    const core = await loadCore();
+    const before = core.mark();
+    const p = makeProblem({ activation: 'relu', m: 20_000, d: 20_000, phi: [1, 1, 1] });
+    const err = (() => {
+      try {
+        solveSgd(core, p, { eta: 1e-3, batch: 1, samples: 0 }, Float64Array.of(0, 1));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/^d: the state and scratch \(W, samples, two batches\) need 6\.\d GiB/);
+    expect(core.mark()).toBe(before);
+  });
+});
+
 describe('pointers above 2 GiB', () => {
   it('every model gives the same bits with its memory past 2^31', async () => {
     const core = await loadCore('scalar');

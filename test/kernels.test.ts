@@ -14,6 +14,13 @@ function kernelOf(spec: ActivationSpec, K: number): Kernel {
 const asSeries = (k: Kernel): Kernel => ({ ...k, kind: KERNEL_KINDS.series, gain: 1 });
 const grid = Array.from({ length: 41 }, (_, i) => -1 + i / 20);
 
+describe('kernel kinds', () => {
+  it('are the module\'s KERNEL_* codes', () => {
+    const x = simd.exports;
+    expect(KERNEL_KINDS).toEqual({ series: x.KERNEL_SERIES.value, relu: x.KERNEL_RELU.value, erf: x.KERNEL_ERF.value });
+  });
+});
+
 describe('ReLU kernel', () => {
   const closed = kernelOf('relu', 400);
 

@@ -29,7 +29,7 @@ export const ACTIVATION_CODES = {
   hermite: 10,
 } as const;
 
-/** Kernel kinds of assembly/kernels.ts (KERNEL_*). */
+/** Kernel kinds of assembly/kernels.ts (KERNEL_*); test/kernels.test.ts checks they match the module. */
 export const KERNEL_KINDS = { series: 0, relu: 1, erf: 2 } as const;
 
 export type ActivationName = Exclude<keyof typeof ACTIVATION_CODES, 'polynomial' | 'hermite'>;
