@@ -1,10 +1,14 @@
 // The core in Chromium: loaded from dist/ by a page (through web/importmap.js) and by a
-// module Web Worker (through serve.mjs's import rewriting), SIMD picked and both builds agreeing.
+// module Web Worker (through serve.mjs's import rewriting), SIMD picked and both builds
+// agreeing. The explorer (web/index.html) in Chromium and Firefox: links, runs on its
+// <timescales-sim>, earlier runs, statistics, errors, accessibility (axe-core).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromHash } from '../src/config-hash.js';
 import { startServer } from '../web/serve.mjs';
+import { defaults } from '../web/presets.js';
 import type { Page } from 'playwright-core';
-import { type Session, openPage, openSession, waitFor } from './support/browser.js';
+import { type Browsers, type Session, openBrowser, openPage, openSession, waitFor } from './support/browser.js';
 
 interface Check { variant: string; reference: number; simd: number; scalar: number; wasm: string[] }
 type Outcome = { result: Check; error?: undefined } | { error: string; result?: undefined };
@@ -48,58 +52,194 @@ describe('core in Chromium', () => {
   });
 });
 
-describe('explorer (web/)', () => {
+/** Sets form field `name` (a config path) to `value` as typing would: input, then change. */
+function setField([name, value]: [string, string]): void {
+  const form = document.getElementById('config-form') as HTMLFormElement;
+  const el = form.elements.namedItem(name) as HTMLInputElement;
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+const settled = () => document.body.dataset.ready === 'true' && document.getElementById('status')!.dataset.state !== 'running' && document.getElementById('status')!.dataset.state;
+
+for (const name of ['Chromium', 'Firefox'] as const) {
+  describe(`explorer in ${name}`, () => {
+    let browser: Browsers;
+    beforeAll(async () => { browser = await openBrowser(name); });
+    afterAll(async () => { await browser?.close(); });
+
+    it('fills its controls from a link and runs it; a change of a control updates the link', async () => {
+      const tab = await browser.open('web/index.html#m=7&epsilon=1e-3&activation=tanh&target.hermite=[0,1,0.5]');
+      expect(await tab.waitFor('the linked run ending', settled, 60_000)).toBe('done');
+      const form = () => tab.evaluate(() => {
+        const elements = [...(document.getElementById('config-form') as HTMLFormElement).elements] as HTMLInputElement[];
+        return Object.fromEntries(elements.filter((e) => e.name && !e.disabled).map((e) => [e.name, e.value]));
+      });
+      // Each field is named by its config path and holds the config's value there.
+      expect(await form()).toEqual({ model: 'meanfield', activation: 'tanh', 'target.hermite': '0, 1, 0.5', epsilon: '1e-3', m: '7', seed: '1' });
+      const ran = await tab.evaluate(() => (document.getElementById('sim') as unknown as { result: { config: Record<string, unknown> } }).result.config);
+      expect(ran).toMatchObject({ m: 7, epsilon: 1e-3, activation: 'tanh', target: { hermite: [0, 1, 0.5] } });
+
+      await tab.evaluate(setField, ['epsilon', '1e-6']);
+      const link = () => tab.evaluate(() => location.hash);
+      expect(configFromHash(await link(), defaults)).toEqual({ ...defaults, m: 7, epsilon: 1e-6, activation: 'tanh', target: { hermite: [0, 1, 0.5] } });
+      // The log slider beside ε sets the field, which holds ε itself.
+      await tab.evaluate(() => {
+        const slider = document.getElementById('field-epsilon-log') as HTMLInputElement;
+        slider.value = '-4.5';
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      expect((await form()).epsilon).toBe('3.16e-5');
+      expect(configFromHash(await link(), defaults).epsilon).toBe(3.16e-5);
+      await tab.evaluate(setField, ['model', 'network']);
+      expect(await form()).toMatchObject({ model: 'network', d: '1000', eta: '1e-3' });
+      expect(configFromHash(await link(), defaults)).toMatchObject({ model: 'network', d: 1000, eta: 1e-3 });
+      expect(tab.problems).toEqual([]);
+      await tab.close();
+    });
+
+    it('reports a link it cannot read by the field it names, and shows the defaults', async () => {
+      const tab = await browser.open('web/index.html#m=3&bogus=1');
+      await tab.waitFor('the page loading', () => document.body.dataset.ready === 'true');
+      const status = await tab.evaluate(() => document.getElementById('status')!.textContent);
+      expect(status).toMatch(/could not be read: bogus: unknown field "bogus" in the config/);
+      expect(await tab.evaluate(() => (document.querySelector('[name=m]') as HTMLInputElement).value)).toBe('10');
+      await tab.close();
+    });
+
+    it('has no serious or critical accessibility violations (axe-core, run in the page)', async () => {
+      const tab = await browser.open('web/index.html');
+      await tab.waitFor('the first run ending', settled, 60_000);
+      const violations = await tab.evaluate(async () => {
+        await new Promise((resolve, reject) => {
+          const script = document.createElement('script');
+          script.src = '/node_modules/axe-core/axe.min.js';
+          script.onload = resolve;
+          script.onerror = reject;
+          document.head.append(script);
+        });
+        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+        return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+      });
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious, JSON.stringify(serious, null, 1)).toEqual([]);
+      await tab.close();
+    });
+  });
+}
+
+describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
   let page: Page;
   let problems: string[];
   const status = () => page.locator('#status');
 
   beforeAll(async () => {
-    ({ page, problems } = await openPage(session, 'web/index.html'));
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await waitFor(page, problems, 'the explorer loading its first preset', () => document.body.dataset.ready === 'true');
+    ({ page, problems } = await openPage(session, 'about:blank'));
+    // Counts the workers the page starts, to show that its runs share one.
+    await page.addInitScript(() => {
+      const Original = window.Worker;
+      (window as unknown as { workersStarted: number }).workersStarted = 0;
+      window.Worker = class extends Original {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          (window as unknown as { workersStarted: number }).workersStarted++;
+        }
+      };
+    });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(new URL('web/index.html', session.server.url).href);
+    await waitFor(page, problems, 'the explorer running its defaults', settled, 60_000);
   });
 
-  async function runConfig(config: string, state: string): Promise<void> {
-    await page.fill('#config', config);
-    await page.click('#run');
-    await waitFor(page, problems, `the run ending in state '${state}'`, () => document.getElementById('status')!.dataset.state !== 'running', 60_000);
+  /** Does `action` and waits for the run it starts to end, in state `state`. */
+  async function afterRun(action: () => Promise<unknown>, state = 'done'): Promise<void> {
+    const before = Number(await status().getAttribute('data-run'));
+    await action();
+    await waitFor(page, problems, `a run ending in state '${state}'`, (n) => {
+      const s = document.getElementById('status')!;
+      return Number(s.dataset.run) > n && s.dataset.state !== 'running';
+    }, 60_000, before);
     expect(await status().getAttribute('data-state'), await status().textContent() ?? '').toBe(state);
   }
 
-  it('streams one frame per output time from its worker, then the result', async () => {
-    const config = { m: 4, epsilon: 1e-2, seed: 3, time: { start: 1e-3, end: 10, points: 25 }, degrees: 2 };
-    const messages = await page.evaluate((config) => new Promise<string[]>((resolve) => {
-      const worker = new Worker('/web/worker.js', { type: 'module' });
-      const seen: string[] = [];
-      worker.onmessage = ({ data }) => {
-        if (data.type === 'progress') return;
-        seen.push(data.type === 'frame' ? `frame ${data.index} ${data.components.length} ${data.a.length}` : `${data.type} ${data.result?.retcode ?? data.error?.message}`);
-        if (data.type !== 'frame') resolve(seen);
-      };
-      worker.onerror = (e) => resolve([...seen, `worker error ${e.message}`]);
-      worker.postMessage({ type: 'run', config });
-    }), config);
-    expect(messages).toEqual([...Array.from({ length: 25 }, (_, i) => `frame ${i} 3 4`), 'done success']);
-  });
+  const runAndWait = (state: string) => afterRun(() => page.click('#run'), state);
+  const preset = (label: string) => afterRun(() => page.selectOption('#preset', { label }));
+  const clearEarlier = () => page.evaluate(() => document.getElementById('clear')!.click());
 
-  it('runs a preset, draws every curve and shows the solver stats', async () => {
-    await page.selectOption('#preset', { label: 'Quick look: ReLU, m = 10, ε = 1e-2, 60 points' });
-    await waitFor(page, problems, 'the quick preset in the editor', () => (document.getElementById('config') as HTMLTextAreaElement).value.includes('"points": 60'));
-    await runConfig(await page.inputValue('#config'), 'done');
-    // R_mf, R_0..R_2, and a_i and s_i for 10 neurons.
-    expect(await page.locator('#plots path').count()).toBe(1 + 3 + 10 + 10);
+  async function runJSON(config: string, state: string): Promise<void> {
+    if (!(await page.locator('#config').isVisible())) await page.click('#advanced summary');
+    await page.fill('#config', config);
+    await runAndWait(state);
+  }
+
+  it('runs a preset when chosen, marks the learning times on the risk plot, and shows the statistics of its method', async () => {
+    await clearEarlier();
+    await preset('Fig. 2: ReLU, m = 10, ε = 1e-3');
+    expect(await page.inputValue('[name=epsilon]')).toBe('1e-3');
+    // The risk plot: one earlier run (the defaults), this run, t_0..t_2; the components R_0..R_2.
+    expect(await page.locator('#plots path').count()).toBe(1 + 1 + 3 + 3);
+    const legend = await page.locator('#plots').textContent();
+    expect(legend).toMatch(/t₀ = 0\.00[67]\d*.*t₁ = .*t₂ = /);
+    expect(legend).toMatch(/earlier: epsilon=0\.01, /);
+    // The element's lower panel: a_i(t) and s_i(t) of the 10 neurons.
+    await waitFor(page, problems, 'the neurons drawn', () => document.getElementById('sim')!.shadowRoot!.querySelectorAll('path').length >= 20);
     const stats = await page.locator('#stats').textContent();
     expect(stats).toMatch(/return code\s*success/);
-    expect(stats).toMatch(/learning time t_2/);
+    expect(stats).toMatch(/method\s*bdf/);
+    expect(stats).toMatch(/Jacobians \/ linear solves/);
+    expect(stats).toMatch(/learning time t₂/);
     expect(problems).toEqual([]);
-    // For a person to look at; web/screenshot.png is a committed copy of one.
+  });
+
+  it('shows SGD its updates only: no steps, rejections, RHS evaluations or Jacobians', async () => {
+    await preset('Online SGD: d = 100, noise 0.1');
+    const stats = await page.locator('#stats').textContent();
+    expect(stats).toMatch(/method\s*sgd/);
+    expect(stats).toMatch(/updates\s*20000 \(η = 0\.001\)/);
+    expect(stats).not.toMatch(/Jacobian|rejected|RHS|steps/);
+    // The network's population risk and R_mf, both drawn.
+    expect(await page.locator('#plots').textContent()).toMatch(/R \(population\).*R_mf/);
+  });
+
+  it('keeps earlier runs as faint curves named by what differs, until cleared; one worker for every run', async () => {
+    await preset('Quick look: ReLU, m = 10, ε = 1e-2, 100 points');
+    await clearEarlier();
+    await page.fill('[name=epsilon]', '1e-4');
+    await runAndWait('done');
+    await page.fill('[name=epsilon]', '1e-6');
+    await runAndWait('done');
+    const legend = await page.locator('#plots').textContent();
+    expect(legend).toMatch(/earlier: epsilon=0\.01.*earlier: epsilon=1e-4.*R_mf/);
+    expect(await page.locator('#plots path[stroke-width="1.2"][stroke^="#"]').count()).toBeGreaterThanOrEqual(2);
+    // For a person to look at; docs/explorer.png is a committed copy of one.
     await page.screenshot({ path: fileURLToPath(new URL('../out/explorer.png', import.meta.url)) });
+    await clearEarlier();
+    expect(await page.locator('#plots').textContent()).not.toMatch(/earlier/);
+    expect(await page.evaluate(() => (window as unknown as { workersStarted: number }).workersStarted)).toBe(1);
+  });
+
+  it('streams one frame event per output time, then done', async () => {
+    const config = { m: 4, epsilon: 1e-2, seed: 3, time: { start: 1e-3, end: 10, points: 25 }, degrees: 2 };
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const sim = document.getElementById('sim')!;
+      sim.addEventListener('frame', (e) => seen.push(`frame ${(e as CustomEvent).detail.index}`));
+      sim.addEventListener('done', (e) => seen.push(`done ${(e as CustomEvent).detail.retcode}`), { once: true });
+    });
+    await runJSON(JSON.stringify(config), 'done');
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.slice(seen.lastIndexOf('frame 0'))).toEqual([...Array.from({ length: 25 }, (_, i) => `frame ${i}`), 'done success']);
   });
 
   it('reports a bad config by the field it names, and bad JSON by position', async () => {
-    await runConfig(JSON.stringify({ m: 10, epsilon: -1, time: { end: 1, points: 5 } }), 'error');
+    await runJSON(JSON.stringify({ m: 10, epsilon: -1, time: { end: 1, points: 5 } }), 'error');
     expect(await status().textContent()).toMatch(/^ConfigError: epsilon: must be > 0/);
-    await runConfig('{"m": 10,', 'error');
+    expect(await page.getAttribute('[name=epsilon]', 'aria-invalid')).toBe('true');
+    await runJSON('{"m": 10,', 'error');
     expect(await status().textContent()).toMatch(/^Invalid JSON: .*position 9/);
     expect(await page.locator('#config.invalid').count()).toBe(1);
   });
@@ -113,6 +253,39 @@ describe('explorer (web/)', () => {
     await waitFor(page, problems, 'the run stopping', () => document.getElementById('status')!.dataset.state !== 'running', 15_000);
     expect(await status().getAttribute('data-state'), await status().textContent() ?? '').toBe('stopped');
     expect(await page.locator('#run').isEnabled()).toBe(true);
+  });
+
+  it('copies the link and the CLI command, and downloads the result and the figure', async () => {
+    await preset('Quick look: ReLU, m = 10, ε = 1e-2, 100 points');
+    await page.fill('[name=m]', '12');
+    await runAndWait('done');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.click('#copy-cli');
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    expect(command).toMatch(/^echo '\{.*\}' \| npx timescales run - --out result\.json$/);
+    expect(JSON.parse(command.slice(6, command.indexOf("' | npx")))).toEqual({ ...defaults, m: 12 });
+    await page.click('#copy-link');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/\/web\/index\.html#m=12$/);
+    const saved = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await download.createReadStream())) chunks.push(chunk as Buffer);
+      return { name: download.suggestedFilename(), data: Buffer.concat(chunks) };
+    };
+    const json = await saved('#download-json');
+    expect(json.name).toBe('timescales-result.json');
+    const doc = JSON.parse(json.data.toString());
+    expect(doc).toMatchObject({ format: 1, retcode: 'success', config: { m: 12 }, coefficients: { activation: 'relu' } });
+    expect(doc.t).toHaveLength(100);
+    const csv = (await saved('#download-csv')).data.toString().trim().split('\n');
+    expect(csv[0]).toBe('t,risk,R_0,R_1,R_2');
+    expect(csv).toHaveLength(101);
+    const svg = (await saved('#download-svg')).data.toString();
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toMatch(/aᵢ\(t\)/);
+    const png = (await saved('#download-png')).data;
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(problems).toEqual([]);
   });
 
   it('serves the embed snippet of web/README.md as a working page', async () => {

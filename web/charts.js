@@ -1,30 +1,70 @@
-// The explorer's plots of a trace (see simulation.js), as one SVG figure: the risk and
-// its Hermite components against t, and every neuron's a_i(t) and s_i(t).
-import { figure } from '../dist/index.js';
+// The explorer's plots, as one SVG figure: the risk (earlier runs faint behind the current
+// one, the learning times t_k as dashed verticals), its Hermite components R_k(t), and every
+// neuron's a_i(t) and s_i(t); and the Hermite coefficients of the activation and the target.
+import { figure, fmt, lineChart, palette } from '../dist/index.js';
 
-const column = (rows, k) => rows.map((r) => r[k]);
+const column = (flat, width, k) => Array.from({ length: flat.length / width }, (_, j) => flat[j * width + k]);
 /** `k` in Unicode subscript digits: R₁₂. */
-const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
+export const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 const size = { width: 470, height: 300 };
+/** Earlier runs: the palette's colours at 45% opacity, thinner. */
+const faint = (i) => `${palette[(i + 1) % palette.length]}73`;
 
 /**
- * `logRisk`: log10 y axes for the risk and its components; `time`: the time axis
- * ({ type: 'log' | 'linear', min?, max? }; default log over the data).
+ * `run`: { t, risk, mfRisk?, components?, a?, s?, m, degrees, learningTimes? } (arrays or
+ * typed arrays; a result or the frames so far); `earlier`: [{ t, risk, label }];
+ * `logRisk`: log10 risk axes; `time`: the time axis ({ type, min?, max? }).
  */
-export function traceFigure(trace, { logRisk = false, time = { type: 'log' } } = {}) {
+export function explorerFigure(run, { earlier = [], logRisk = false, time = { type: 'log' } } = {}) {
   const x = { ...time, label: 't' };
   const y = (label) => ({ label, type: logRisk ? 'log' : 'linear' });
-  const risk = trace.mfRisk
-    ? [{ x: trace.t, y: trace.risk, name: 'R (population)' }, { x: trace.t, y: trace.mfRisk, name: 'R_mf', dash: '5 3' }]
-    : [{ x: trace.t, y: trace.risk, name: 'R_mf' }];
-  const degrees = trace.components[0]?.length ?? 0;
-  const neurons = (rows) => Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => ({ x: trace.t, y: column(rows, i), width: 1.2 }));
-  const charts = [
-    { ...size, title: 'Risk', x, y: y('risk'), series: risk },
-    { ...size, title: 'Hermite components Rₖ(t)', x, y: y('Rₖ'),
-      series: Array.from({ length: degrees }, (_, k) => ({ x: trace.t, y: column(trace.components, k), name: `R${sub(k)}` })) },
-  ];
-  if (trace.a.length) charts.push({ ...size, title: 'Second-layer weights aᵢ(t)', x, y: { label: 'aᵢ' }, series: neurons(trace.a) });
-  if (trace.s.length) charts.push({ ...size, title: 'Overlaps sᵢ(t) = ⟨wᵢ, u*⟩', x, y: { label: 'sᵢ' }, series: neurons(trace.s) });
+  const series = earlier.map((e, i) => ({ x: e.t, y: e.risk, name: e.label, color: faint(i), width: 1.2 }));
+  if (run.mfRisk?.length) series.push({ x: run.t, y: run.risk, name: 'R (population)', color: '#222', width: 2 }, { x: run.t, y: run.mfRisk, name: 'R_mf', color: '#222', dash: '5 3' });
+  else series.push({ x: run.t, y: run.risk, name: 'R_mf', color: '#222', width: 2 });
+  series.push(...learningTimeMarks(run.learningTimes ?? [], series, logRisk));
+  // The risk falls from the top left: its legend goes bottom left.
+  const charts = [{ ...size, title: 'Risk', x, y: y('risk'), series, legend: 'bottom-left' }];
+  const D1 = (run.degrees ?? -1) + 1;
+  if (run.components?.length && D1 > 0) {
+    charts.push({ ...size, title: 'Hermite components Rₖ(t)', x, y: y('Rₖ'),
+      series: Array.from({ length: D1 }, (_, k) => ({ x: run.t, y: column(run.components, D1, k), name: `R${sub(k)}`, color: palette[k % palette.length] })) });
+  }
+  const neurons = (flat) => Array.from({ length: run.m }, (_, i) => ({ x: run.t, y: column(flat, run.m, i), width: 1.2 }));
+  if (run.a?.length) charts.push({ ...size, title: 'Second-layer weights aᵢ(t)', x, y: { label: 'aᵢ' }, series: neurons(run.a), legend: 'none' });
+  if (run.s?.length) charts.push({ ...size, title: 'Overlaps sᵢ(t) = ⟨wᵢ, u*⟩', x, y: { label: 'sᵢ' }, series: neurons(run.s), legend: 'none' });
   return figure(charts, { columns: 2 });
+}
+
+/** Each finite t_k as a dashed vertical over the risk's range, coloured as R_k. */
+function learningTimeMarks(times, series, logRisk) {
+  const ys = series.flatMap((s) => Array.from(s.y)).filter((v) => Number.isFinite(v) && (!logRisk || v > 0));
+  if (!ys.length) return [];
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  return times.flatMap((t, k) => (t === null || !Number.isFinite(t) ? [] : [{
+    x: [t, t], y: [lo, hi], name: `t${sub(k)} = ${fmt(t)}`, color: palette[k % palette.length], dash: '2 3', width: 1.2,
+  }]));
+}
+
+/** The Hermite coefficients σ_k of the activation and φ_k of the target, k = 0..K, as a bar-like line chart. */
+export function coefficientChart(sigma, phi, K) {
+  const k = Array.from({ length: K + 1 }, (_, i) => i);
+  const stems = (c, dx, color, name) => ({ x: k.flatMap((i) => [i + dx, i + dx, Number.NaN]), y: k.flatMap((i) => [0, c[i] ?? 0, Number.NaN]), color, name, width: 5 });
+  return lineChart({
+    width: 380, height: 170, legend: 'top-right',
+    x: { label: 'k', min: -0.5, max: K + 0.5 }, y: { label: 'coefficient' },
+    series: [stems(sigma, -0.15, palette[0], 'σₖ (activation)'), stems(phi, 0.15, palette[1], 'φₖ (target)')],
+  });
+}
+
+/**
+ * A trace of simulation.js (rows per output time) as the four plots: what embed.html
+ * draws. `logRisk`: log10 risk axes; `time`: the time axis.
+ */
+export function traceFigure(trace, { logRisk = false, time = { type: 'log' } } = {}) {
+  const flat = (rows) => rows.flat();
+  return explorerFigure({
+    t: trace.t, risk: trace.risk, mfRisk: trace.mfRisk, components: flat(trace.components), degrees: (trace.components[0]?.length ?? 0) - 1,
+    m: trace.a[0]?.length ?? trace.s[0]?.length ?? 0, a: flat(trace.a), s: flat(trace.s),
+  }, { logRisk, time });
 }
