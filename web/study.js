@@ -1,14 +1,19 @@
-// The study page: a study file in an editor, run on Web Workers by the library's
-// studyInBrowser, its t_k charts and the table of learning times per cell.
+// The study page: a study file in an editor, run on Web Workers (one per core) by the
+// library's studyInBrowser; a heat map of one quantity over two numeric axes (heatmap.js),
+// the t_k charts and the table of learning times per cell.
 import { fmt, studyInBrowser } from '../dist/index.js';
+import { heatmapSVG, numericAxes, quantities } from './heatmap.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { study: $('study'), run: $('run'), stop: $('stop'), status: $('status'), plots: $('plots'), summary: $('summary') };
+const ui = {
+  study: $('study'), run: $('run'), stop: $('stop'), status: $('status'), plots: $('plots'), summary: $('summary'),
+  heatControls: $('heat-controls'), heatmap: $('heatmap'), heatQ: $('heat-q'), heatX: $('heat-x'), heatY: $('heat-y'),
+};
 
-/** ε over four decades at three m: t_0 ≍ ε, t_1 ≍ ε^1/2, t_2 ≍ ε^1/4 for small ε. */
+/** A phase diagram: ε over five decades at five m; t_0 ≍ ε, t_1 ≍ ε^1/2, t_2 ≍ ε^1/4 for small ε. */
 const example = {
-  base: { m: 10, seed: 1, time: { start: 1e-8, end: 100, points: 60 }, degrees: 2, keepWeights: false },
-  grid: { epsilon: { log: [1e-1, 1e-5, 5] }, m: [5, 10, 20] },
+  base: { seed: 1, time: { start: 1e-8, end: 100, points: 60 }, degrees: 2, keepWeights: false },
+  grid: { epsilon: { log: [1e-1, 1e-6, 6] }, m: [2, 5, 10, 20, 40] },
 };
 
 const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -27,6 +32,29 @@ function table(result) {
 }
 
 let controller = null;
+let last = null;
+
+/** Fills the heat map's choices from a result: the quantities, and its numeric axes for x and y. */
+function heatChoices(result) {
+  const axes = numericAxes(result);
+  ui.heatControls.hidden = axes.length < 2;
+  if (axes.length < 2) return;
+  const options = (list, label) => list.map((v) => `<option value="${v}">${escape(label(v))}</option>`).join('');
+  ui.heatQ.innerHTML = options(quantities(result), (q) => q);
+  ui.heatQ.value = `t_${result.maxDegree}`;
+  for (const [select, i] of [[ui.heatX, 0], [ui.heatY, 1]]) {
+    select.innerHTML = options(axes, (a) => result.axes[a].path);
+    select.value = String(axes[i]);
+  }
+}
+
+function drawHeatmap() {
+  if (!last || ui.heatControls.hidden || ui.heatX.value === ui.heatY.value) {
+    ui.heatmap.innerHTML = '';
+    return;
+  }
+  ui.heatmap.innerHTML = heatmapSVG(last, Number(ui.heatX.value), Number(ui.heatY.value), ui.heatQ.value);
+}
 
 async function run() {
   let input;
@@ -40,15 +68,20 @@ async function run() {
   ui.run.disabled = true;
   ui.stop.disabled = false;
   setStatus('running', 'Checking the cells…');
+  const workers = navigator.hardwareConcurrency || 2;
   try {
     const result = await studyInBrowser(input, {
       signal: controller.signal,
-      onProgress: ({ done, total, elapsedMs }) => setStatus('running', `${done}/${total} cells, ${fmt(done / Math.max(elapsedMs / 1000, 1e-3))} cells/s`),
+      workers,
+      onProgress: ({ done, total, elapsedMs }) => setStatus('running', `${done}/${total} cells on ${workers} workers, ${fmt(done / Math.max(elapsedMs / 1000, 1e-3))} cells/s`),
     });
+    last = result;
+    heatChoices(result);
+    drawHeatmap();
     ui.plots.innerHTML = result.charts.map((c) => c.svg).join('');
     ui.summary.innerHTML = table(result);
     const counts = Object.entries(result.summary.retcodes).map(([r, n]) => `${n} ${r}`).join(', ');
-    setStatus('done', `${result.rows.length} cells: ${counts}.`);
+    setStatus('done', `${result.rows.length} cells on ${Math.min(workers, result.rows.length)} workers: ${counts}.`);
     window.studyResult = { csv: result.csv, charts: result.charts.length };
   } catch (e) {
     if (controller.signal.aborted) setStatus('stopped', 'Stopped.');
@@ -62,5 +95,6 @@ async function run() {
 
 ui.study.value = JSON.stringify(example, null, 2);
 ui.run.addEventListener('click', run);
+for (const select of [ui.heatQ, ui.heatX, ui.heatY]) select.addEventListener('change', drawHeatmap);
 ui.stop.addEventListener('click', () => controller?.abort());
 document.body.dataset.ready = 'true';
