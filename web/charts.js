@@ -1,5 +1,6 @@
 // The explorer's plots, as one SVG figure: the risk (earlier runs faint behind the current
-// one, the learning times t_k as dashed verticals), its Hermite components R_k(t), and every
+// one, the learning times t_k as dashed verticals, the theory's plateaus as dotted
+// horizontals when the result has them), its Hermite components R_k(t), and every
 // neuron's a_i(t) and s_i(t); and the Hermite coefficients of the activation and the target.
 import { figure, fmt, lineChart, palette } from '../dist/index.js';
 
@@ -11,7 +12,7 @@ const size = { width: 470, height: 300 };
 const faint = (i) => `${palette[(i + 1) % palette.length]}73`;
 
 /**
- * `run`: { t, risk, mfRisk?, components?, a?, s?, m, degrees, learningTimes? } (arrays or
+ * `run`: { t, risk, mfRisk?, components?, a?, s?, m, degrees, learningTimes?, plateaus? } (arrays or
  * typed arrays; a result or the frames so far); `earlier`: [{ t, risk, label }];
  * `logRisk`: log10 risk axes; `time`: the time axis ({ type, min?, max? }).
  */
@@ -22,6 +23,10 @@ export function explorerFigure(run, { earlier = [], logRisk = false, time = { ty
   if (run.mfRisk?.length) series.push({ x: run.t, y: run.risk, name: 'R (population)', color: '#222', width: 2 }, { x: run.t, y: run.mfRisk, name: 'R_mf', color: '#222', dash: '5 3' });
   else series.push({ x: run.t, y: run.risk, name: 'R_mf', color: '#222', width: 2 });
   series.push(...learningTimeMarks(run.learningTimes ?? [], series, logRisk));
+  if (run.plateaus?.length && run.t.length > 1) {
+    const ends = [run.t[0] || run.t[1], run.t[run.t.length - 1]];
+    series.push(...run.plateaus.map((p, k) => ({ x: ends, y: [p, p], color: '#777', dash: '1 3', width: 1, name: k === 0 ? 'plateaus (theory)' : undefined })));
+  }
   // The risk falls from the top left: its legend goes bottom left.
   const charts = [{ ...size, title: 'Risk', x, y: y('risk'), series, legend: 'bottom-left' }];
   const D1 = (run.degrees ?? -1) + 1;
@@ -57,14 +62,3 @@ export function coefficientChart(sigma, phi, K) {
   });
 }
 
-/**
- * A trace of simulation.js (rows per output time) as the four plots: what embed.html
- * draws. `logRisk`: log10 risk axes; `time`: the time axis.
- */
-export function traceFigure(trace, { logRisk = false, time = { type: 'log' } } = {}) {
-  const flat = (rows) => rows.flat();
-  return explorerFigure({
-    t: trace.t, risk: trace.risk, mfRisk: trace.mfRisk, components: flat(trace.components), degrees: (trace.components[0]?.length ?? 0) - 1,
-    m: trace.a[0]?.length ?? trace.s[0]?.length ?? 0, a: flat(trace.a), s: flat(trace.s),
-  }, { logRisk, time });
-}

@@ -30,7 +30,6 @@ let jsonError = null;
 let current = null;
 /** Finished runs behind the current one, oldest first: { config, t, risk }. */
 let earlier = [];
-let hasRun = false;
 let startedAt = 0;
 /** Runs asked for; the status carries it (data-run) so that a watcher can tell one run's end from the last. */
 let runCount = 0;
@@ -166,12 +165,8 @@ function start() {
   for (const b of [ui.json, ui.csv, ui.svg, ui.png]) b.disabled = true;
   setStatus('running', 'Running…');
   startedAt = performance.now();
-  // An element that has run re-runs by itself when its config changes.
   ui.sim.config = current.config;
-  if (!hasRun) {
-    hasRun = true;
-    ui.sim.run().catch(() => {}); // reported by the error event
-  }
+  ui.sim.run().catch(() => {}); // reported by the error event
   draw();
 }
 
@@ -204,8 +199,7 @@ ui.sim.addEventListener('done', ({ detail: result }) => {
 });
 
 ui.sim.addEventListener('error', ({ detail }) => {
-  // A refusal of the config names its field; anything else has none.
-  setStatus('error', `<strong>${detail.field === null ? 'Error' : 'ConfigError'}</strong>: ${escape(detail.message)}`);
+  setStatus('error', `<strong>${escape(detail.name)}</strong>: ${escape(detail.message)}`);
   if (detail.field !== null) fieldFor(detail.field)?.setAttribute('aria-invalid', 'true');
   if (current && !current.result) current = null;
   finish();
@@ -224,6 +218,13 @@ function showStats(result) {
   }
   rows.push(['wall time', `${stats.wallMs.toFixed(0)} ms`], ['neurons, degrees', `m = ${m}, R₀…R${sub(degrees)}`]);
   rows.push(...learningTimes.map((t, k) => [`learning time t${sub(k)}`, show(t)]));
+  // The theory block (docs/theory.md), where the library adds one to results.
+  if (result.theory) {
+    const { plateaus, measured, unlearnable } = result.theory;
+    rows.push(['plateaus, theory', plateaus.map(show).join(' → ')]);
+    if (measured) rows.push(['plateaus, measured', measured.plateaus.map(show).join(' → ')]);
+    for (const u of unlearnable ?? []) rows.push([`R${sub(u.k)} not learnt`, u.reason]);
+  }
   if (note) rows.push(['note', note]);
   ui.stats.innerHTML = rows.map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('');
 }
@@ -244,7 +245,10 @@ function scheduleDraw() {
 function currentTrace({ neurons = false } = {}) {
   const r = current?.result;
   if (!r) return current && { t: current.t, risk: current.risk };
-  return { t: r.t, risk: r.risk, mfRisk: r.mfRisk, components: r.components, degrees: r.degrees, m: r.m, learningTimes: r.learningTimes, a: neurons ? r.a : undefined, s: neurons ? r.s : undefined };
+  return {
+    t: r.t, risk: r.risk, mfRisk: r.mfRisk, components: r.components, degrees: r.degrees, m: r.m, learningTimes: r.learningTimes,
+    plateaus: r.theory?.plateaus, a: neurons ? r.a : undefined, s: neurons ? r.s : undefined,
+  };
 }
 
 /** An earlier run is named by what differs from the current run's config. */

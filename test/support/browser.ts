@@ -17,7 +17,7 @@ export async function openSession(): Promise<Session> {
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   }
-  const server = await startServer({ alsoServe: ['test/support/'] });
+  const server = await startServer({ alsoServe: ['test/support/', 'node_modules/axe-core/'] });
   const browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
@@ -104,7 +104,7 @@ export async function openBrowser(name: Browsers['name']): Promise<Browsers> {
   const { join } = await import('node:path');
   // Its own HOME (profile and caches), no crash reporter: see test/consumers/browsers.ts.
   const home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
-  const server = await startServer();
+  const server = await startServer({ alsoServe: ['node_modules/axe-core/'] });
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: executable, headless: true,
     env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
