@@ -75,7 +75,7 @@ interface Results {
 let served: PlainServer;
 let reference: Awaited<ReturnType<typeof run>>;
 beforeAll(async () => {
-  served = await plainServer({ '/': page });
+  served = await plainServer({ '/': page, '/look': look });
   reference = await run(near);
 });
 afterAll(() => served?.close());
@@ -124,23 +124,71 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
   });
 });
 
+/** The README's snippet in both views, for the screenshot, the themes and reduced motion. */
+const look = `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<style>body { margin: 0; } #figure { display: flex; flex-direction: column; gap: 8px; padding: 8px; width: 784px; } timescales-sim { height: 300px; }</style>
+<script type="module" src="/dist/element.js"></script>
+<div id="figure">
+  <timescales-sim id="risk" m="10" epsilon="1e-3" activation="relu"></timescales-sim>
+  <timescales-sim id="neurons" m="10" epsilon="1e-3" activation="relu" view="neurons"></timescales-sim>
+</div>
+<timescales-sim id="themed" autoplay="false" style="--timescales-background: rgb(1, 2, 3); --timescales-color: rgb(4, 5, 6)"></timescales-sim>
+<script>
+  // Whether the plot held a drawing at any frame before the run ended, per element.
+  window.drawnWhileRunning = {};
+  for (const el of document.querySelectorAll('timescales-sim')) {
+    el.addEventListener('frame', () => { window.drawnWhileRunning[el.id] ||= el.shadowRoot.querySelector('[part=plot] svg') !== null; });
+  }
+</script>
+`;
+
 describe('<timescales-sim> in Chromium, looked at', () => {
-  it('runs on one worker shared by the page and draws labelled axes (screenshot: out/element.png)', async () => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    try {
-      const tab = await browser.newPage({ viewport: { width: 700, height: 420 } });
-      await tab.goto(served.url);
-      await tab.waitForFunction(() => (window as { results?: unknown }).results, undefined, { timeout: 60_000 });
-      expect(tab.workers().map((w) => w.url().slice(0, 5))).toEqual(['blob:']);
-      const near = tab.locator('#near');
-      await near.scrollIntoViewIfNeeded();
-      const texts = await near.locator('svg text').allTextContents();
-      expect(texts).toContain('t');
-      expect(texts).toContain('risk');
-      expect(await near.locator('[part=summary]').textContent()).toMatch(/^Learning times .*t₀ (=|not reached)/);
-      await near.screenshot({ path: join(root, 'out/element.png') });
-    } finally {
-      await browser.close();
-    }
+  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  });
+  afterAll(() => browser?.close());
+
+  async function open(options: { colorScheme?: 'light' | 'dark'; reducedMotion?: 'reduce' | 'no-preference' } = {}) {
+    const tab = await browser.newPage({ viewport: { width: 800, height: 640 }, ...options });
+    await tab.goto(new URL('look', served.url).href);
+    await tab.waitForFunction(() => ['risk', 'neurons'].every((id) => (document.getElementById(id) as unknown as { result: unknown }).result), undefined, { timeout: 60_000 });
+    // The finished run is drawn at the next animation frame.
+    await tab.waitForFunction(() => document.getElementById('neurons')!.shadowRoot!.querySelector('svg'), undefined, { timeout: 10_000 });
+    return tab;
+  }
+
+  it('runs every element on one worker, draws labelled axes, names itself and says the learning times (screenshot: out/element.png)', async () => {
+    const tab = await open({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    expect(tab.workers().map((w) => w.url().slice(0, 5))).toEqual(['blob:']);
+    const risk = tab.locator('#risk');
+    expect(await risk.locator('svg text').allTextContents()).toEqual(expect.arrayContaining(['t', 'risk', 'R', 'R₀', 'R₁', 'R₂']));
+    expect(await tab.locator('#neurons svg text').allTextContents()).toEqual(expect.arrayContaining(['aᵢ', 'sᵢ']));
+    expect(await risk.getAttribute('role')).toBe('figure');
+    expect(await risk.locator('[part=plot]').getAttribute('aria-label')).toBe('Simulation of a two-layer network learning (meanfield, m = 10, ε = 0.001, activation relu)');
+    expect(await risk.locator('[part=summary]').textContent()).toMatch(/^Learning times \(first t with Rₖ\(t\) ≤ 0\.1·Rₖ\(0\)\): t₀ = [\d.e-]+, t₁ = [\d.e-]+, t₂ = [\d.e-]+, t₃ not reached\.$/);
+    await tab.locator('#figure').screenshot({ path: join(root, 'out/element.png') });
+    await tab.close();
+  }, 120_000);
+
+  it('follows prefers-color-scheme, and takes its colours from custom properties', async () => {
+    const background = (tab: Awaited<ReturnType<typeof open>>, id: string) =>
+      tab.evaluate((id) => getComputedStyle(document.getElementById(id)!).backgroundColor, id);
+    const light = await open({ colorScheme: 'light' });
+    expect(await background(light, 'risk')).toBe('rgb(255, 255, 255)');
+    await light.close();
+    const dark = await open({ colorScheme: 'dark' });
+    expect(await background(dark, 'risk')).toBe('rgb(27, 27, 27)');
+    expect(await background(dark, 'themed')).toBe('rgb(1, 2, 3)');
+    expect(await dark.evaluate(() => getComputedStyle(document.getElementById('themed')!).color)).toBe('rgb(4, 5, 6)');
+    await dark.close();
+  }, 120_000);
+
+  it('draws only the finished run under prefers-reduced-motion', async () => {
+    const tab = await open({ reducedMotion: 'reduce' });
+    expect(await tab.evaluate(() => (window as unknown as { drawnWhileRunning: object }).drawnWhileRunning)).toEqual({ risk: false, neurons: false });
+    await tab.close();
   }, 120_000);
 });

@@ -63,6 +63,14 @@ describe('the packed tarball', () => {
     expect(found).toEqual([]);
   });
 
+  it('ships <timescales-sim> as one module with no imports, exported as timescales/element', () => {
+    const pkg = JSON.parse(readFileSync(join(app.dir, 'node_modules/timescales/package.json'), 'utf8'));
+    expect(pkg.exports['./element'].default).toBe('./dist/element.js');
+    const source = readFileSync(join(app.dir, 'node_modules/timescales/dist/element.js'), 'utf8');
+    expect(source).toContain('customElements.define("timescales-sim"');
+    expect([...source.matchAll(/(?:^|[;}\s])(?:import\s*[\w{*]|import\s*['"(]|export\s*\*\s*from)/g)].map((m) => m[0])).toEqual([]);
+  });
+
   it('has a browser entry without the Node-only study runner and its worker pool', () => {
     const pkg = JSON.parse(readFileSync(join(app.dir, 'node_modules/timescales/package.json'), 'utf8'));
     expect(pkg.exports['.'].browser.default).toBe('./dist/browser.js');
@@ -98,9 +106,10 @@ describe('Node', () => {
 });
 
 describe('TypeScript (tsc --strict against the packed declarations)', () => {
-  // api.ts must compile (run, sweepEpsilon, loadCore's sources, the study API); each line of
+  // api.ts must compile (run, sweepEpsilon, loadCore's sources, the study API, the element); each line of
   // misspelt.ts from line 4 on must fail.
   const api = `import { ConfigError, loadCore, run, study, studyInBrowser, sweepEpsilon, type RunConfigInput, type RunResult, type StudyInput } from 'timescales';
+import { type ElementResult, TimescalesSim } from 'timescales/element';
 
 const config: RunConfigInput = { m: 10, epsilon: 1e-3, time: { end: 10, points: 50 }, solver: { method: 'stiff', rtol: 1e-6 } };
 const bytes = new Uint8Array(0);
@@ -112,7 +121,10 @@ const sweep = await sweepEpsilon(config, [1e-2, 1e-4], { decades: 1, core: other
 const slope: number | undefined = sweep.table[0]?.fit?.slope;
 const grid: StudyInput = { base: { epsilon: 1e-2, time: { end: 10, points: 20 } }, grid: { m: [3, 5], seed: { range: [0, 2] } } };
 const studies = [() => study(grid, { outDir: 'out', workers: 2 }), () => studyInBrowser(grid)];
-export { times, slope, studies, ConfigError };
+const sim: TimescalesSim = document.createElement('timescales-sim');
+sim.config = config;
+const ran: Promise<ElementResult> = sim.run();
+export { times, slope, studies, ConfigError, ran };
 `;
   const misspelt = `import { run, study, sweepEpsilon } from 'timescales';
 
@@ -186,14 +198,18 @@ describe('Vite', () => {
     afterAll(() => browser?.close());
 
     for (const [server, served] of [['the dev server', () => dev], ['the production build', () => prod]] as const) {
-      it(`runs from ${server}, on the page and in module workers, to the same bits as Node`, async () => {
+      it(`runs from ${server}, on the page, in module workers and on <timescales-sim>, to the same bits as Node`, async () => {
         type Handed = { result: { variant: string; risk: number[]; wasm: string[] }; error?: undefined } | { error: string; result?: undefined };
-        const { page, worker, handed } = await browser.results<{ page: Outcome; worker: Outcome; handed: Handed }>(served().url, 60_000);
+        type Element = { result: { retcode: string; risk: number[] }; error?: undefined } | { error: string; result?: undefined };
+        const { page, worker, handed, element } = await browser.results<{ page: Outcome; worker: Outcome; handed: Handed; element: Element }>(served().url, 60_000);
         expectSameAsNode(`${browser.name}, ${server}, page`, page);
         expectSameAsNode(`${browser.name}, ${server}, worker`, worker);
         // A worker handed the page's compiled module (postMessage) fetches nothing.
         expect(handed.error, handed.error).toBeUndefined();
         expect(handed.result).toEqual({ variant: 'simd', risk: node.risk, wasm: [] });
+        // <timescales-sim> from `import 'timescales/element'`, bundled by Vite.
+        expect(element.error, element.error).toBeUndefined();
+        expect(element.result).toEqual({ retcode: 'success', risk: node.risk });
         expect(served().messages).toEqual([]);
       });
     }

@@ -1,9 +1,11 @@
-// Sets window.results = { page, worker, handed }, each { result } or { error }: the check on
-// the page, in a module worker, and in a worker handed the page's compiled module. Each
-// worker is created as `new Worker(new URL('…', import.meta.url), { type: 'module' })`,
-// written out in full: the form bundlers recognise.
+// Sets window.results = { page, worker, handed, element }, each { result } or { error }: the
+// check on the page, in a module worker, in a worker handed the page's compiled module, and
+// the same config on <timescales-sim> (run once the others are done, so that their record
+// of the .wasm fetched stays theirs). Each worker is created as `new Worker(new URL('…',
+// import.meta.url), { type: 'module' })`, written out in full: the form bundlers recognise.
 import { loadCore } from 'timescales';
-import { check } from './check.js';
+import 'timescales/element';
+import { check, config } from './check.js';
 
 const settle = (p) => p.then((result) => ({ result }), (e) => ({ error: String(e?.stack ?? e) }));
 
@@ -22,6 +24,9 @@ const handed = settle(page.then(() => loadCore()).then(({ variant, module }) => 
   w.postMessage({ variant, module });
   return result;
 }));
-Promise.all([page, worker, handed]).then(([page, worker, handed]) => {
-  window.results = { page, worker, handed };
+Promise.all([page, worker, handed]).then(async ([page, worker, handed]) => {
+  const el = document.querySelector('timescales-sim');
+  el.config = config;
+  const element = await settle(el.run().then((r) => ({ retcode: r.retcode, risk: Array.from(r.risk) })));
+  window.results = { page, worker, handed, element };
 });
