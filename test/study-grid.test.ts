@@ -153,7 +153,7 @@ describe('bad study files', () => {
     expect(bad({ base: smallBase, grid: { 'solver.rtol': [1e-8, 'tight'] } })).toBe('grid["solver.rtol"] = "tight": makes an invalid config: solver.rtol: must be a finite number (got "tight")');
     expect(bad({ base: smallBase, grid: { m: { range: [0, 3] } } })).toBe('grid["m"] = 0: makes an invalid config: m: must be ≥ 1 (got 0)');
     expect(bad({ base: { ...smallBase, init: { a: [1, 2, 3, 4] } }, grid: { m: [4, 5] } })).toBe('cell 1 (m = 5): makes an invalid config: init.a: must have m = 5 values');
-    expect(bad({ base: smallBase, grid: { epsilon: [0.1], nosuch: [1] } })).toMatch(/^grid\["nosuch"\] = 1: makes an invalid config: \(config\): unknown field\(s\) "nosuch"/);
+    expect(bad({ base: smallBase, grid: { epsilon: [0.1], nosuch: [1] } })).toMatch(/^grid\["nosuch"\] = 1: makes an invalid config: \(config\): unknown field "nosuch"/);
   });
 
   it('refuse a cell that breaks only a rule between fields, every field being valid alone', () => {
