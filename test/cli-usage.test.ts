@@ -101,7 +101,7 @@ describe('timescales run on the terminal', () => {
     expect(far.stderr).toMatch(/^timescales run: time\.end: reaching t = 1e\+300 takes dopri5 at least/);
   });
 
-  it('refuses an unknown or misspelt option with our own line, naming the nearest option', () => {
+  it('refuses an unknown or misspelt option or command with our own line, naming the nearest one', () => {
     const config = file('options.json', JSON.stringify(small));
     const typo = cli('run', config, '--otu', 'x.json');
     expect(typo.status).toBe(2);
@@ -111,6 +111,9 @@ describe('timescales run on the terminal', () => {
     expect(cli('run', config, '-x').stderr).toMatch(/^timescales run: unknown option -x \(/);
     expect(cli('run', config, '--out').stderr).toBe('timescales run: option --out needs a value (`timescales run --help` lists the options)\n');
     expect(cli('run', config, '--quiet=yes').stderr).toMatch(/^timescales run: option --quiet takes no value/);
+    const command = cli('swep', config);
+    expect(command.status).toBe(2);
+    expect(command.stderr).toMatch(/^timescales: unknown command 'swep' \(did you mean 'sweep'\?\)\n/);
   });
 
   it('refuses a duplicated ε in a sweep, naming it', () => {

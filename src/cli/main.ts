@@ -3,7 +3,7 @@
 // (a read or write that failed, e.g. a full disk); 2 bad input, refused before any work
 // (config, command line, an output path that cannot be written).
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, didYouMean } from '../errors.js';
 import { CliUsageError, wantsHelp, type Command } from './command.js';
 import { figuresCommand } from './figures.js';
 import { hermiteCommand } from './hermite.js';
@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = name === undefined ? undefined : commands[name];
   if (!command) {
-    process.stderr.write(`${name ? `timescales: unknown command '${clip(name)}'\n` : ''}${usage}\n`);
+    const near = name ? didYouMean(name, Object.keys(commands), (c) => `'${c}'`) : '';
+    process.stderr.write(`${name ? `timescales: unknown command '${clip(name)}'${near}\n` : ''}${usage}\n`);
     return 2;
   }
   if (wantsHelp(rest)) {
