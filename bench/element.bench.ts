@@ -4,7 +4,7 @@
 // re-run's from the attribute change to the new run's first `frame`. Each page load is a
 // fresh browser context (empty HTTP and code caches). Also: the bundle's size.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -90,6 +90,7 @@ async function firefoxSamples(url: string): Promise<Sample[]> {
 }
 
 export async function run(): Promise<string> {
+  const load = loadavg()[0];
   const bundle = readFileSync(fileURLToPath(new URL('../dist/element.js', import.meta.url)));
   const server = await plainServer({ '/': page });
   const rows = [];
@@ -110,7 +111,7 @@ export async function run(): Promise<string> {
   const kB = (n: number) => `${fmt(n / 1000)} kB`;
   return `## The element: first frame, re-run, bundle size
 
-\`<timescales-sim m="10" epsilon="1e-3" activation="relu">\` on a plain static server; ${LOADS} page loads per browser, each in a fresh context (empty caches), ${RERUNS} re-runs (an \`epsilon\` change) per load. dist/element.js: ${kB(bundle.length)} (gzip ${kB(gzipSync(bundle, { level: 9 }).length)}, brotli ${kB(brotliCompressSync(bundle).length)}), one module with its worker inside.
+\`<timescales-sim m="10" epsilon="1e-3" activation="relu">\` on a plain static server; ${LOADS} page loads per browser, each in a fresh context (empty caches), ${RERUNS} re-runs (an \`epsilon\` change) per load. dist/element.js: ${kB(bundle.length)} (gzip ${kB(gzipSync(bundle, { level: 9 }).length)}, brotli ${kB(brotliCompressSync(bundle).length)}), one module with its worker inside. The machine's load average was ${fmt(load)} when the bench started; these times grow with it.
 
 ${table(rows)}`;
 }
