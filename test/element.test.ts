@@ -25,6 +25,12 @@ const page = `<!doctype html>
 <timescales-sim id="bad" m="4" epsilon="-1" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="nowasm" m="3" wasm-base="/nowhere/" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="once" m="3" config='{"time": {"end": 1, "points": 3}}' autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
+<timescales-sim id="early" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
+<timescales-sim id="removed" autoplay="false" m="10" epsilon="1e-6" config='{"time": {"end": 1000, "points": 2000}}' style="width: 640px; height: 80px"></timescales-sim>
+<script>
+  // Set before the module defines the element: the element must still take it as its config.
+  document.getElementById('early').config = { m: 2, time: { end: 1, points: 2 } };
+</script>
 <div style="height: 6000px"></div>
 <timescales-sim id="far" m="3" config='{"time": {"end": 1, "points": 4}}'></timescales-sim>
 <script type="module">
@@ -49,6 +55,11 @@ const page = `<!doctype html>
   await onceEl.run();
   onceEl.config = { time: { end: 1, points: 3 }, epsilon: 0.5 };
   const second = await onceEl.run();
+  const early = await document.getElementById('early').run();
+  // An element removed from the page mid-run stops its run.
+  const removedEl = document.getElementById('removed');
+  removedEl.addEventListener('frame', () => removedEl.remove(), { once: true });
+  const removed = await removedEl.run();
   await new Promise((r) => setTimeout(r, 50));
   far.scrollIntoView();
   const farResult = await farDone;
@@ -58,6 +69,8 @@ const page = `<!doctype html>
     far: { before: farBeforeScroll, retcode: farResult.retcode, frames: frames.far },
     nowasm: { run: nowasmRun, event: await nowasmEvent, shown: nowasm.shadowRoot.querySelector('[part=error]').textContent },
     once: { retcode: second.retcode, epsilon: second.config.epsilon, same: onceEl.result === second, doneEvents },
+    early: { m: early.config.m, points: early.t.length },
+    removed: { retcode: removed.retcode, stoppedEarly: removed.t.length < 2000 },
     wasm: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')),
   };
 </script>
@@ -69,13 +82,15 @@ interface Results {
   far: { before: { frames: number; result: unknown }; retcode: string; frames: number };
   nowasm: { run: string; event: { message: string; field: string | null }; shown: string };
   once: { retcode: string; epsilon: number; same: boolean; doneEvents: number };
+  early: { m: number; points: number };
+  removed: { retcode: string; stoppedEarly: boolean };
   wasm: string[];
 }
 
 let served: PlainServer;
 let reference: Awaited<ReturnType<typeof run>>;
 beforeAll(async () => {
-  served = await plainServer({ '/': page, '/look': look });
+  served = await plainServer({ '/': page, '/look': look, '/no-workers': noWorkers });
   reference = await run(near);
 });
 afterAll(() => served?.close());
@@ -117,12 +132,39 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
     expect(results.once).toEqual({ retcode: 'success', epsilon: 0.5, same: true, doneEvents: 2 });
   });
 
+  it('stops the run of an element removed from the page', () => {
+    expect(results.removed).toEqual({ retcode: 'aborted', stoppedEarly: true });
+  });
+
+  it('takes a config property set before the module defined the element', () => {
+    expect(results.early).toEqual({ m: 2, points: 2 });
+  });
+
+  it('runs on the page, to the same bits, where the page forbids workers (worker-src \'none\')', async () => {
+    const r = await browser.results<{ risk: number[]; retcode: string }>(new URL('no-workers', served.url).href, 60_000);
+    expect(r).toEqual({ retcode: 'success', risk: Array.from(reference.risk) });
+  });
+
   it('starts an element far below the fold only once it is scrolled to', () => {
     expect(results.far.before).toEqual({ frames: 0, result: null });
     expect(results.far.retcode).toBe('success');
     expect(results.far.frames).toBe(4);
   });
 });
+
+/** The near element on a page whose Content-Security-Policy forbids workers. */
+const noWorkers = `<!doctype html>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">
+<link rel="icon" href="data:,">
+<script type="module" src="/dist/element.js"></script>
+<timescales-sim m="6" epsilon="1e-2" seed="7" activation="tanh" config='{"time": {"start": 1e-3, "end": 1, "points": 5}, "degrees": 2}'></timescales-sim>
+<script type="module">
+  const el = document.querySelector('timescales-sim');
+  el.addEventListener('done', (e) => { window.results = { retcode: e.detail.retcode, risk: Array.from(e.detail.risk) }; });
+  el.addEventListener('error', (e) => { window.results = { error: e.detail.message }; });
+</script>
+`;
 
 /** The README's snippet in both views, for the screenshot, the themes and reduced motion. */
 const look = `<!doctype html>

@@ -56,6 +56,9 @@ function timeAxis(config: RunConfig): ChartSpec['x'] {
 
 const column = (rows: Float64Array[], k: number) => rows.map((r) => r[k]);
 
+/** Neurons drawn in the neurons view: more lines than this are a blur, and slow to redraw at every frame. */
+export const MAX_NEURONS = 100;
+
 /** The charts of `view` for a box of width × height px. */
 export function charts(trace: Trace & { mfRisk?: number[] }, config: RunConfig, view: View, width: number, height: number): ChartSpec[] {
   const x = timeAxis(config);
@@ -63,10 +66,11 @@ export function charts(trace: Trace & { mfRisk?: number[] }, config: RunConfig, 
     const wide = width >= 1.6 * height;
     const size = wide ? { width: width / 2, height } : { width, height: height / 2 };
     const neurons = (rows: Float64Array[]): Series[] =>
-      Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => ({ x: trace.t, y: column(rows, i), width: 1.2 }));
+      Array.from({ length: Math.min(rows[0]?.length ?? 0, MAX_NEURONS) }, (_, i) => ({ x: trace.t, y: column(rows, i), width: 1.2 }));
+    const shown = trace.a[0] && trace.a[0].length > MAX_NEURONS ? ` (first ${MAX_NEURONS})` : '';
     return [
-      { ...size, title: 'Second-layer weights aᵢ(t)', x, y: { label: 'aᵢ' }, series: neurons(trace.a), legend: 'none' },
-      { ...size, title: 'Overlaps sᵢ(t)', x, y: { label: 'sᵢ' }, series: neurons(trace.s), legend: 'none' },
+      { ...size, title: `Second-layer weights aᵢ(t)${shown}`, x, y: { label: 'aᵢ' }, series: neurons(trace.a), legend: 'none' },
+      { ...size, title: `Overlaps sᵢ(t)${shown}`, x, y: { label: 'sᵢ' }, series: neurons(trace.s), legend: 'none' },
     ];
   }
   const degrees = trace.components[0]?.length ?? config.degrees + 1;

@@ -117,6 +117,14 @@ export class TimescalesSim extends Base {
   }
 
   connectedCallback(): void {
+    // A property set before this class was defined sits on the instance, hiding the accessor.
+    for (const name of ['config', 'wasmBase', 'view'] as const) {
+      if (Object.hasOwn(this, name)) {
+        const value = this[name];
+        delete (this as Partial<Record<typeof name, unknown>>)[name];
+        (this as Record<typeof name, unknown>)[name] = value;
+      }
+    }
     if (!this.hasAttribute('role')) this.setAttribute('role', 'figure');
     this.#resize ??= typeof ResizeObserver === 'function' ? new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
@@ -136,6 +144,8 @@ export class TimescalesSim extends Base {
   disconnectedCallback(): void {
     this.#resize?.disconnect();
     observer?.unobserve(this);
+    // Removed, not moved (a move reconnects it in the same task): its run would only hold up the others.
+    queueMicrotask(() => { if (!this.isConnected) this.stop(); });
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -216,7 +226,7 @@ export class TimescalesSim extends Base {
       if (!current()) return;
       this.#trace.add(f);
       this.dispatchEvent(new CustomEvent<FrameDetail>('frame', { detail: { index: f.index, t: f.t, risk: f.risk } }));
-      if (!reducedMotion()) this.#scheduleDraw();
+      this.#scheduleDraw();
     });
     this.#handle = handle;
     return handle.done.then((result) => {
@@ -281,6 +291,8 @@ export class TimescalesSim extends Base {
   #draw(): void {
     const config = this.#runConfig;
     if (!config || !this.#error.hidden) return;
+    // Under reduced motion a run is not animated: its plot appears when it ends.
+    if (this.#handle && reducedMotion()) return;
     const width = this.#size.width || this.clientWidth;
     const height = this.#size.height || this.clientHeight;
     if (!width || !height) return;
