@@ -208,8 +208,14 @@ describe('<timescales-sim> in Chromium, looked at', () => {
     const risk = tab.locator('#risk');
     expect(await risk.locator('svg text').allTextContents()).toEqual(expect.arrayContaining(['t', 'risk', 'R', 'R₀', 'R₁', 'R₂']));
     expect(await tab.locator('#neurons svg text').allTextContents()).toEqual(expect.arrayContaining(['aᵢ', 'sᵢ']));
-    expect(await risk.getAttribute('role')).toBe('figure');
-    expect(await risk.locator('[part=plot]').getAttribute('aria-label')).toBe('Simulation of a two-layer network learning (meanfield, m = 10, ε = 0.001, activation relu)');
+    const name = 'Simulation of a two-layer network learning (meanfield, m = 10, ε = 0.001, activation relu)';
+    // A figure named by what it simulates (its default semantics: the page's attributes stay its own).
+    expect(await risk.getAttribute('role')).toBeNull();
+    const cdp = await tab.context().newCDPSession(tab);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+    expect(nodes.filter((n) => n.role?.value === 'figure').map((n) => n.name?.value).sort())
+      .toEqual(['Simulation of a two-layer network learning', name, name]); // the third has not run
+    expect(await risk.locator('[part=plot]').getAttribute('aria-label')).toBe(name);
     expect(await risk.locator('[part=summary]').textContent()).toMatch(/^Learning times \(first t with Rₖ\(t\) ≤ 0\.1·Rₖ\(0\)\): t₀ = [\d.e-]+, t₁ = [\d.e-]+, t₂ = [\d.e-]+, t₃ not reached\.$/);
     await tab.locator('#figure').screenshot({ path: join(root, 'out/element.png') });
     await tab.close();

@@ -106,8 +106,16 @@ export class TimescalesSim extends Base {
   #summary!: HTMLParagraphElement;
   #resize: ResizeObserver | null = null;
 
+  /** The element's default role and name (a page's role or aria-label attributes win over them). */
+  #internals: ElementInternals | null = null;
+
   constructor() {
     super();
+    this.#internals = this.attachInternals?.() ?? null;
+    if (this.#internals) {
+      this.#internals.role = 'figure';
+      this.#internals.ariaLabel = 'Simulation of a two-layer network learning';
+    }
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${STYLE}</style><div class="plot" part="plot" role="img"></div>`
       + '<pre class="error" part="error" role="alert" hidden></pre><p class="summary" part="summary" aria-live="polite"></p>';
@@ -125,7 +133,6 @@ export class TimescalesSim extends Base {
         (this as Record<typeof name, unknown>)[name] = value;
       }
     }
-    if (!this.hasAttribute('role')) this.setAttribute('role', 'figure');
     this.#resize ??= typeof ResizeObserver === 'function' ? new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
       if (width !== this.#size.width || height !== this.#size.height) {
@@ -221,6 +228,7 @@ export class TimescalesSim extends Base {
     this.#error.hidden = true;
     this.#summary.textContent = 'Running…';
     this.#plot.setAttribute('aria-label', label(config));
+    if (this.#internals) this.#internals.ariaLabel = label(config);
     const current = () => generation === this.#generation;
     const handle = startRun(config, this.#wasmBase, (f) => {
       if (!current()) return;
