@@ -9,6 +9,7 @@
 // The run starts when the element first comes into view (as distill's figures do) unless
 // autoplay="false"; changing the config re-runs it. Every failure is shown inside the
 // element and fired as an `error` event; nothing throws into the page.
+import './early-start.js';
 import { parseConfig, type RunConfig } from '../config.js';
 import { type FieldAttribute, elementConfig, FIELD_ATTRIBUTES } from './config.js';
 import { draw, label, summary, Trace, type View } from './draw.js';
