@@ -42,3 +42,11 @@ describe('elementConfig', () => {
     expect(() => parseConfig(elementConfig(attrs({ epsilon: '-1' })))).toThrow(/^epsilon: must be > 0 \(got -1\)/);
   });
 });
+
+describe('dist/element.js in Node', () => {
+  it('imports without a DOM (a server render), defining nothing', async () => {
+    const mod = await import('../dist/element.js' as string) as { TimescalesSim: { observedAttributes: string[] } };
+    expect(mod.TimescalesSim.observedAttributes).toEqual(['config', 'model', 'm', 'epsilon', 'seed', 'activation', 'view', 'autoplay', 'wasm-base']);
+    expect('customElements' in globalThis).toBe(false);
+  });
+});
