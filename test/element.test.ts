@@ -176,7 +176,9 @@ const look = `<!doctype html>
   <timescales-sim id="risk" m="10" epsilon="1e-3" activation="relu"></timescales-sim>
   <timescales-sim id="neurons" m="10" epsilon="1e-3" activation="relu" view="neurons"></timescales-sim>
 </div>
-<timescales-sim id="themed" autoplay="false" style="--timescales-background: rgb(1, 2, 3); --timescales-color: rgb(4, 5, 6)"></timescales-sim>
+<div style="--timescales-grid: rgb(7, 8, 9)">
+  <timescales-sim id="themed" autoplay="false" style="--timescales-background: rgb(1, 2, 3); --timescales-color: rgb(4, 5, 6)"></timescales-sim>
+</div>
 <script>
   // Whether the plot held a drawing at any frame before the run ended, per element.
   window.drawnWhileRunning = {};
@@ -231,6 +233,11 @@ describe('<timescales-sim> in Chromium, looked at', () => {
     expect(await background(dark, 'risk')).toBe('rgb(27, 27, 27)');
     expect(await background(dark, 'themed')).toBe('rgb(1, 2, 3)');
     expect(await dark.evaluate(() => getComputedStyle(document.getElementById('themed')!).color)).toBe('rgb(4, 5, 6)');
+    // Inherited from an ancestor, as a page's theme would set it.
+    expect(await dark.evaluate(() => getComputedStyle(document.getElementById('themed')!).getPropertyValue('--grid').trim())).toBe('rgb(7, 8, 9)');
+    expect(await dark.evaluate(() => getComputedStyle(document.getElementById('risk')!).getPropertyValue('--grid').trim())).toBe('#333');
+    // The plot's grid lines take it.
+    expect(await dark.evaluate(() => getComputedStyle(document.getElementById('risk')!.shadowRoot!.querySelector('line[stroke="#eee"]')!).stroke)).toBe('rgb(51, 51, 51)');
     await dark.close();
   }, 120_000);
 

@@ -35,15 +35,15 @@ const STYLE = `
   color: var(--timescales-color, #222);
   background: var(--timescales-background, #fff);
   font: 13px var(--timescales-font, system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif);
-  --timescales-grid: #eee;
-  --timescales-axis: #888;
+  --grid: var(--timescales-grid, #eee);
+  --axis: var(--timescales-axis, #888);
 }
 @media (prefers-color-scheme: dark) {
   :host {
     color: var(--timescales-color, #ddd);
     background: var(--timescales-background, #1b1b1b);
-    --timescales-grid: #333;
-    --timescales-axis: #777;
+    --grid: var(--timescales-grid, #333);
+    --axis: var(--timescales-axis, #777);
   }
 }
 :host([hidden]) { display: none; }
@@ -51,8 +51,8 @@ const STYLE = `
 .plot svg { display: block; font-family: inherit; }
 .plot text { fill: currentColor; }
 .plot rect[fill="#fff"] { fill: var(--timescales-background, transparent); }
-.plot line[stroke="#eee"], .plot rect[stroke="#ccc"] { stroke: var(--timescales-grid); }
-.plot [stroke="#888"] { stroke: var(--timescales-axis); }
+.plot line[stroke="#eee"], .plot rect[stroke="#ccc"] { stroke: var(--grid); }
+.plot [stroke="#888"] { stroke: var(--axis); }
 .error {
   position: absolute; inset: 0; margin: 0; padding: 1em; overflow: auto;
   color: var(--timescales-error, #b00020); white-space: pre-wrap;
@@ -92,7 +92,7 @@ export class TimescalesSim extends Base {
   #config: object | null = null;
   #wasmBase: string | null = null;
   #result: ElementResult | null = null;
-  /** Set once a run was asked for (by view, by run(), or by a config change after one). */
+  /** Set once a run was asked for: by coming into view, or by run(). */
   #started = false;
   #handle: RunHandle | null = null;
   /** Counts runs; a superseded run's frames and outcome are dropped. */
@@ -160,7 +160,8 @@ export class TimescalesSim extends Base {
     if (old === value) return;
     if (name === 'view') this.#scheduleDraw();
     else if (name === 'autoplay') {
-      if (value !== 'false' && !this.#started && this.isConnected) observe(this);
+      if (value === 'false') observer?.unobserve(this);
+      else if (!this.#started && this.isConnected) observe(this);
     } else {
       if (name === 'wasm-base') this.#wasmBase = value;
       this.#configChanged();
