@@ -158,9 +158,8 @@ export async function run(): Promise<string> {
       'scalar vs SIMD': relative.scalar!.relativeToSimd![name],
       'relaxed vs SIMD': relative.relaxed?.relativeToSimd?.[name] ?? relative.relaxed?.error ?? '—',
     }));
-    builds = `Difference between builds on the conformance runs (test/conformance/suite.js), in Node ${node22!.version}: ` +
-      `the largest, over the result arrays, of max |x − x_SIMD| / max |x_SIMD|. Within one build every engine gives the same bits ` +
-      `(test/conformance.test.ts); 0 here means the builds agree bit for bit too.\n\n${table(rows)}`;
+    builds = `## Difference between builds\n\nThe conformance runs (test/conformance/suite.js) in Node ${node22!.version}: the largest over the result arrays ` +
+      `of max |x − x_SIMD| / max |x_SIMD|. Within one build every engine gives the same bits (test/conformance.test.ts); 0 means the builds agree bit for bit too.\n\n${table(rows)}`;
   }
 
   if (process.argv.includes('--write')) {
@@ -176,20 +175,21 @@ export async function run(): Promise<string> {
 
   return `## Runtimes: one suite in every engine
 
-The same module (bench/runtimes/suite.js over dist/index.js) in every engine, each (workload, build) in a fresh realm: ` +
-    `a new process for Node, Deno and Bun, a new module Web Worker in the browsers (as the explorer runs). ` +
-    `Cold: the first call after loading the module, each build in its own fresh realm; warm: median time per call, the builds interleaved ` +
-    `in one realm (rounds of one ≥ 20 ms batch per build, ≥ 7 rounds and ≥ 1.5 s), so that their ratios are side by side on a loaded machine. ` +
-    `Ratios > 1: the second build is that many times faster. Relaxed SIMD is the opt-in build (\`loadCore('relaxed')\`) with fused multiply-adds; ` +
-    `n/a where the engine has no relaxed SIMD. Raw numbers: bench/results/runtimes.json.
+bench/runtimes/suite.js in a fresh process (a module Web Worker in the browsers) per workload and build. Cold: the first call; ` +
+    `warm: median per call, the builds interleaved so their ratios are side by side. Ratios > 1: the second build is faster. ` +
+    `Raw numbers: bench/results/runtimes.json. Run on an idle machine: a loaded one moves single cells by 10× (see docs/design.md).
 
 ${table(main)}
-SGD per step (d = 1000, m = 100, batch 1, online, ReLU; from the difference between 1000- and 500-step runs, interleaved, so free of set-up), ` +
-    `against the same step in C (bench/native/sgd.c, gcc -O3 -march=native -ffast-math: 256-bit AVX2 with FMA), timed right before and after ` +
-    `each engine's warm SGD job (mean of the two medians of 3 runs). "× native speed": native time / Wasm time (1 = as fast as C).
+## SGD step in every engine against native C
+
+d = 1000, m = 100, batch 1, online, ReLU; per step from the difference between 1000- and 500-step runs. ` +
+    `Native: bench/native/sgd.c (gcc -O3 -march=native -ffast-math: 256-bit AVX2 with FMA), timed beside each engine's SGD job. ` +
+    `"× native speed" = native time / Wasm time.
 
 ${table(sgd)}
-Engines (pinned: scripts/engines.mjs; the module load is fetch or read, compile and instantiate of the SIMD build):
+## The engines
+
+Pinned in scripts/engines.mjs; the module load is fetch or read, compile and instantiate of the SIMD build.
 
 ${table(loads)}
 ${builds}`;
