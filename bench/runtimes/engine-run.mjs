@@ -62,7 +62,8 @@ function inWorker({ worker, module, args }) {
 /** A browser engine: one browser and one page; each job in a new module Web Worker. */
 async function browserEngine(engine, timeoutMs) {
   const { startServer } = await import('../../web/serve.mjs');
-  const server = await startServer({ alsoServe: ['bench/runtimes/'] });
+  // The folders whose modules run as jobs: the runtime bench's and the conformance suite's.
+  const server = await startServer({ alsoServe: ['bench/runtimes/', 'test/conformance/'] });
   let browser;
   let evaluate;
   let home;
