@@ -17,7 +17,9 @@ export { parseConfig, configJsonSchema, configSchema, type RunConfig, type RunCo
 export { outputTimes } from './time-grid.js';
 export { resultToJSON, resultToCSV, writeResultJSON, writeResultCSV, RESULT_FORMAT } from './io/result.js';
 export { CheckpointError } from './io/checkpoint.js';
-export { learningTimes, scalingExponent, logLogFit } from './analysis/learning-times.js';
+export { learningTimes, scalingExponent, logLogFit, logCorrectedFit } from './analysis/learning-times.js';
+export { predictTheory, measurePlateaus, type Theory, type TheoryInput, type MeasuredTheory, type Unlearnable } from './analysis/theory.js';
+export { extrapolateInM, type Extrapolation } from './analysis/extrapolate.js';
 export type { Trajectory, Frame, RunHooks, SolverStats, ReturnCode } from './solvers/solution.js';
 export { sweepEpsilon, timeScaleTable, predictedExponent, type SweepResult, type TimeScaleRow } from './analysis/sweep.js';
 export { fmt } from './format.js';

@@ -45,8 +45,12 @@ export const configSchema = z.object({
   seed: z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').default(0)
     .describe('seed of every random draw: the same seed gives the same bits in every engine'),
   init: z.object({
-    a: z.union([z.array(finite), z.object({ law: z.enum(['normal', 'uniform', 'constant']).default('normal').describe('the law of each a_i(0)'), scale: finite.default(1).describe('its scale') }).strict()])
-      .default({ law: 'normal', scale: 1 }).describe('second-layer weights: explicit values, or a law with scale (normal: N(0, scale²); uniform: U[−scale, scale]; constant: scale)'),
+    a: z.union([z.array(finite), z.object({
+      law: z.enum(['normal', 'uniform', 'constant']).default('normal').describe('the law of each a_i(0)'),
+      scale: finite.default(1).describe('its scale'),
+      quantiles: z.boolean().optional().describe('place a_i(0) at the m quantiles (i + ½)/m of the law instead of drawing them: t_k(m) then varies smoothly with m'),
+    }).strict()])
+      .default({ law: 'normal', scale: 1 }).describe('second-layer weights: explicit values, or a law with scale (normal: N(0, scale²); uniform: U[−scale, scale]; constant: scale), drawn or, with quantiles: true, at its m quantiles'),
     s: z.union([z.array(finite), z.literal('zero'), z.object({ d: positive.describe('D: s_i(0) = g_i/√D with g_i ~ N(0, 1), as for random w_i in dimension D') }).strict()])
       .default('zero').describe('meanfield overlaps s_i(0): explicit values in [−1, 1], "zero", or {d: D} for g_i/√D'),
     w: z.array(z.array(finite)).optional().describe('network/sgd: explicit first-layer weights, m rows of length d'),
@@ -252,7 +256,7 @@ const unionForms: Record<string, string> = {
   activation: activationSpec.description!,
   target: activationSpec.description!,
   time: timeSpec.description!,
-  'init.a': 'an array of m numbers or {law: "normal" | "uniform" | "constant", scale}',
+  'init.a': 'an array of m numbers or {law: "normal" | "uniform" | "constant", scale, quantiles}',
   'init.s': 'an array of m numbers in [−1, 1], "zero", or {d: D}',
 };
 

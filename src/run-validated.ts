@@ -5,6 +5,7 @@
 // loading the config schema (zod): that import was 95 of a worker's 130 ms of start.
 import { type Activation, resolveActivation } from './hermite/activation.js';
 import { learningTimes } from './analysis/learning-times.js';
+import { departures, measurePlateaus, predictTheory, type MeasuredTheory, type Theory } from './analysis/theory.js';
 import type { RunConfig } from './config.js';
 import { outputTimes } from './time-grid.js';
 import { ConfigError } from './errors.js';
@@ -45,6 +46,8 @@ export interface RunResult extends Trajectory {
   initial: { risk: number; components: Float64Array };
   /** t_k = first t with R_k(t) ≤ threshold·R_k(0), k = 0..degrees; null if not reached. */
   learningTimes: (number | null)[];
+  /** What the theory predicts for this run (docs/theory.md), and the plateaus measured beside it. */
+  theory: Theory & { measured: MeasuredTheory };
 }
 
 /** Projects activation and target on h_0..h_K, K from the config (or a default that covers the target). */
@@ -130,11 +133,25 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     const D1 = config.degrees + 1;
     const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
+    const times = learningTimes(core, out.t, out.components, initial.components, config.threshold);
+    const theory = theoryOf(core, config, coefficients, out, times);
+    const departed = out.t.length > 0 ? departures(theory, theory.measured, times, initial.risk) : undefined;
+    const note = [out.note, departed].filter((x) => x !== undefined).join('; ') || undefined;
     return extend(out, {
-      config, m: config.m, degrees: config.degrees, coefficients, initial,
-      learningTimes: learningTimes(core, out.t, out.components, initial.components, config.threshold),
+      note, config, m: config.m, degrees: config.degrees, coefficients, initial, learningTimes: times, theory,
     });
   });
+}
+
+/** The theory's predictions for the run (analysis/theory.ts) and the plateaus of its trajectory. */
+function theoryOf(core: Core, config: RunConfig, c: Coefficients, traj: Trajectory, times: (number | null)[]): RunResult['theory'] {
+  const { a0, s0 } = initialState(core, config);
+  const predicted = predictTheory({
+    sigma: c.sigma, phi: c.phi, phiNorm2: c.phiNorm2, sigmaZeros: c.zeros.sigma, sigmaUnresolved: c.unresolved.sigma,
+    noise: config.noise, a0, s0: config.model === 'meanfield' ? s0 : null, degrees: config.degrees, threshold: config.threshold,
+  });
+  const measured = traj.t.length > 0 ? measurePlateaus(traj.t, traj.risk, times) : { plateaus: times.map(() => null), final: NaN };
+  return extend(predicted, { measured });
 }
 
 /** The checkpoint at `path`, if it was written for `config`; CheckpointError naming the fields that differ otherwise. */

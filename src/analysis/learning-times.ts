@@ -71,3 +71,40 @@ export function scalingExponent(epsilon: number[], times: (number | null)[], dec
   const fit = smallest.length >= 2 ? logLogFit(smallest.map((p) => p[0]), smallest.map((p) => p[1])) : null;
   return { localSlopes, fit };
 }
+
+/** ε^p for p = 1, ½, ¼, … by repeated square roots (correctly rounded in every engine); null for other p. */
+function epsilonPower(e: number, p: number): number | null {
+  let v = e;
+  for (let q = 1; q >= p; q /= 2) {
+    if (q === p) return v;
+    v = Math.sqrt(v);
+  }
+  return null;
+}
+
+/**
+ * The power law with its log correction, t = ε^p (A + B ln(1/ε)), fitted by least squares of
+ * t/ε^p against ln(1/ε) over the `decades` smallest decades of ε (docs/theory.md §5: t_1 has
+ * this form with p = ½). null with fewer than two points or for p not 1, ½, ¼, ….
+ */
+export function logCorrectedFit(epsilon: number[], times: (number | null)[], p: number, decades = 2): { A: number; B: number } | null {
+  const pts = epsilon.map((e, i) => [e, times[i]] as const)
+    .filter((q): q is readonly [number, number] => q[1] !== null && q[1] > 0);
+  if (pts.length === 0) return null;
+  const smallest = Math.min(...pts.map((q) => q[0]));
+  const used = pts.filter(([e]) => e <= smallest * 10 ** decades * (1 + 1e-12));
+  if (used.length < 2 || epsilonPower(1, p) === null) return null;
+  const x = used.map(([e]) => -log(e));
+  const y = used.map(([e, t]) => t / epsilonPower(e, p)!);
+  const n = x.length;
+  const mx = x.reduce((a, v) => a + v, 0) / n;
+  const my = y.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+  }
+  const B = sxy / sxx;
+  return { A: my - B * mx, B };
+}

@@ -21,5 +21,12 @@ export function timeScaleTables(epsilon: number[], table: TimeScaleRow[], decade
     '| --- | --- | --- | --- |',
     ...table.map(({ degree, predicted, fit, localSlopes }) =>
       `| ${degree} | ${fmt(predicted)} | ${fit ? fmt(fit.slope) : '—'} | ${localSlopes.slice().reverse().map((s) => fmt(s.slope)).join(', ')} |`),
+    '',
+    `t_k = ε^p (A + B ln(1/ε)), p the predicted exponent, fitted over the same ε; predicted A, B from docs/theory.md:`,
+    '',
+    '| degree k | p | fitted A | predicted A | fitted B | predicted B |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...table.filter((r) => r.logFit || r.predictedB !== null).map(({ degree, predicted, logFit, predictedA, predictedB }) =>
+      `| ${degree} | ${fmt(predicted)} | ${logFit ? fmt(logFit.A) : '—'} | ${predictedA === null ? '—' : fmt(predictedA)} | ${logFit ? fmt(logFit.B) : '—'} | ${predictedB === null ? '—' : fmt(predictedB)} |`),
   ];
 }

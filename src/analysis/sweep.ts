@@ -1,6 +1,7 @@
 // Sweeps over ε: the same config run at several learning-rate ratios, and the scaling
 // of each component's learning time with ε read off the runs (MODEL.md §6).
-import { scalingExponent } from './learning-times.js';
+import { logCorrectedFit, scalingExponent } from './learning-times.js';
+import type { Theory } from './theory.js';
 import { parseConfig, type RunConfigInput } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { run, type RunOptions, type RunResult } from '../run.js';
@@ -20,14 +21,31 @@ export interface TimeScaleRow {
   localSlopes: { epsilon: number; slope: number }[];
   /** Least-squares log–log fit over the `decades` smallest decades of ε. */
   fit: { slope: number; intercept: number } | null;
+  /** t_k = ε^p (A + B ln(1/ε)), p the predicted exponent, fitted over the same ε (null unless p is 1, ½, ¼, …). */
+  logFit: { A: number; B: number } | null;
+  /**
+   * The theory's leading-order A and B (docs/theory.md §4, §5): degree 0, t_0 ≈ c ε (A = c, B = 0);
+   * degree 1, its closed forms. null where the theory gives none or none was passed.
+   */
+  predictedA: number | null;
+  predictedB: number | null;
 }
 
-/** Learning times per degree across runs at `epsilon` (one learningTimes array per run), with their scaling. */
-export function timeScaleTable(epsilon: number[], learningTimes: (number | null)[][], decades = 2): TimeScaleRow[] {
+/**
+ * Learning times per degree across runs at `epsilon` (one learningTimes array per run), with
+ * their scaling; `timeScales` (a run's theory.timeScales, the same at every ε) gives the
+ * predicted constants.
+ */
+export function timeScaleTable(epsilon: number[], learningTimes: (number | null)[][], decades = 2, timeScales?: Theory['timeScales']): TimeScaleRow[] {
   const degrees = Math.min(...learningTimes.map((t) => t.length));
   return Array.from({ length: degrees }, (_, k) => {
     const times = learningTimes.map((t) => t[k]);
-    return { degree: k, predicted: predictedExponent(k), times, ...scalingExponent(epsilon, times, decades) };
+    const predicted = predictedExponent(k);
+    const constants = k === 0 && timeScales?.t0 ? { A: timeScales.t0.c, B: 0 } : k === 1 && timeScales?.t1 ? timeScales.t1 : null;
+    return {
+      degree: k, predicted, times, ...scalingExponent(epsilon, times, decades),
+      logFit: logCorrectedFit(epsilon, times, predicted, decades), predictedA: constants?.A ?? null, predictedB: constants?.B ?? null,
+    };
   });
 }
 
@@ -58,5 +76,5 @@ export async function sweepEpsilon(config: RunConfigInput, epsilon: number[], op
     runs.push(r);
     options.onRun?.(e, r);
   }
-  return { epsilon: sorted, runs, table: timeScaleTable(sorted, runs.map((r) => r.learningTimes), options.decades) };
+  return { epsilon: sorted, runs, table: timeScaleTable(sorted, runs.map((r) => r.learningTimes), options.decades, runs[0].theory.timeScales) };
 }

@@ -2,7 +2,8 @@
 // returns typed arrays). JSON layout, per output time j and neuron i:
 //   t[j], risk[j], mfRisk[j] (network/sgd), loss[j] (multi-pass sgd),
 //   components[j][k] = R_k(t_j) for k = 0..degrees, a[j][i], s[j][i] (when kept),
-//   initial {risk, components}, learningTimes[k], retcode, message, note, stats, coefficients.
+//   initial {risk, components}, learningTimes[k], theory (docs/theory.md), retcode, message, note,
+//   stats, coefficients.
 //
 // The JSON is written in pieces (writeResultJSON): typed arrays number by number, tables
 // row by row, so a result larger than the engine's longest string (about 2^29 characters
@@ -58,6 +59,7 @@ function resultDocument(r: RunResult, form: DocForm): Record<string, Doc> {
   if (r.s) doc.s = form.table(r.s, r.m);
   doc.initial = { risk: r.initial.risk, components: form.vector(r.initial.components) };
   doc.learningTimes = r.learningTimes;
+  doc.theory = form.object(r.theory);
   doc.stats = form.object(r.stats);
   doc.coefficients = {
     activation: c.activation.label, target: c.target.label,

@@ -32,6 +32,7 @@ export function initialState(core: Core, config: RunConfig): InitialState {
     let a0: Float64Array;
     if (Array.isArray(a)) a0 = Float64Array.from(a);
     else if (a.law === 'constant') a0 = new Float64Array(m).fill(a.scale);
+    else if (a.quantiles) a0 = quantiles(core, m, a.law).map((q) => a.scale * q);
     else if (a.law === 'uniform') a0 = draw(m, 'uniform').map((u) => a.scale * (2 * u - 1));
     else a0 = draw(m, 'normal').map((g) => a.scale * g);
     let s0: Float64Array;
@@ -49,4 +50,28 @@ export function initialState(core: Core, config: RunConfig): InitialState {
       direction: config.direction ? Float64Array.from(config.direction) : null,
     };
   });
+}
+
+/**
+ * The m quantiles (i + ½)/m of N(0, 1) or U[−1, 1], symmetric about 0 bit for bit. The normal
+ * ones are found by bisection on Φ(x) = ½ erfc(−x/√2) with the core's erfc (the same bits in
+ * every engine), to the last bit of x.
+ */
+export function quantiles(core: Core, m: number, law: 'normal' | 'uniform'): Float64Array {
+  const out = new Float64Array(m);
+  for (let i = m - 1; 2 * i >= m - 1; i--) {
+    const p = (i + 0.5) / m; // ≥ ½
+    let q = 2 * p - 1;
+    if (law === 'normal') {
+      let [lo, hi] = [0, 40];
+      for (let mid = 20; mid > lo && mid < hi; mid = 0.5 * (lo + hi)) {
+        if (0.5 * core.exports.erfc(-mid * Math.SQRT1_2) < p) lo = mid;
+        else hi = mid;
+      }
+      q = lo;
+    }
+    out[m - 1 - i] = -q;
+    out[i] = q; // last, so that the middle quantile of an odd m is +0
+  }
+  return out;
 }
