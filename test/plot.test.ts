@@ -1,3 +1,5 @@
+import { paperFigures } from '../src/analysis/figures.js';
+import { plainLength, rich } from '../src/plot/svg.js';
 import { describe, expect, it } from 'vitest';
 import { figure } from '../src/plot/figure.js';
 import { lineChart } from '../src/plot/line-chart.js';
@@ -91,7 +93,8 @@ describe('lineChart', () => {
       series: [{ x: t, y: risk, name: 'R_mf' }, { x: t, y: risk.map((r) => r / 2), name: 'half', dash: '4 2' }],
     });
     expectWellFormed(svg);
-    expect(svg).toContain('R_mf(t) &#60;ε = 1e-3&#62;');
+    expect(svg).toContain('R<tspan baseline-shift="sub" font-size="75%">mf</tspan>(t) &#60;ε = 1e-3&#62;');
+    expect(svg).not.toMatch(/R_mf|R\^/); // indices set as subscripts, never raw
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg).toContain('stroke-dasharray="4 2"');
     expect(svg).toContain('>half</text>');
@@ -138,5 +141,22 @@ describe('figure', () => {
     expect(svg).toContain('<svg x="300" y="28" width="400" height="250">');
     expect(svg).toContain('<svg x="0" y="278" width="300" height="300">');
     expect(() => figure([], { columns: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('rich text', () => {
+  it('sets _x, _{..}, ^x and ^{..} as subscript and superscript tspans, escaping the rest', () => {
+    expect(rich('t_k < 1')).toBe('t<tspan baseline-shift="sub" font-size="75%">k</tspan> &#60; 1');
+    expect(rich('R^{2m} flow')).toBe('R<tspan baseline-shift="super" font-size="75%">2m</tspan> flow');
+    expect(rich('t_2/ε^{1/4}')).toBe('t<tspan baseline-shift="sub" font-size="75%">2</tspan>/ε<tspan baseline-shift="super" font-size="75%">1/4</tspan>');
+    expect(rich('plain & simple')).toBe('plain &#38; simple');
+    expect(plainLength('t_{k+1} of R_mf')).toBe('tk+1 of Rmf'.length);
+  });
+
+  it('leaves no raw index in the paper figures\' text', () => {
+    for (const job of paperFigures) {
+      const titles = [job.title];
+      for (const t of titles) expect(rich(t)).not.toMatch(/[_^]/);
+    }
   });
 });

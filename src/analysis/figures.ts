@@ -123,31 +123,40 @@ export const SWEEP_EPSILONS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1
 
 const sweep: FigureJob = {
   name: 'timescales',
-  title: 'Learning times t_k against ε, m = 10 (dotted: the predicted power laws)',
+  title: 'Learning times t_k against ε, ReLU, m = 10: measured (solid), paper\'s power laws (dotted), theory\'s leading order (dashed)',
   configs: Object.fromEntries(SWEEP_EPSILONS.map((epsilon) => [
     `eps${epsilon}`, { ...paperBase, epsilon, m: 10, time: logTime(Math.min(1e-9, epsilon * 1e-3), 400) },
   ])),
   render(r) {
-    const series: Series[] = sweepTable(r).flatMap(({ times, fit, predicted }, k) => {
-      const measured: Series = { x: SWEEP_EPSILONS, y: times.map((t) => t ?? Number.NaN), name: `t_${k} (fit slope ${fit?.slope.toFixed(3) ?? '—'})`, color: palette[k] };
+    const series: Series[] = sweepTable(r).flatMap(({ times, fit, logFit, predicted, predictedA, predictedB }, k) => {
+      const measured: Series = {
+        x: SWEEP_EPSILONS, y: times.map((t) => t ?? Number.NaN), color: palette[k],
+        name: `t_${k}: fitted slope ${fit?.slope.toFixed(3) ?? '—'}${logFit && predictedB !== null && k > 0 ? `, fitted B ${fmt(logFit.B)} (predicted ${fmt(predictedB)})` : ''}`,
+      };
       // Anchor the predicted line at the smallest ε, where the asymptotics hold best.
       const anchor = times.findLastIndex((t) => t !== null);
       if (anchor < 0) return [measured];
       const reference: Series = {
         x: SWEEP_EPSILONS, y: SWEEP_EPSILONS.map((e) => times[anchor]! * (e / SWEEP_EPSILONS[anchor]) ** predicted),
-        name: `∝ ε^${fmt(predicted)}`, color: palette[k], dash: '2 3', width: 1,
+        name: `∝ ε^{${fmt(predicted)}}`, color: palette[k], dash: '2 3', width: 1,
       };
-      return [measured, reference];
+      if (predictedA === null || predictedB === null) return [measured, reference];
+      // docs/theory.md §4–5: t_0 ≈ c ε, t_1 ≈ √ε (A + B ln(1/ε)), no fitted constant
+      const theory: Series = {
+        x: SWEEP_EPSILONS, y: SWEEP_EPSILONS.map((e) => e ** predicted * (predictedA + predictedB * Math.log(1 / e))),
+        name: k === 0 ? `theory: ${fmt(predictedA)} ε` : `theory: √ε (${fmt(predictedA)} + ${fmt(predictedB)} ln(1/ε))`, color: palette[k], dash: '6 3', width: 1,
+      };
+      return [measured, reference, theory];
     });
     return figure([{
-      title: this.title, x: { type: 'log', label: 'ε' }, y: { type: 'log', label: 't_k' }, series, width: 640, height: 420, legend: 'bottom-right',
-    }]);
+      title: 'Learning times t_k against ε', x: { type: 'log', label: 'ε' }, y: { type: 'log', label: 't_k' }, series, width: 720, height: 460, legend: 'bottom-right',
+    }], { title: this.title });
   },
 };
 
 /** Learning times of each degree across the sweep's runs, with their scaling in ε. */
 export function sweepTable(r: Record<string, RunResult>): TimeScaleRow[] {
-  return timeScaleTable(SWEEP_EPSILONS, SWEEP_EPSILONS.map((e) => r[`eps${e}`].learningTimes));
+  return timeScaleTable(SWEEP_EPSILONS, SWEEP_EPSILONS.map((e) => r[`eps${e}`].learningTimes), 2, r[`eps${SWEEP_EPSILONS[0]}`].theory.timeScales);
 }
 
 export const paperFigures: FigureJob[] = [fig2, fig3, fig4, sweep];

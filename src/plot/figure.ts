@@ -1,12 +1,12 @@
 // Several charts laid out on a grid as one SVG document: the paper's multi-panel
 // figures, written to files from Node or shown live in the explorer.
 import { type ChartSpec, chartBody } from './line-chart.js';
-import { esc, px, svgDocument } from './svg.js';
+import { px, rich, svgDocument } from './svg.js';
 
 export interface FigureOptions {
   /** Charts per row (default: all in one row). */
   columns?: number;
-  /** Title above the grid. */
+  /** Title above the grid (set as chart titles are: `t_k` with a real subscript). */
   title?: string;
 }
 
@@ -33,7 +33,7 @@ export function figure(charts: ChartSpec[], options: FigureOptions = {}): string
     return `<svg x="${px(x)}" y="${px(y)}" width="${b.width}" height="${b.height}">${b.body}</svg>`;
   });
   const title = options.title
-    ? `<text x="${px(width / 2)}" y="19" text-anchor="middle" font-size="15" font-weight="600">${esc(options.title)}</text>`
+    ? `<text x="${px(width / 2)}" y="19" text-anchor="middle" font-size="15" font-weight="600">${rich(options.title)}</text>`
     : '';
   return svgDocument(width, height, title + cells.join(''), options.title);
 }

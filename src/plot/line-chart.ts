@@ -2,7 +2,7 @@
 // grid, axis labels, title and legend. Pure string building, so the same code writes
 // figure files from Node and redraws the explorer's plots in the browser.
 import { type AxisType, type Scale, drawable, extent, makeScale } from './scale.js';
-import { esc, px, svgDocument, textWidth } from './svg.js';
+import { esc, plainLength, px, rich, svgDocument, textWidth } from './svg.js';
 
 export interface Series {
   x: ArrayLike<number>;
@@ -15,9 +15,12 @@ export interface Series {
   width?: number;
   /** SVG stroke-dasharray, e.g. '4 3'. */
   dash?: string;
+  /** Draw a dot at each point (with width 0: dots only). */
+  markers?: boolean;
 }
 
 export interface AxisSpec {
+  /** Text; `t_k`, `R_mf`, `ε^{1/4}` are set with real subscripts and superscripts (svg.ts rich). */
   label?: string;
   type?: AxisType;
   /** Fixed ends of the axis; by default the data range widened to round values. */
@@ -29,6 +32,7 @@ export type LegendPosition = 'top-right' | 'top-left' | 'bottom-right' | 'bottom
 
 export interface ChartSpec {
   series: Series[];
+  /** Text, set as axis labels are. */
   title?: string;
   x?: AxisSpec;
   y?: AxisSpec;
@@ -81,22 +85,23 @@ export function chartBody(spec: ChartSpec): ChartBody {
 
   const parts: string[] = [];
   if (spec.title) {
-    parts.push(`<text x="${px(left + w / 2)}" y="${size.title + 4}" text-anchor="middle" font-size="${size.title}" font-weight="600">${esc(spec.title)}</text>`);
+    parts.push(`<text x="${px(left + w / 2)}" y="${size.title + 4}" text-anchor="middle" font-size="${size.title}" font-weight="600">${rich(spec.title)}</text>`);
   }
   parts.push(`<g transform="translate(${left},${top})">`);
   parts.push(`<rect width="${px(w)}" height="${px(h)}" fill="#fff" stroke="#888"/>`);
   parts.push(xAxis(xs, w, h), yAxis(ys, w, h));
   if (spec.x?.label) {
-    parts.push(`<text x="${px(w / 2)}" y="${px(h + bottom - 6)}" text-anchor="middle" font-size="${size.label}">${esc(spec.x.label)}</text>`);
+    parts.push(`<text x="${px(w / 2)}" y="${px(h + bottom - 6)}" text-anchor="middle" font-size="${size.label}">${rich(spec.x.label)}</text>`);
   }
   if (spec.y?.label) {
-    parts.push(`<text transform="translate(${px(-left + size.label + 2)},${px(h / 2)}) rotate(-90)" text-anchor="middle" font-size="${size.label}">${esc(spec.y.label)}</text>`);
+    parts.push(`<text transform="translate(${px(-left + size.label + 2)},${px(h / 2)}) rotate(-90)" text-anchor="middle" font-size="${size.label}">${rich(spec.y.label)}</text>`);
   }
   // A nested viewport clips the lines to the plot area without needing element ids.
   parts.push(`<svg width="${px(w)}" height="${px(h)}" overflow="hidden" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
   spec.series.forEach((s, i) => {
-    const d = pathData(s, xs, ys, w, h);
+    const d = s.width === 0 ? '' : pathData(s, xs, ys, w, h);
     if (d) parts.push(`<path d="${d}" ${stroke(s, i)}/>`);
+    if (s.markers) parts.push(markers(s, i, xs, ys, w, h));
   });
   parts.push('</svg>', legend(spec, w, h), '</g>');
   return { width, height, body: parts.join('') };
@@ -128,6 +133,16 @@ function pathData(s: Series, xs: Scale, ys: Scale, w: number, h: number): string
   }
   close();
   return d;
+}
+
+/** A dot of the series' color at each drawable point. */
+function markers(s: Series, i: number, xs: Scale, ys: Scale, w: number, h: number): string {
+  const color = esc(s.color ?? palette[i % palette.length]);
+  let out = '';
+  for (let j = 0; j < s.x.length; j++) {
+    if (drawable(xs.type, s.x[j]) && drawable(ys.type, s.y[j])) out += `<circle cx="${px(xs.at(s.x[j]) * w)}" cy="${px((1 - ys.at(s.y[j])) * h)}" r="3" fill="${color}"/>`;
+  }
+  return out;
 }
 
 /** Tick label text; a decade 10^k is typeset with a superscript exponent. */
@@ -169,15 +184,16 @@ function legend(spec: ChartSpec, w: number, h: number): string {
   const entries = spec.series.map((s, i) => ({ s, i })).filter(({ s }) => s.name);
   if (position === 'none' || entries.length === 0) return '';
   const row = size.tick + 5;
-  const boxW = 34 + Math.max(...entries.map(({ s }) => textWidth(s.name!.length, size.tick)));
+  const boxW = 34 + Math.max(...entries.map(({ s }) => textWidth(plainLength(s.name!), size.tick)));
   const boxH = entries.length * row + 8;
   const bx = position.endsWith('right') ? w - boxW - 6 : 6;
   const by = position.startsWith('top') ? 6 : h - boxH - 6;
   let out = `<g transform="translate(${px(bx)},${px(by)})"><rect width="${px(boxW)}" height="${px(boxH)}" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`;
   entries.forEach(({ s, i }, k) => {
     const y = px(4 + row * (k + 0.5));
-    out += `<line x1="6" x2="24" y1="${y}" y2="${y}" ${stroke(s, i)}/>`;
-    out += `<text x="28" y="${y}" dy="0.35em" font-size="${size.tick}">${esc(s.name!)}</text>`;
+    if (s.width !== 0) out += `<line x1="6" x2="24" y1="${y}" y2="${y}" ${stroke(s, i)}/>`;
+    if (s.markers) out += `<circle cx="15" cy="${y}" r="3" fill="${esc(s.color ?? palette[i % palette.length])}"/>`;
+    out += `<text x="28" y="${y}" dy="0.35em" font-size="${size.tick}">${rich(s.name!)}</text>`;
   });
   return out + '</g>';
 }
