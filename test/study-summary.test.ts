@@ -116,7 +116,7 @@ describe('the ε fit of the seed means', () => {
     expect(md).toContain('| 0.001 | 2 | 2 | — (1/2) |');
     // seed by seed: one row per seed with its exponents (m, seed, t_0, t_1)
     expect(md).toContain(`| 5 | 1 | ${fmt(Math.log(12) / ln100)} | ${fmt(Math.log(4) / ln100)} |`);
-    expect(md.slice(perSeed).match(/^\| 10 \| [12] \|/gm)).toHaveLength(2);
+    expect(md.slice(perSeed, md.indexOf('## Learning times at m = ∞')).match(/^\| 10 \| [12] \|/gm)).toHaveLength(2);
   });
 
   it('is absent without a seed axis', () => {
@@ -158,11 +158,37 @@ describe('study charts', () => {
 
   it('name ε as ε, on its axis, in the title and in the lines', () => {
     const svg = chart([eps, { path: 'm', values: [1, 2] }]);
-    expect(svg).toContain('t_0 against ε');
+    expect(svg).toContain('t<tspan baseline-shift="sub" font-size="75%">0</tspan> against ε');
     expect(svg).toContain('>ε</text>');
     expect(svg).not.toContain('epsilon');
     const lines = studyCharts(pointsOf([{ path: 'm', values: [1, 2] }, eps], 0, rows([{ path: 'm', values: [1, 2] }, eps], (v) => [v.epsilon * v.m])))[0].svg;
     expect(lines).toContain('ε = 0.01');
     expect(lines).not.toContain('epsilon');
+  });
+});
+
+describe('learning times at m = ∞', () => {
+  it('extrapolates each t_k over an m axis in 1/m, per point of the other axes, and writes it to summary.md', () => {
+    const axes: StudyAxis[] = [{ path: 'epsilon', values: [1e-2, 1e-4] }, { path: 'm', values: [40, 10, 20] }];
+    // t_0 = ε (1 + 1/m) exactly linear in 1/m; t_1 reached only at m = 10
+    const data = rows(axes, (v) => [v.epsilon * (1 + 1 / v.m), v.m === 10 ? 1 : null]);
+    const s = summarize(pointsOf(axes, 1, data));
+    expect(s.m).toHaveLength(2);
+    const g = s.m!.find((x) => x.point.epsilon === 1e-4)!;
+    expect(g.m).toEqual([10, 20, 40]);
+    expect(g.limit[0]!.value).toBeCloseTo(1e-4, 15);
+    expect(g.limit[1]).toBeNull();
+    expect(summaryMarkdown(s)).toMatch(/## Learning times at m = ∞[^]*\| ∞ \| 1\.00e-4 ± /);
+  });
+
+  it('gives the ε fits the theory\'s predicted constants of the cells', () => {
+    const axes: StudyAxis[] = [{ path: 'epsilon', values: [1e-2, 1e-3, 1e-4] }];
+    const data = rows(axes, (v) => [v.epsilon, Math.sqrt(v.epsilon) * (2 + 0.5 * Math.log(1 / v.epsilon))]);
+    for (const r of data) r.outcome = { ...r.outcome, timeScales: { t0: { c: 1 }, t1: { A: 2, B: 0.5 } } };
+    const [row0, row1] = summarize(pointsOf(axes, 1, data)).epsilon![0].table;
+    expect(row1.predictedB).toBe(0.5);
+    expect(row1.logFit!.B).toBeCloseTo(0.5, 10);
+    expect(row0.predictedA).toBe(1);
+    expect(row0.logFit!.A).toBeCloseTo(1, 10);
   });
 });

@@ -2,6 +2,7 @@
 // same runner serves Node's worker threads, Web Workers and in-process callers, so every
 // way of running a study gives the same rows. Cells come validated (plan.ts), so it runs
 // them through run-validated.ts and a worker that imports it never loads the schema (zod).
+import type { Theory } from '../analysis/theory.js';
 import { resultToJSON, RESULT_FORMAT } from '../io/result.js';
 import { runParsed } from '../run-validated.js';
 import type { RunConfig } from '../config.js';
@@ -14,6 +15,8 @@ export interface CellOutcome {
   risk: number | null;
   /** t_0..t_degrees (null: not reached). */
   learningTimes: (number | null)[];
+  /** The theory's leading-order t_0 and t_1 (docs/theory.md §4–5), for the summary's fits; absent for a cell that threw. */
+  timeScales?: Theory['timeScales'];
   steps: number | null;
   wallMs: number | null;
   message?: string;
@@ -45,10 +48,11 @@ export async function runCell(core: Core, config: RunConfig): Promise<{ outcome:
 
 /** The row fields of a result document (as `timescales run` writes it, or a cell's error record). */
 export function outcomeOf(doc: Record<string, unknown> | object): CellOutcome {
-  const d = doc as { retcode: string; risk?: number[]; learningTimes?: (number | null)[]; stats?: { steps: number; wallMs: number }; message?: string };
+  const d = doc as { retcode: string; risk?: number[]; learningTimes?: (number | null)[]; theory?: Theory; stats?: { steps: number; wallMs: number }; message?: string };
   const risk = d.risk && d.risk.length ? d.risk[d.risk.length - 1] : null;
   return {
     retcode: d.retcode, risk, learningTimes: d.learningTimes ?? [],
+    ...(d.theory === undefined ? {} : { timeScales: d.theory.timeScales }),
     steps: d.stats?.steps ?? null, wallMs: d.stats?.wallMs ?? null,
     ...(d.message === undefined ? {} : { message: d.message }),
   };

@@ -45,6 +45,18 @@ export function summaryMarkdown(s: StudySummary): string {
     lines.push('', '## Scaling with ε', '', `Learning times t_k against ε, and exponents fitted over the ${FIT_DECADES} smallest decades of ε (as \`timescales sweep\` fits them).`);
     for (const g of s.epsilon) lines.push('', `### ${pointText(g.point)}`, '', ...timeScaleTables(g.epsilon, g.table, FIT_DECADES));
   }
+  if (s.m?.length) {
+    lines.push('', '## Learning times at m = ∞', '',
+      'Each t_k against m and its Richardson extrapolation in 1/m (± the difference of its last two orders); with init.a.quantiles the times vary smoothly with m.');
+    for (const g of s.m) {
+      const D1 = g.limit.length;
+      lines.push('', `### ${pointText(g.point)}`, '',
+        `| m | ${Array.from({ length: D1 }, (_, k) => `t_${k}`).join(' | ')} |`,
+        `| --- | ${Array.from({ length: D1 }, () => '---').join(' | ')} |`,
+        ...g.m.map((m, j) => `| ${m} | ${g.times[j].map(fmtTime).join(' | ')} |`),
+        `| ∞ | ${g.limit.map((x) => (x ? `${fmt(x.value)} ± ${fmt(x.error)}` : '—')).join(' | ')} |`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

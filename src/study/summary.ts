@@ -4,9 +4,13 @@
 // - with an `epsilon` axis, for each point of the other axes, how each t_k scales with ε,
 //   fitted as `timescales sweep` fits it (timeScaleTable, two smallest decades);
 // - with both, for each point of the axes other than seed and ε, the same fit on the mean
-//   over seeds of each t_k, and the spread over seeds of the per-seed exponents.
+//   over seeds of each t_k, and the spread over seeds of the per-seed exponents;
+// - with an `m` axis, for each point of the other axes, each t_k extrapolated to m = ∞
+//   (Richardson in 1/m, analysis/extrapolate.ts; smooth in m with init.a.quantiles).
 // summarize() is the one place that makes the summary: a new statistic is one more call there.
+import { extrapolateInM, type Extrapolation } from '../analysis/extrapolate.js';
 import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
+import type { Theory } from '../analysis/theory.js';
 import type { CellOutcome } from './cell.js';
 import { canonicalJSON } from './canonical.js';
 import type { StudyAxis } from './plan.js';
@@ -46,6 +50,16 @@ export interface SeedMeanGroup {
   seedSlopes: SampleStats[];
 }
 
+/** With an `m` axis, at one point of the other axes: t_k against m and its estimate at m = ∞. */
+export interface MGroup {
+  point: Record<string, unknown>;
+  /** m, increasing, and t_k at each (null: not reached). */
+  m: number[];
+  times: (number | null)[][];
+  /** Per degree, the extrapolation over the m where t_k was reached (null with fewer than two). */
+  limit: (Extrapolation | null)[];
+}
+
 export interface StudySummary {
   cells: number;
   /** Cells per retcode ("success", "blowup", …, "error" for a cell that threw). */
@@ -55,6 +69,8 @@ export interface StudySummary {
   epsilon?: EpsilonGroup[];
   /** With both a seed and an ε axis. */
   seedMeans?: SeedMeanGroup[];
+  /** With an m axis. */
+  m?: MGroup[];
 }
 
 /** Fitted over the two smallest decades of ε, as `sweep` does by default. */
@@ -75,6 +91,8 @@ export class StudyPoints {
   private readonly lengths: number[] = [];
   private readonly codes: number[] = [];
   private readonly retcodes: string[] = [];
+  /** Per cell: the theory's t_0 constant c, and A, B of t_1 (NaN where none). */
+  private readonly constants: number[] = [];
 
   constructor(readonly axes: StudyAxis[], readonly maxDegree: number) {
     // canonicalJSON tells an axis's values apart (axes.ts refuses two that share it)
@@ -93,7 +111,15 @@ export class StudyPoints {
     this.numbers.push(o.risk ?? NaN);
     for (let k = 0; k <= this.maxDegree; k++) this.numbers.push(o.learningTimes[k] ?? NaN);
     this.lengths.push(o.learningTimes.length);
+    const ts = o.timeScales;
+    this.constants.push(ts?.t0?.c ?? NaN, ts?.t1?.A ?? NaN, ts?.t1?.B ?? NaN);
     this.size++;
+  }
+
+  /** The theory's leading-order time scales of cell i (docs/theory.md §4–5). */
+  timeScales(i: number): Theory['timeScales'] {
+    const [c, A, B] = this.constants.slice(3 * i, 3 * i + 3);
+    return { t0: Number.isNaN(c) ? null : { c }, t1: Number.isNaN(A) ? null : { A, B } };
   }
 
   valueIndex(i: number, a: number): number {
@@ -135,6 +161,8 @@ export function summarize(p: StudyPoints): StudySummary {
   if (seed >= 0) summary.seed = overSeeds(p, seed);
   if (eps >= 0) summary.epsilon = epsilonFits(p, eps);
   if (seed >= 0 && eps >= 0) summary.seedMeans = seedMeans(p, seed, eps, summary.epsilon!);
+  const m = p.axes.findIndex((a) => a.path === 'm');
+  if (m >= 0) summary.m = mLimits(p, m);
   return summary;
 }
 
@@ -168,7 +196,22 @@ function epsilonFits(p: StudyPoints, eps: number): EpsilonGroup[] {
     const length = cells.reduce((n, i) => Math.min(n, p.times(i)), Infinity);
     const epsilon = order.map((i) => p.value(i, eps) as number);
     const times = order.map((i) => Array.from({ length }, (_, k) => p.time(i, k)));
-    return { point, epsilon, table: timeScaleTable(epsilon, times, FIT_DECADES) };
+    // the theory's constants do not depend on ε: those of any cell of the group
+    return { point, epsilon, table: timeScaleTable(epsilon, times, FIT_DECADES, p.timeScales(order[0])) };
+  });
+}
+
+/** Each group's learning times against m (increasing), extrapolated to m = ∞ degree by degree. */
+function mLimits(p: StudyPoints, mAxis: number): MGroup[] {
+  return groupCells(p, [mAxis]).map(({ point, cells }) => {
+    const order = [...cells].sort((a, b) => (p.value(a, mAxis) as number) - (p.value(b, mAxis) as number));
+    const m = order.map((i) => p.value(i, mAxis) as number);
+    const times = order.map((i) => Array.from({ length: p.maxDegree + 1 }, (_, k) => p.time(i, k)));
+    const limit = Array.from({ length: p.maxDegree + 1 }, (_, k) => {
+      const reached = order.map((_, j) => j).filter((j) => times[j][k] !== null);
+      return reached.length >= 2 ? extrapolateInM(reached.map((j) => m[j]), reached.map((j) => times[j][k]!)) : null;
+    });
+    return { point, m, times, limit };
   });
 }
 
