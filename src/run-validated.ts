@@ -134,7 +134,7 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
     const times = learningTimes(core, out.t, out.components, initial.components, config.threshold);
-    const theory = theoryOf(core, config, coefficients, out, times);
+    const theory = theoryOf(core, config, coefficients, out, times, initial.components);
     const departed = out.t.length > 0 ? departures(theory, theory.measured, times, initial.risk) : undefined;
     const note = [out.note, departed].filter((x) => x !== undefined).join('; ') || undefined;
     return extend(out, {
@@ -144,13 +144,15 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
 }
 
 /** The theory's predictions for the run (analysis/theory.ts) and the plateaus of its trajectory. */
-function theoryOf(core: Core, config: RunConfig, c: Coefficients, traj: Trajectory, times: (number | null)[]): RunResult['theory'] {
+function theoryOf(core: Core, config: RunConfig, c: Coefficients, traj: Trajectory, times: (number | null)[], initial: Float64Array): RunResult['theory'] {
   const { a0, s0 } = initialState(core, config);
   const predicted = predictTheory({
     sigma: c.sigma, phi: c.phi, phiNorm2: c.phiNorm2, sigmaZeros: c.zeros.sigma, sigmaUnresolved: c.unresolved.sigma,
     noise: config.noise, a0, s0: config.model === 'meanfield' ? s0 : null, degrees: config.degrees, threshold: config.threshold,
   });
-  const measured = traj.t.length > 0 ? measurePlateaus(traj.t, traj.risk, times) : { plateaus: times.map(() => null), final: NaN };
+  // a component is expected to be learnt when it has something to learn and no rule forbids it
+  const expected = times.map((_, k) => initial[k] > 0 && !predicted.unlearnable.some((u) => u.k === k));
+  const measured = traj.t.length > 0 ? measurePlateaus(traj.t, traj.risk, times, expected) : { plateaus: times.map(() => null), final: NaN };
   return extend(predicted, { measured });
 }
 

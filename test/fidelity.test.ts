@@ -126,3 +126,13 @@ describe('fits and extrapolation', () => {
     expect(Array.from(quantiles(core, 4, 'uniform'))).toEqual([-0.75, -0.25, 0.25, 0.75]);
   });
 });
+
+describe('measured plateaus of a run that ends early', () => {
+  it('claims no final plateau while a component expected to be learnt is still pending', () => {
+    const t = Float64Array.of(1, 2, 3, 4);
+    const risk = Float64Array.of(1, 0.9, 0.6, 0.3);
+    expect(measurePlateaus(t, risk, [null, null], [false, true]).plateaus).toEqual([null, null]);
+    expect(measurePlateaus(t, risk, [2.5, null], [true, true]).plateaus).toEqual([null, null]);
+    expect(measurePlateaus(t, risk, [null, null], [false, false]).plateaus).toEqual([0.3, 0.3]);
+  });
+});

@@ -137,18 +137,24 @@ function mean(x: Float64Array): number {
 /**
  * The plateau after components 0..k, read off a trajectory: the risk where it is flattest
  * against log t, between the last learning time among t_0..t_k and the next one after
- * (from the first output time before any, to the last output time after all). With no
- * learning time after k, the risk at the last output time.
+ * (from the first output time before any). With no learning time after k, the risk at the
+ * last output time. null where a component that `expected` says will be learnt was not learnt
+ * by the end of the run, at or (on the last stretch) after k: the run ended first.
  */
-export function measurePlateaus(t: Float64Array, risk: Float64Array, times: (number | null)[]): MeasuredTheory {
+export function measurePlateaus(t: Float64Array, risk: Float64Array, times: (number | null)[], expected: boolean[] = []): MeasuredTheory {
   const T = t.length;
   const final = risk[T - 1];
   const plateaus: (number | null)[] = [];
   for (let k = 0; k < times.length; k++) {
+    if (times.some((x, j) => j <= k && x === null && expected[j])) {
+      plateaus.push(null); // a component up to k that should have been learnt was not: no plateau to read
+      continue;
+    }
     const before = times.slice(0, k + 1).filter((x): x is number => x !== null);
     const after = times.slice(k + 1).filter((x): x is number => x !== null);
     if (after.length === 0) {
-      plateaus.push(final);
+      const ended = times.some((x, j) => j > k && x === null && expected[j]);
+      plateaus.push(ended ? null : final);
       continue;
     }
     const lo = before.length ? Math.max(...before) : 0;
