@@ -166,6 +166,12 @@ describe('bad study files', () => {
       .toBe('cell 1 (solver.maxSteps = 999): makes an invalid config: time.end: reaching t = 10 takes 1000 steps of eta = 0.01, more than solver.maxSteps = 999; shorten the time span or raise eta or solver.maxSteps');
   });
 
+  it('refuse a cell whose run would not fit in WebAssembly memory, before any cell runs', () => {
+    const sgd = { ...smallBase, model: 'sgd', eta: 0.01, d: 3 };
+    expect(bad({ base: sgd, grid: { d: [3, 2e8] } }))
+      .toMatch(/^cell 1 \(d = 200000000\): makes an invalid config: m: with d = 200000000, batch = 1, samples = 0, this run needs about [\d.]+ GiB .* of WebAssembly memory, more than the 4\.0 GiB/);
+  });
+
   it('name the study field for a malformed grid', () => {
     expect(bad({ base: smallBase, grid: { epsilon: { log: [1e-1, 0, 3] } } })).toBe('grid["epsilon"].log[1]: must be > 0 (got 0)');
     expect(bad({ base: smallBase, grid: { epsilon: { logg: [1e-1, 1e-2, 3] } } })).toMatch(/^grid\["epsilon"\]: must be a list of values, \{log: \[from, to, n\]\}/);

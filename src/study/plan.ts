@@ -3,6 +3,8 @@
 // the last factor varying fastest: the order of nested loops over the grid as written.
 // Cells are made on demand from their index, so nothing here grows with the cells.
 import { parseConfig, type RunConfig } from '../config.js';
+import { checkMemory } from '../memory.js';
+import { runShape } from '../run-validated.js';
 import { ConfigError } from '../errors.js';
 import type { Core } from '../wasm/loader.js';
 import { axisValues } from './axes.js';
@@ -85,7 +87,17 @@ export function planStudy(input: unknown, core: Core): StudyPlan {
   };
 
   let maxDegree = 0;
-  for (let i = 0; i < size; i++) maxDegree = Math.max(maxDegree, configAt(i, valuesAt(i)).degrees);
+  for (let i = 0; i < size; i++) {
+    const values = valuesAt(i);
+    const config = configAt(i, values);
+    // the memory a cell needs is known only with the core; a run checks it too, but a cell is refused before any runs
+    try {
+      checkMemory(core, config, runShape(config));
+    } catch (e) {
+      throw e instanceof ConfigError ? cellError(axes, values, i, e) : e;
+    }
+    maxDegree = Math.max(maxDegree, config.degrees);
+  }
   return {
     study, axes, factors, size, maxDegree,
     cell(i) {
