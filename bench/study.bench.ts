@@ -6,7 +6,7 @@
 // until the bench ends: on this disk, creating files is slow for minutes after deletions.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, table } from './lib.js';
 
@@ -36,12 +36,16 @@ function child<T>(code: string): Promise<T> {
   });
 }
 
+/** Wall seconds, and CPU seconds of the whole process (all its threads). */
+interface Cost { s: number; cpu: number }
+const CPU = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };';
+
 /** Seconds of `study` at `workers` in a fresh process and folder (pool start included), and the process's peak RSS in MB. */
-function studyRun(study: unknown, workers: number, where: keyof typeof roots = 'disk'): Promise<{ s: number; rssMB: number }> {
+function studyRun(study: unknown, workers: number, where: keyof typeof roots = 'disk'): Promise<Cost & { rssMB: number }> {
   const dir = mkdtempSync(join(roots[where], 'study-'));
-  return child(`const t0 = performance.now();
+  return child(`${CPU} const t0 = performance.now(); const c0 = cpu();
     await lib.study(${JSON.stringify(study)}, { outDir: ${JSON.stringify(dir)}, workers: ${workers} });
-    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, rssMB: process.resourceUsage().maxRSS / 1024 }));`);
+    console.log(JSON.stringify({ s: (performance.now() - t0) / 1000, cpu: cpu() - c0, rssMB: process.resourceUsage().maxRSS / 1024 }));`);
 }
 
 /**
@@ -49,21 +53,22 @@ function studyRun(study: unknown, workers: number, where: keyof typeof roots = '
  * parts-th cell each: the same mix of costs), which start their loops at one agreed instant
  * after their imports; from that instant to the last one's end.
  */
-async function bare(study: unknown, parts: number): Promise<number> {
+async function bare(study: unknown, parts: number): Promise<Cost> {
   const at = Date.now() + 3000;
-  const ends = await Promise.all(Array.from({ length: parts }, (_, p) => child<{ end: number }>(`
+  const ends = await Promise.all(Array.from({ length: parts }, (_, p) => child<{ end: number; cpu: number }>(`${CPU}
     const core = await lib.loadCore();
     const plan = lib.planStudy(${JSON.stringify(study)}, core);
     const configs = [];
     for (let i = ${p}; i < plan.size; i += ${parts}) configs.push(plan.cell(i).config);
     while (Date.now() < ${at}) await new Promise((r) => setTimeout(r, 1));
+    const c0 = cpu();
     for (const c of configs) await lib.run(c, { core });
-    console.log(JSON.stringify({ end: Date.now() }));`)));
-  return (Math.max(...ends.map((e) => e.end)) - at) / 1000;
+    console.log(JSON.stringify({ end: Date.now(), cpu: cpu() - c0 }));`)));
+  return { s: (Math.max(...ends.map((e) => e.end)) - at) / 1000, cpu: ends.reduce((sum, e) => sum + e.cpu, 0) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const ROUNDS = 5;
+const ROUNDS = 3;
 
 export async function run(): Promise<string> {
   roots.disk = mkdtempSync(join(tmpdir(), 'timescales-bench-'));
@@ -76,25 +81,28 @@ export async function run(): Promise<string> {
 }
 
 async function measure(): Promise<string> {
+  const loadAtStart = loadavg()[0];
   // Speed-up: each round runs all four, so that a slow spell of the machine falls on all.
   const [s1, s2, b1, b2]: number[][] = [[], [], [], []];
   for (let r = 0; r < ROUNDS; r++) {
     s1.push((await studyRun(medium, 1)).s);
     s2.push((await studyRun(medium, 2)).s);
-    b1.push(await bare(medium, 1));
-    b2.push(await bare(medium, 2));
+    b1.push((await bare(medium, 1)).s);
+    b2.push((await bare(medium, 2)).s);
   }
   const speedup = { study: median(s1) / median(s2), bare: median(b1) / median(b2) };
 
   // Overhead: a cell's marginal time (from 50 to 500 cells) in a study at 1 worker against bare calls, paired round by round.
   const [small, large] = [fiveMs(5), fiveMs(50)];
   const overheads: number[] = [];
+  const cpuOverheads: number[] = [];
   const perCell: { study: number; bare: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const study = ((await studyRun(large, 1)).s - (await studyRun(small, 1)).s) / 450;
-    const calls = (await bare(large, 1) - await bare(small, 1)) / 450;
-    perCell.push({ study, bare: calls });
-    overheads.push(100 * (study / calls - 1));
+    const [sl, ss, bl, bs] = [await studyRun(large, 1), await studyRun(small, 1), await bare(large, 1), await bare(small, 1)];
+    const added = (l: Cost, m: Cost, key: keyof Cost) => (l[key] - m[key]) / 450;
+    perCell.push({ study: added(sl, ss, 's'), bare: added(bl, bs, 's') });
+    overheads.push(100 * (added(sl, ss, 's') / added(bl, bs, 's') - 1));
+    cpuOverheads.push(100 * (added(sl, ss, 'cpu') / added(bl, bs, 'cpu') - 1));
   }
 
   // Memory: the process's peak RSS (main thread, both workers, their Wasm memories).
@@ -107,10 +115,11 @@ async function measure(): Promise<string> {
     '',
     `Medians of ${ROUNDS} rounds, each study in a fresh process (pool start included) and folder. Speed-up: 80 cells of 25–250 ms (m = 50); study seconds ${fmt(median(s1))} (1 worker) and ${fmt(median(s2))} (2), bare run() calls ${fmt(median(b1))} (1 process) and ${fmt(median(b2))} (2 processes at once).`,
     `Overhead: a cell's time added from 50 to 500 cells of about 5 ms (m = 32), study at 1 worker ${fmt(1000 * median(perCell.map((p) => p.study)))} ms against bare calls ${fmt(1000 * median(perCell.map((p) => p.bare)))} ms (rounds: ${overheads.map((o) => fmt(o)).join(', ')} %). Memory: tiny cells (m = 2) at 2 workers, folder in ${memoryRoot}.`,
+    `The machine's load average (1 min) was ${fmt(loadAtStart)} at the start and ${fmt(loadavg()[0])} at the end: above its core count, other work shared the cores and the figures scatter.`,
     '',
     table([
       row('speed-up of 2 workers, as a share of 2 processes\' (cells ≥ 25 ms)', `${fmt(100 * speedup.study / speedup.bare)}% (${fmt(speedup.study)}× against ${fmt(speedup.bare)}×)`, '≥ 90%'),
-      row('overhead per cell over bare run() calls (cells of 5 ms)', `${fmt(median(overheads))}%`, '≤ 10%'),
+      row('overhead per cell over bare run() calls (cells of 5 ms)', `${fmt(median(overheads))}% in wall time, ${fmt(median(cpuOverheads))}% in CPU time of all threads`, '≤ 10%'),
       ...rss.map((m) => row(`peak RSS at ${m.cells} cells`, `${fmt(m.rssMB)} MB (${fmt(m.s)} s)`, 'flat in the cells')),
     ]),
   ].join('\n');

@@ -172,6 +172,10 @@ describe('bad study files', () => {
       .toMatch(/^cell 1 \(d = 200000000\): makes an invalid config: m: with d = 200000000, batch = 1, samples = 0, this run needs about [\d.]+ GiB .* of WebAssembly memory, more than the 4\.0 GiB/);
   });
 
+  it('refuse an unknown activation name up front, naming the axis and its value', () => {
+    expect(bad({ base: smallBase, grid: { activation: ['relu', 'nosuch'] } })).toMatch(/^grid\["activation"\] = "nosuch": makes an invalid config: activation: must be one of .*relu.* \(got "nosuch"\)$/);
+  });
+
   it('name the study field for a malformed grid', () => {
     expect(bad({ base: smallBase, grid: { epsilon: { log: [1e-1, 0, 3] } } })).toBe('grid["epsilon"].log[1]: must be > 0 (got 0)');
     expect(bad({ base: smallBase, grid: { epsilon: { logg: [1e-1, 1e-2, 3] } } })).toMatch(/^grid\["epsilon"\]: must be a list of values, \{log: \[from, to, n\]\}/);
