@@ -179,8 +179,10 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await clearEarlier();
     await preset('Fig. 2: ReLU, m = 10, ε = 1e-3');
     expect(await page.inputValue('[name=epsilon]')).toBe('1e-3');
-    // The risk plot: one earlier run (the defaults), this run, t_0..t_2; the components R_0..R_2.
-    expect(await page.locator('#plots path').count()).toBe(1 + 1 + 3 + 3);
+    // The risk plot: one earlier run (the defaults), this run, t_0..t_2, the theory's three
+    // plateaus; the components R_0..R_2.
+    expect(await page.locator('#plots path').count()).toBe(1 + 1 + 3 + 3 + 3);
+    expect(await page.locator('#stats').textContent()).toMatch(/plateaus, theory/);
     const legend = await page.locator('#plots').textContent();
     expect(legend).toMatch(/t₀ = 0\.00[67]\d*.*t₁ = .*t₂ = /);
     expect(legend).toMatch(/earlier: epsilon=0\.01, /);
@@ -201,7 +203,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     expect(stats).toMatch(/updates\s*20000 \(η = 0\.001\)/);
     expect(stats).not.toMatch(/Jacobian|rejected|RHS|steps/);
     // The network's population risk and R_mf, both drawn.
-    expect(await page.locator('#plots').textContent()).toMatch(/R \(population\).*R_mf/);
+    expect(await page.locator('#plots').textContent()).toMatch(/R \(population\).*R_?mf/);
   });
 
   it('keeps earlier runs as faint curves named by what differs, until cleared; one worker for every run', async () => {
@@ -212,7 +214,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await page.fill('[name=epsilon]', '1e-6');
     await runAndWait('done');
     const legend = await page.locator('#plots').textContent();
-    expect(legend).toMatch(/earlier: epsilon=0\.01.*earlier: epsilon=1e-4.*R_mf/);
+    expect(legend).toMatch(/earlier: epsilon=0\.01.*earlier: epsilon=1e-4.*R_?mf/);
     expect(await page.locator('#plots path[stroke-width="1.2"][stroke^="#"]').count()).toBeGreaterThanOrEqual(2);
     // For a person to look at; docs/explorer.png is a committed copy of one.
     await page.screenshot({ path: fileURLToPath(new URL('../out/explorer.png', import.meta.url)) });
