@@ -11,8 +11,6 @@ import type { Answer, Task } from './worker.js';
 
 /** Cells a thread holds unanswered: the one it runs and the next. */
 export const DEPTH = 2;
-/** Young-generation size of each thread's heap, in MB: what a cell allocates is not limited, only how much V8 lets pile up between collections. */
-const YOUNG_MB = 8;
 
 interface Thread {
   worker: Worker;
@@ -34,11 +32,8 @@ export class Pool {
     const workerData = core.module ? { module: core.module, variant: core.variant } : null;
     this.threads = Array.from({ length: size }, () => {
       // None of the host's Node flags: the thread runs one self-contained file, and some flags
-      // (--input-type from `node -e`, --unhandled-rejections=warn) would stop or hang it. Its
-      // young generation capped: V8 grows it as objects survive collections, which over a long
-      // study they always do a little, and the thread's heap would grow with the cells.
-      const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_MB };
-      const thread: Thread = { worker: new Worker(script, { workerData, execArgv: [], resourceLimits }), waiting: new Map() };
+      // (--input-type from `node -e`, --unhandled-rejections=warn) would stop or hang it.
+      const thread: Thread = { worker: new Worker(script, { workerData, execArgv: [] }), waiting: new Map() };
       thread.worker.on('message', (a: Answer) => {
         const w = thread.waiting.get(a.id)!;
         thread.waiting.delete(a.id);
