@@ -1,9 +1,11 @@
 // Activation functions σ(z) = act(scale·z + shift) and their derivatives (MODEL.md §1).
 // `coef`/`nCoef` carry the coefficients of ACT_POLY (Σ_j c_j u^j) and ACT_HERMITE
-// (Σ_k c_k h_k(u)); the other codes ignore them. Forms are chosen to avoid overflow and
-// cancellation: sigmoid from e^{−|u|}, softplus as max(u, 0) + log1p(e^{−|u|}), GELU
-// through erfc so that its left tail keeps its relative accuracy.
+// (Σ_k c_k h_k(u)), or the program of ACT_EXPR (assembly/expression.ts); the other codes
+// ignore them. Forms are chosen to avoid overflow and cancellation: sigmoid from e^{−|u|},
+// softplus as max(u, 0) + log1p(e^{−|u|}), GELU through erfc so that its left tail keeps
+// its relative accuracy.
 import { erf, INV_SQRT2, normalCdf, normalPdf } from './erf';
+import { exprEval } from './expression';
 
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -22,12 +24,19 @@ export const ACT_SILU: i32 = 8;
 export const ACT_POLY: i32 = 9;
 /** Σ_k c_k h_k(u), h_k the normalized probabilists' Hermite polynomials */
 export const ACT_HERMITE: i32 = 10;
+/** A user-written expression: `coef` holds its program (assembly/expression.ts) */
+export const ACT_EXPR: i32 = 11;
 
 const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π) = d/du erf(u/√2) at u = 0
 
-@inline function sigmoid(u: f64): f64 {
+@inline export function sigmoid(u: f64): f64 {
   const e = Math.exp(-Math.abs(u)); // in (0, 1]: never overflows
   return u >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+/** log(1 + e^u) without overflow. */
+@inline export function softplus(u: f64): f64 {
+  return Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
 }
 
 /** Σ_k c_k h_k(u) by the normalized three-term recurrence; with `deriv`, Σ_k c_k √k h_{k−1}(u). */
@@ -68,11 +77,12 @@ const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π) = d/du erf(u/√2) 
     case ACT_TANH: return Math.tanh(u);
     case ACT_ERF: return erf(u * INV_SQRT2);
     case ACT_SIGMOID: return sigmoid(u);
-    case ACT_SOFTPLUS: return Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
+    case ACT_SOFTPLUS: return softplus(u);
     case ACT_GELU: return u * normalCdf(u);
     case ACT_SILU: return u * sigmoid(u);
     case ACT_POLY: return polySum(coef, nCoef, u, false);
     case ACT_HERMITE: return hermiteSum(coef, nCoef, u, false);
+    case ACT_EXPR: return exprEval(coef, nCoef, u, false);
     default: return NaN;
   }
 }
@@ -100,6 +110,7 @@ const SQRT_2_OVER_PI: f64 = 0.7978845608028654; // √(2/π) = d/du erf(u/√2) 
     }
     case ACT_POLY: return polySum(coef, nCoef, u, true);
     case ACT_HERMITE: return hermiteSum(coef, nCoef, u, true);
+    case ACT_EXPR: return exprEval(coef, nCoef, u, true);
     default: return NaN;
   }
 }

@@ -6,6 +6,7 @@ export { ConfigError } from './errors.js';
 export { lineChart, palette, type ChartSpec, type Series, type AxisSpec, type LegendPosition } from './plot/line-chart.js';
 export { figure, type FigureOptions } from './plot/figure.js';
 export { resolveActivation, ACTIVATION_NAMES, type Activation, type ActivationSpec, type ActivationName } from './hermite/activation.js';
+export { compileExpression, EXPRESSION_FUNCTIONS, EXPRESSION_MAX_LENGTH, EXPRESSION_MAX_DEPTH, EXPRESSION_MAX_NODES, type CompiledExpression, type ExpressionError } from './hermite/expression.js';
 export { project, gaussHermite, hermiteValues, type Projection, type ProjectOptions, type QuadratureRule } from './hermite/projection.js';
 export { dotKernel, crossKernel, kernelValues, kernelTailBound, type Kernel } from './hermite/kernels.js';
 export { solveMeanfield, type MeanfieldProblem, type MeanfieldAlgorithm } from './models/meanfield.js';

@@ -4,6 +4,8 @@
 // is a zod schema (also exported as JSON Schema); every refusal names the field.
 import * as z from 'zod';
 import { ConfigError, didYouMean } from './errors.js';
+import { ACTIVATION_NAMES } from './hermite/activation.js';
+import { compileExpression, EXPRESSION_FUNCTIONS, EXPRESSION_MAX_LENGTH, expressionErrorMessage } from './hermite/expression.js';
 import { DEFAULT_MAX_STEPS, formatBytes, KEPT_WEIGHTS_LIMIT } from './limits.js';
 import { SOLVER_METHODS } from './solvers/integrator.js';
 import { KEEP_WEIGHTS_UP_TO, keepsWeights } from './solvers/solution.js';
@@ -17,12 +19,25 @@ const positive = finite.refine((x) => x > 0, 'must be > 0');
 const nonNegative = finite.refine((x) => x >= 0, 'must be ≥ 0');
 const count = (max: number) => z.number().int('must be an integer').min(1, 'must be ≥ 1').max(max, `must be ≤ ${max}`);
 
+/** A named activation: any string in the input type, refused here unless it is one of ACTIVATION_NAMES. */
+const activationName = (description?: string) => z.string()
+  .superRefine((name, ctx) => {
+    if (!(ACTIVATION_NAMES as string[]).includes(name)) ctx.addIssue({ code: 'custom', message: `must be one of ${ACTIVATION_NAMES.join(', ')}${didYouMean(name, ACTIVATION_NAMES)}`, input: name });
+  })
+  .meta({ enum: ACTIVATION_NAMES, ...(description ? { description } : {}) });
+/** An expression in z, parsed here so that a bad one is refused with its column before any work. */
+const expression = z.string().max(EXPRESSION_MAX_LENGTH, `must be at most ${EXPRESSION_MAX_LENGTH} characters`).superRefine((text, ctx) => {
+  const r = compileExpression(text);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: expressionErrorMessage(r), input: text });
+}).describe(`an expression in z: numbers, z, pi, e, + - * / ^, parentheses and ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')} (erf is the plain erf(x)); at most ${EXPRESSION_MAX_LENGTH} characters`);
+
 const activationSpec = z.union([
-  z.string(),
-  z.object({ name: z.string().describe('one of the names above'), shift: finite.optional().describe('added to the argument: act(scale·z + shift)'), scale: finite.optional().describe('multiplies the argument: act(scale·z + shift)') }).strict(),
+  activationName(),
+  z.object({ name: activationName('one of the names above'), shift: finite.optional().describe('added to the argument: act(scale·z + shift)'), scale: finite.optional().describe('multiplies the argument: act(scale·z + shift)') }).strict(),
   z.object({ hermite: z.array(finite).min(1, 'needs at least one coefficient').describe('coefficients c_k of Σ c_k h_k(z), h_k = He_k/√k! (docs/MODEL.md)') }).strict(),
   z.object({ polynomial: z.array(finite).min(1, 'needs at least one coefficient').describe('coefficients c_k of Σ c_k u^k with u = scale·z + shift'), shift: finite.optional().describe('added to the argument'), scale: finite.optional().describe('multiplies the argument') }).strict(),
-]).describe('a name (relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity), {name, shift, scale}, {hermite: [c_0, c_1, ...]} or {polynomial: [c_0, c_1, ...], shift, scale}');
+  z.object({ expr: expression }).strict(),
+]).describe(`a name (${ACTIVATION_NAMES.join(', ')}), {name, shift, scale}, {hermite: [c_0, c_1, ...]}, {polynomial: [c_0, c_1, ...], shift, scale} or {expr: "tanh(z) + 0.1*z^3"}`);
 
 const timeSpec = z.union([
   z.object({ at: z.array(nonNegative).min(1, 'needs at least one time').describe('the output times, strictly increasing') }).strict(),

@@ -76,8 +76,9 @@ export function runShape(config: RunConfig): RunShape {
   return { K, kernel: activation.kernel };
 }
 
-/** Degree of a polynomial (shifted and scaled or not) or Hermite-list activation; null for the others. */
+/** Degree of a polynomial (shifted and scaled or not), Hermite-list or polynomial-expression activation; null for the others. */
 function finiteDegree(a: Activation): number | null {
+  if (a.expression) return a.expression.compiled.degree;
   return a.params.length > 0 ? a.params.length - 1 : null;
 }
 

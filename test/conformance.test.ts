@@ -1,7 +1,8 @@
-// Bit identity across engines: test/conformance/suite.js (meanfield, network, SGD online and
-// multi-pass, the Hermite projection of every activation) runs in Node (this one and the
-// pinned newer one), Deno, Bun, Chromium and Firefox ESR (in a module Web Worker), and every
-// result array must hash to test/conformance/expected.json, per build (SIMD and scalar).
+// Bit identity across engines: test/conformance/suite.js (meanfield, network, SGD online
+// (once with expression activation and target) and multi-pass, the Hermite projection of
+// every activation) runs in Node (this one and the pinned newer one), Deno, Bun, Chromium
+// and Firefox ESR (in a module Web Worker), and every result array must hash to
+// test/conformance/expected.json, per build (SIMD and scalar).
 // An engine that cannot start fails its test (CI installs them: .ci/setup.d/30-engines.sh).
 //
 // The relaxed-SIMD build is excluded from the hashes: f64x2.relaxed_madd may round once or

@@ -63,7 +63,8 @@ export const hermiteCommand: Command = {
   help: `${USAGE}
 Projects an activation on the normalized Hermite polynomials h_0..h_K.
   <activation>      relu, abs, tanh, erf, sigmoid, softplus, gelu, silu, identity, or a JSON
-                    spec such as {"polynomial":[0,1,1]} or {"hermite":[1,1,1]}
+                    spec such as {"polynomial":[0,1,1]}, {"hermite":[1,1,1]} or
+                    {"expr":"tanh(z) + 0.1*z^3"}
   -k, --degree K    the highest degree
   --shift b         use act(scale·z + shift)
   --scale c

@@ -1,18 +1,20 @@
 // Activations as a run config names them, resolved into what the Wasm kernels take:
 // σ(z) = act(scale·z + shift) with `act` one of the codes of assembly/activations.ts,
-// a polynomial Σ_j c_j u^j, or a Hermite series Σ_k c_k h_k(z).
+// a polynomial Σ_j c_j u^j, a Hermite series Σ_k c_k h_k(z), or an expression in z.
 import { ConfigError } from '../errors.js';
+import { compileExpression, expressionErrorMessage, type CompiledExpression } from './expression.js';
 
 /**
  * A run config's activation (or target): a name; a name with shift and scale; Hermite
  * coefficients [c_0, c_1, …] of Σ c_k h_k(z); or polynomial coefficients [c_0, c_1, …]
- * of Σ c_j u^j with u = scale·z + shift.
+ * of Σ c_j u^j with u = scale·z + shift; or an expression in z (src/hermite/expression.ts).
  */
 export type ActivationSpec =
   | string
   | { name: string; shift?: number; scale?: number }
   | { hermite: number[] }
-  | { polynomial: number[]; shift?: number; scale?: number };
+  | { polynomial: number[]; shift?: number; scale?: number }
+  | { expr: string };
 
 /** Codes of assembly/activations.ts (ACT_*); test/activation.test.ts checks they match the module. */
 export const ACTIVATION_CODES = {
@@ -27,14 +29,16 @@ export const ACTIVATION_CODES = {
   silu: 8,
   polynomial: 9,
   hermite: 10,
+  expr: 11,
 } as const;
 
 /** Kernel kinds of assembly/kernels.ts (KERNEL_*); test/kernels.test.ts checks they match the module. */
 export const KERNEL_KINDS = { series: 0, relu: 1, erf: 2 } as const;
 
-export type ActivationName = Exclude<keyof typeof ACTIVATION_CODES, 'polynomial' | 'hermite'>;
+export type ActivationName = Exclude<keyof typeof ACTIVATION_CODES, 'polynomial' | 'hermite' | 'expr'>;
+/** The names a config may give an activation or target: the one list the schema and resolveActivation check. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATION_CODES)
-  .filter((n) => n !== 'polynomial' && n !== 'hermite') as ActivationName[];
+  .filter((n) => n !== 'polynomial' && n !== 'hermite' && n !== 'expr') as ActivationName[];
 
 export interface Activation {
   /** Readable name, e.g. 'relu' or 'tanh(2z - 0.3)'. */
@@ -42,8 +46,10 @@ export interface Activation {
   code: number;
   shift: number;
   scale: number;
-  /** Polynomial or Hermite coefficients; empty for named activations. */
+  /** Polynomial or Hermite coefficients, or an expression's program; empty for named activations. */
   params: Float64Array;
+  /** An {expr} spec compiled, and the config field it came from (for errors found when it is evaluated). */
+  expression?: { compiled: CompiledExpression; field: string };
   /** U(ρ) = gain · (closed form `kind`) when exact, else null (use the Hermite series). */
   kernel: { kind: number; gain: number } | null;
 }
@@ -88,6 +94,10 @@ export function resolveActivation(spec: ActivationSpec, field = 'activation'): A
     throw new ConfigError(field, 'must be a name or an object {name|hermite|polynomial, ...}', spec);
   }
   const keys = Object.keys(named);
+  if ('expr' in named) {
+    if (keys.length !== 1) throw new ConfigError(field, 'an {expr} spec takes no other field (write shifts and scales into the expression)', spec);
+    return resolveExpression(named.expr, `${field}.expr`);
+  }
   const allowedKeys = 'hermite' in named ? ['hermite'] : ['name', 'polynomial', 'shift', 'scale'];
   const extra = keys.find((k) => !allowedKeys.includes(k));
   if (extra !== undefined || ('name' in named && 'polynomial' in named)) {
@@ -113,4 +123,12 @@ export function resolveActivation(spec: ActivationSpec, field = 'activation'): A
   }
   const code = ACTIVATION_CODES[name as ActivationName];
   return { label: affineLabel(name, shift, scale), code, shift, scale, params: new Float64Array(0), kernel: closedKernel(code, shift, scale) };
+}
+
+/** An expression spec compiled; throws ConfigError naming `field` with the column of the first problem. */
+function resolveExpression(text: unknown, field: string): Activation {
+  if (typeof text !== 'string') throw new ConfigError(field, 'must be a string, an expression in z such as "tanh(z) + 0.1*z^3"', text);
+  const compiled = compileExpression(text);
+  if (!compiled.ok) throw new ConfigError(field, expressionErrorMessage(compiled), text);
+  return { label: text, code: ACTIVATION_CODES.expr, shift: 0, scale: 1, params: compiled.code, expression: { compiled, field }, kernel: null };
 }

@@ -109,12 +109,29 @@ function projectOn(core: Core, f: Integrand, rule: QuadratureRule, K: number): {
       core.f64(fx, n).set(values);
     } else {
       core.exports.activationBulk(f.code, f.shift, f.scale, core.put(f.params), f.params.length, x, fx, n, false);
+      if (f.expression) refuseNonFinite(f.expression.field, rule.nodes, core.f64(fx, n));
     }
     const out = core.allocF64(K + 1);
     const norm2 = core.exports.hermiteProject(x, w, fx, n, K, out, core.allocF64(3 * n));
     return { c: core.f64(out, K + 1).slice(), norm2 };
   });
 }
+
+/**
+ * Throws ConfigError naming `field` at the first z where an expression is NaN or ±∞: a
+ * projection needs f finite wherever its rule evaluates it (log(z) is NaN for z < 0, 1/z
+ * infinite at 0, exp(z^3) overflows far out).
+ */
+function refuseNonFinite(field: string, nodes: ArrayLike<number>, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new ConfigError(field, `must be finite wherever the Hermite projection evaluates it (z in [−${TRUNCATION}, ${TRUNCATION}] and the Gauss–Hermite nodes); at z = ${nodes[i]} it is ${values[i]}`);
+    }
+  }
+}
+
+/** Points z = j/8 on [−16, 16] (0 and the integers among them), where an expression must be finite before it is projected. */
+const CHECK_POINTS = Float64Array.from({ length: 16 * TRUNCATION + 1 }, (_, j) => (j - 8 * TRUNCATION) / 8);
 
 /** Rounding error of a sum of K + 1 products of size ~‖f‖: the floor of every estimate. */
 function roundingBound(K: number, norm2: number): number {
@@ -183,6 +200,7 @@ function splitProjection(core: Core, f: Integrand, K: number, kinks: readonly nu
 /** Degree of a polynomial activation in z, or −1 if it is not one. */
 function polynomialDegree(a: Activation): number {
   if (a.code === ACTIVATION_CODES.identity) return 1;
+  if (a.expression) return a.expression.compiled.degree ?? -1;
   if (a.code === ACTIVATION_CODES.polynomial || a.code === ACTIVATION_CODES.hermite) return a.params.length - 1;
   return -1;
 }
@@ -192,8 +210,9 @@ function polynomialDegree(a: Activation): number {
  * with ‖f‖² and an error estimate. Methods: exact closed forms for relu and abs (any
  * shift and scale) and for Hermite lists; a Gauss rule exact for polynomials; adaptive
  * Gauss–Hermite (rules of n and 2n nodes, n ≥ 100, compared) for smooth functions; a
- * split Gauss–Legendre rule on [−16, 16] for a callback with `options.kinks` (which
- * must then be negligible there: |f(z)| e^{−z²/4} small beyond |z| = 16).
+ * split Gauss–Legendre rule on [−16, 16] for a callback with `options.kinks` or an
+ * expression with kinks (which must then be negligible there: |f(z)| e^{−z²/4} small
+ * beyond |z| = 16). An expression must be finite on [−16, 16] and at every node used.
  * K in [0, 1000]; throws ConfigError otherwise.
  */
 export function project(core: Core, f: Integrand, K: number, options: ProjectOptions = {}): Projection {
@@ -233,6 +252,15 @@ function projectSums(core: Core, f: Integrand, K: number, options: ProjectOption
     const norm2 = f.params.reduce((s, c) => s + c * c, 0);
     return { coefficients, norm2, errorBound: roundingBound(K, norm2) };
   }
+  if (f.expression) {
+    const { field } = f.expression;
+    core.scoped(() => {
+      const n = CHECK_POINTS.length;
+      const fx = core.allocF64(n);
+      core.exports.activationBulk(f.code, f.shift, f.scale, core.put(f.params), f.params.length, core.put(CHECK_POINTS), fx, n, false);
+      refuseNonFinite(field, CHECK_POINTS, core.f64(fx, n));
+    });
+  }
   const degree = polynomialDegree(f);
   if (degree > MAX_DEGREE) throw new ConfigError('activation', `polynomial degree must be ≤ ${MAX_DEGREE}`, degree);
   if (degree >= 0) {
@@ -241,5 +269,6 @@ function projectSums(core: Core, f: Integrand, K: number, options: ProjectOption
     const { c, norm2 } = projectOn(core, f, cachedGaussHermite(core, n), K);
     return { coefficients: c, norm2, errorBound: roundingBound(K, norm2) };
   }
-  return adaptiveProjection(core, f, K, options.tolerance);
+  const kinks = f.expression?.compiled.kinks ?? [];
+  return kinks.length ? splitProjection(core, f, K, kinks) : adaptiveProjection(core, f, K, options.tolerance);
 }

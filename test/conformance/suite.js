@@ -33,6 +33,10 @@ export const CONFIGS = {
   'SGD online (d = 100, m = 10, batch 4, noise 0.1)': {
     ...paper, model: 'sgd', d: 100, m: 10, eta: 1e-3, batch: 4, noise: 0.1, samples: 0, time: { end: 2, points: 10 },
   },
+  'SGD online, expressions (d = 40, m = 6, σ = tanh(z) + 0.1·z³, φ = sigmoid(2z) + z²/3)': {
+    ...paper, activation: { expr: 'tanh(z) + 0.1*z^3' }, target: { expr: 'sigmoid(2*z) + z^2/3' },
+    model: 'sgd', d: 40, m: 6, eta: 2e-3, batch: 2, time: { end: 1, points: 5 },
+  },
   'SGD multi-pass (d = 50, m = 8, 200 samples, batch 5)': {
     ...paper, model: 'sgd', d: 50, m: 8, eta: 2e-3, batch: 5, samples: 200, epsilon: 0.5, time: { end: 2, points: 10, spacing: 'linear' },
   },
