@@ -238,6 +238,7 @@ describe('expressions projected on Hermite polynomials', () => {
     p.coefficients.forEach((c, k) => expect(Math.abs(c - exact[k]), `k = ${k}`).toBeLessThanOrEqual(p.errorBound));
     expect(Math.abs(p.norm2 - 2)).toBeLessThanOrEqual(p.errorBound);
     expect(p.errorBound).toBeLessThan(1e-12); // the rounding floor: no quadrature error
+    expect(p.coefficients.subarray(3).every((c) => c === 0)).toBe(true); // beyond the degree: exactly 0
   });
 
   it('relu(2z − 1) and abs(z) match the exact coefficients of the named forms within the bound (split rule at the kink)', () => {

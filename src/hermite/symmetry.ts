@@ -48,7 +48,7 @@ function polynomialRule(params: Float64Array): ZeroRule | null {
 /**
  * Degrees k ≤ K at which the activation's Hermite coefficient is exactly 0 by its parity or
  * its degree. Hermite lists are exact as given and get none here; functions without a known
- * symmetry (a shifted activation, an expression) get none.
+ * symmetry (a shifted activation, an expression that is not a polynomial) get none.
  */
 export function symmetryZeros(a: Activation, K: number): number[] {
   const rules: ZeroRule[] = [];
@@ -57,6 +57,8 @@ export function symmetryZeros(a: Activation, K: number): number[] {
     degree = a.params.length - 1;
     const rule = a.shift === 0 ? polynomialRule(a.params) : null;
     if (rule) rules.push(rule);
+  } else if (a.expression) {
+    degree = a.expression.compiled.degree ?? Infinity; // a polynomial expression vanishes beyond its degree
   } else if (a.code === ACTIVATION_CODES.identity) {
     degree = 1;
     if (a.shift === 0) rules.push(NAMED[a.code]!);
