@@ -1,6 +1,7 @@
 // Expressions through the CLI as a user calls it: a run with an expression activation and
 // target, a refused expression in one line with its column, and random expression text
-// through `timescales hermite` (in process, so that many cases stay cheap).
+// through `timescales hermite` (in process, so that many cases stay cheap); and a study
+// whose axis is activation.expr.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { run } from '../src/run.js';
+import { study } from '../src/study/node.js';
+import { parseCsv } from '../src/study/table.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -71,4 +75,25 @@ describe('timescales hermite with random expressions (fast-check)', () => {
       out.mockRestore();
     }
   }, 60_000);
+});
+
+describe('a study over activation.expr', () => {
+  const base = { m: 4, seed: 1, time: { start: 1e-6, end: 10, points: 20 }, degrees: 2, keepWeights: false, activation: { expr: 'tanh(z)' } };
+
+  it('runs each expression (tanh(z) as the named tanh, bit for bit) and records the one that throws (log(z) at z < 0)', async () => {
+    const out = await study({ base, grid: { 'activation.expr': ['tanh(z)', 'z + z^3/3', 'log(z)'] } }, { outDir: join(dir, 'study'), workers: 1 });
+    expect(out).toMatchObject({ total: 3, computed: 3, failed: 1 });
+    const rows = parseCsv(readFileSync(join(dir, 'study/table.csv'), 'utf8'));
+    expect(rows[0][0]).toBe('activation.expr');
+    expect(rows.slice(1).map((r) => r.slice(0, 2))).toEqual([['tanh(z)', 'success'], ['z + z^3/3', 'success'], ['log(z)', 'error']]);
+    const named = await run({ ...base, activation: 'tanh' });
+    expect(Number(rows[1][2])).toBe(named.risk.at(-1));
+    const thrown = JSON.parse(readFileSync(join(dir, `study/${rows[3].at(-1)}`), 'utf8'));
+    expect(thrown.message).toMatch(/^ConfigError: activation\.expr: must be finite .*at z = -16 it is NaN/);
+  }, 120_000);
+
+  it('is refused up front when an axis value does not parse, naming the axis and the column', async () => {
+    await expect(study({ base, grid: { 'activation.expr': ['tanh(z)', 'tanh(z'] } }, { outDir: join(dir, 'bad-study'), workers: 1 }))
+      .rejects.toThrow(/activation\.expr.*column 5: "\(" is never closed/);
+  });
 });

@@ -275,14 +275,29 @@ describe('expressions projected on Hermite polynomials', () => {
 describe('runs with expressions', () => {
   const mf = { m: 6, seed: 2, epsilon: 0.1, time: { end: 3, points: 5 }, degrees: 2, target: { hermite: [0, 1, 0.5] } };
   const sgd = { ...mf, model: 'sgd' as const, d: 20, eta: 5e-3, batch: 2 };
+  const network = { ...mf, model: 'network' as const, d: 20, eta: 1e-2 };
 
-  it('tanh(z) runs the same bits as the named tanh: mean-field (same coefficients) and SGD (same σ and σ′ in the core)', async () => {
-    for (const config of [mf, sgd]) {
+  it('tanh(z) runs the same bits as the named tanh: mean-field and network GD (same coefficients), SGD (same σ and σ′ in the core)', async () => {
+    for (const config of [mf, network, sgd]) {
       const [named, written] = await Promise.all([run({ ...config, activation: 'tanh' }, { core: simd }), run({ ...config, activation: { expr: 'tanh(z)' } }, { core: simd })]);
       expect(written.retcode).toBe('success');
-      for (const k of ['risk', 'components', 'a', 's', 'learningTimes'] as const) expect(written[k], `${config === mf ? 'meanfield' : 'sgd'} ${k}`).toEqual(named[k]);
+      for (const k of ['risk', 'components', 'a', 's', 'learningTimes'] as const) expect(written[k], `${'model' in config ? config.model : 'meanfield'} ${k}`).toEqual(named[k]);
     }
   });
+
+  it('either run or throw a ConfigError naming the expression, whatever the text (fast-check through run())', async () => {
+    const words = ['z', '1', '0.5', '+', '-', '*', '/', '^', '(', ')', ',', 'tanh(', 'exp(', 'log(', 'sqrt(', 'max(', 'abs(', 'sigmoid(', ' ', '3'];
+    const tiny = { m: 2, seed: 1, time: { end: 0.1, points: 2 }, degrees: 1, solver: { truncation: 6 } };
+    await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 10 }), async (parts) => {
+      try {
+        const r = await run({ ...tiny, activation: { expr: parts.join('') } }, { core: simd });
+        expect(typeof r.retcode).toBe('string');
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as ConfigError).field).toMatch(/^activation(\.expr)?$/); // .expr, or the whole activation when ‖σ‖ = 0
+      }
+    }), { numRuns: 60 });
+  }, 60_000);
 
   it('refuses at run time an expression that is not finite at the nodes (target.expr named)', async () => {
     await expect(run({ ...mf, target: { expr: 'sqrt(z)' } }, { core: simd })).rejects.toThrow(/^target\.expr: must be finite/);
