@@ -195,7 +195,7 @@ describe('expressions in configs', () => {
     expect(e.message).toMatch(/^activation\.expr: column 5: "\(" is never closed/);
     expect(refusedBy({ ...base, target: { expr: 'z + foo' } }).message).toMatch(/^target\.expr: column 5: unknown name "foo"/);
     expect(refusedBy({ ...base, target: { expr: 'z'.repeat(EXPRESSION_MAX_LENGTH + 1) } }).message).toMatch(/^target\.expr: must be at most 1000 characters/);
-    expect(refusedBy({ ...base, target: { expr: 3 } }).field).toBe('target');
+    expect(refusedBy({ ...base, target: { expr: 3 } }).field).toBe('target.expr'); // the {expr} form is the one the value fits
     expect(refusedBy({ ...base, target: { expr: 'z', scale: 2 } }).field).toBe('target');
   });
 
