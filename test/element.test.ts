@@ -22,6 +22,8 @@ const page = `<!doctype html>
 <script type="module" src="/dist/element.js"></script>
 <timescales-sim id="near" m="6" epsilon="1e-2" seed="7" activation="tanh"
   config='{"time": {"start": 1e-3, "end": 1, "points": 5}, "degrees": 2}' style="width: 640px; height: 300px"></timescales-sim>
+<timescales-sim id="expr" m="6" epsilon="1e-2" seed="7" activation='{"expr": "tanh(z) + 0.1*z^3"}'
+  config='{"time": {"start": 1e-3, "end": 1, "points": 5}, "degrees": 2}' style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="bad" m="4" epsilon="-1" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="nowasm" m="3" wasm-base="/nowhere/" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="once" m="3" config='{"time": {"end": 1, "points": 3}}' autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
@@ -40,7 +42,8 @@ const page = `<!doctype html>
   far.addEventListener('frame', () => frames.far++);
   const once = (el, type) => new Promise((resolve) => el.addEventListener(type, (e) => resolve(e.detail), { once: true }));
   const farDone = once(far, 'done');
-  const [result, error] = await Promise.all([nearEl.result ?? once(nearEl, 'done'), once(bad, 'error')]);
+  const exprEl = document.getElementById('expr');
+  const [result, error, exprResult] = await Promise.all([nearEl.result ?? once(nearEl, 'done'), once(bad, 'error'), exprEl.result ?? once(exprEl, 'done')]);
   // The far element has had the time the near one took and two more frames to start, and must not have.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const farBeforeScroll = { frames: frames.far, result: far.result };
@@ -65,6 +68,7 @@ const page = `<!doctype html>
   const farResult = await farDone;
   window.results = {
     near: { risk: Array.from(result.risk), t: Array.from(result.t), retcode: result.retcode, frames: frames.near, same: nearEl.result === result },
+    expr: { risk: Array.from(exprResult.risk), retcode: exprResult.retcode },
     bad: { detail: error, shown: bad.shadowRoot.querySelector('[part=error]').textContent },
     far: { before: farBeforeScroll, retcode: farResult.retcode, frames: frames.far },
     nowasm: { run: nowasmRun, event: await nowasmEvent, shown: nowasm.shadowRoot.querySelector('[part=error]').textContent },
@@ -78,6 +82,7 @@ const page = `<!doctype html>
 
 interface Results {
   near: { risk: number[]; t: number[]; retcode: string; frames: { index: number; t: number; risk: number }[]; same: boolean };
+  expr: { risk: number[]; retcode: string };
   bad: { detail: { message: string; field: string | null; name: string }; shown: string };
   far: { before: { frames: number; result: unknown }; retcode: string; frames: number };
   nowasm: { run: string; event: { message: string; field: string | null }; shown: string };
@@ -89,9 +94,11 @@ interface Results {
 
 let served: PlainServer;
 let reference: Awaited<ReturnType<typeof run>>;
+let exprReference: Awaited<ReturnType<typeof run>>;
 beforeAll(async () => {
   served = await plainServer({ '/': page, '/look': look, '/no-workers': noWorkers });
   reference = await run(near);
+  exprReference = await run({ ...near, activation: { expr: 'tanh(z) + 0.1*z^3' } });
 });
 afterAll(() => served?.close());
 
@@ -114,6 +121,11 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
     // The SIMD build fetched once for the page (the worker is handed the compiled module),
     // and the missing one of the element with wasm-base="/nowhere/".
     expect(results.wasm.sort()).toEqual(['/build/timescales.simd.wasm', '/nowhere/timescales.simd.wasm']);
+  });
+
+  it('runs an expression activation to the bits Node gives', () => {
+    expect(results.expr).toEqual({ retcode: 'success', risk: Array.from(exprReference.risk) });
+    expect(results.expr.risk).not.toEqual(results.near.risk);
   });
 
   it('shows a bad config inside the element, naming the field, and fires `error`', () => {
