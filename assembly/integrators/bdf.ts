@@ -122,6 +122,17 @@ function changeD(st: Integrator, factor: f64): void {
   st.equal = 0;
 }
 
+/** Newton's norm: RMS of v_i / max(floor, atol + rtol |w_i|), weights from the predictor alone (CVODE's ewt). */
+function weightedNorm(st: Integrator, v: usize, w: usize, floor: f64): f64 {
+  let sum = 0.0;
+  for (let i = 0; i < st.n; i++) {
+    const o = <usize>i << 3;
+    const r = load<f64>(v + o) / Math.max(floor, st.atol + st.rtol * Math.abs(load<f64>(w + o)));
+    sum += r * r;
+  }
+  return Math.sqrt(sum / <f64>st.n);
+}
+
 /** The rounding floor of the weights at y: ROUNDING_FLOOR u ‖y‖_∞ (see the header). */
 function roundingFloor(st: Integrator, y: usize): f64 {
   let big = 0.0;
@@ -143,7 +154,7 @@ export function bdfStart(st: Integrator): void {
 }
 
 /** Predict: the predictor Σ_{j≤q} D_j and ψ = Σ_{j=1..q} γ_j D_j / α_q. */
-function predict(st: Integrator, q: i32): void {
+@inline function predict(st: Integrator, q: i32): void {
   const n = st.n;
   const yp = predictor(st);
   const psi = psiVec(st);
@@ -170,7 +181,7 @@ function predict(st: Integrator, q: i32): void {
  * with the contraction rate R estimated from successive increments and carried across steps until
  * the next factorization (for RATE_LIFE steps at most), the iteration stops when ‖Δ_k‖ min(1, R)
  * ≤ tol — the first increment may already be small enough — and fails when ‖Δ_k‖ > 2 ‖Δ_{k−1}‖ or
- * after NEWTON_MAXITER. Increments are weighted by the predictor (errorNorm with y0 = y1).
+ * after NEWTON_MAXITER.
  * Returns the iterations taken (> 0) when converged, else −1.
  */
 function newton(st: Integrator, c: f64, tol: f64, floor: f64): i32 {
@@ -206,7 +217,7 @@ function newton(st: Integrator, c: f64, tol: f64, floor: f64): i32 {
       store<f64>(dy + o, v);
     }
     if (!finite) return -1;
-    const dyNorm = errorNorm(st, yp, yp, dy, floor);
+    const dyNorm = weightedNorm(st, dy, yp, floor);
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
       store<f64>(y + o, load<f64>(y + o) + load<f64>(dy + o));
@@ -231,7 +242,7 @@ function newton(st: Integrator, c: f64, tol: f64, floor: f64): i32 {
  * REFACTOR since the last factorization (CVODE's dgmax) or for a new Jacobian, and retaking a
  * stale Jacobian at the predictor when Newton fails with it. Returns Newton's iterations, or −1.
  */
-function correct(st: Integrator, h: f64, q: i32, floor: f64): i32 {
+@inline function correct(st: Integrator, h: f64, q: i32, floor: f64): i32 {
   const c = h / g(q);
   const x = 1.0 / c;
   const tol = NEWTON_COEF / errorConst(q);
@@ -259,7 +270,7 @@ function correct(st: Integrator, h: f64, q: i32, floor: f64): i32 {
 }
 
 /** A rejected attempt: retry with h·factor on the differences re-expressed for it. */
-function retry(st: Integrator, h: f64, factor: f64): void {
+@inline function retry(st: Integrator, h: f64, factor: f64): void {
   reject(st, h * factor);
   changeD(st, factor);
 }
@@ -268,7 +279,7 @@ function retry(st: Integrator, h: f64, factor: f64): void {
  * Complete: accept the corrected solution (state.ts accept), count a floored weight, and update
  * the differences: D_{q+2} = d − D_{q+1}, D_{q+1} = d, D_i += D_{i+1} downwards.
  */
-function complete(st: Integrator, h: f64, q: i32, floor: f64): void {
+@inline function complete(st: Integrator, h: f64, q: i32, floor: f64): void {
   const n = st.n;
   accept(st, h);
   st.equal += 1;
@@ -305,7 +316,7 @@ function complete(st: Integrator, h: f64, q: i32, floor: f64): void {
  * (C_{q+2} D_{q+2}): the order whose step factor is largest, the step by that factor times `safety`
  * (at most MAX_FACTOR; with `fixed`, h stays).
  */
-function chooseStepAndOrder(st: Integrator, h: f64, q: i32, err: f64, safety: f64, floor: f64): void {
+@inline function chooseStepAndOrder(st: Integrator, h: f64, q: i32, err: f64, safety: f64, floor: f64): void {
   const n = st.n;
   const w = scratch(st);
   let em = Infinity, ep = Infinity;

@@ -74,8 +74,8 @@ export function explicitStep(st: Integrator): bool {
       accept(st, h);
       return true;
     }
-    // The error estimate goes to yOld's vector: accept() overwrites it with y, and nothing reads
-    // it before then.
+    // The error estimate goes to yOld's vector: nothing reads it during a step, and accept() moves
+    // y there (reject and fail leave no dense output to evaluate).
     const err = errorNorm(st, st.y, yt, estimate(st, tab, st.yOld, h, s, n));
     if (err <= 1.0) {
       accept(st, h);

@@ -157,8 +157,13 @@ export class Integrator {
   stats(): IntegratorStats {
     this.core.exports.integratorStats(this.ptr, this.statsPtr);
     const v = this.core.f64(this.statsPtr, this.codes.statsLength);
-    const { status, ...fields } = Object.fromEntries(STAT_FIELDS.map((f) => [f, v[this.codes.stats[f]]])) as Record<StatName, number>;
-    const retcode = statusName(this.codes, status);
-    return { ...fields, retcode: retcode === 'paused' ? 'success' : retcode };
+    const i = this.codes.stats;
+    const retcode = statusName(this.codes, v[i.status]);
+    return {
+      t: v[i.t], h: v[i.h], nfev: v[i.nfev], njev: v[i.njev], nlu: v[i.nlu], steps: v[i.steps], rejected: v[i.rejected],
+      retcode: retcode === 'paused' ? 'success' : retcode, failIndex: v[i.failIndex], failValue: v[i.failValue],
+      order: v[i.order], errorFails: v[i.errorFails], newtonFails: v[i.newtonFails], newtonIters: v[i.newtonIters],
+      floored: v[i.floored],
+    };
   }
 }
