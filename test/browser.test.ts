@@ -223,6 +223,22 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     expect(await page.evaluate(() => (window as unknown as { workersStarted: number }).workersStarted)).toBe(1);
   });
 
+  it('takes an expression activation: its coefficients drawn live, a bad one refused by its column before any run', async () => {
+    await page.selectOption('[name=activation]', '(expression)');
+    await page.fill('[name="activation.expr"]', 'tanh(z)+2z');
+    expect(await page.locator('#form-error').textContent()).toMatch(/^ConfigError: activation\.expr: column 10: missing operator before "z"/);
+    expect(await page.getAttribute('[name="activation.expr"]', 'aria-invalid')).toBe('true');
+    const before = await page.getAttribute('#coefficient-chart', 'aria-label');
+    await page.fill('[name="activation.expr"]', 'tanh(z)+0.1*z^3');
+    expect(await page.locator('#form-error').textContent()).toBe('');
+    // tanh is odd, so is z^3: σ_0 = σ_2 = 0, and σ_3 moves with the cubic term.
+    await waitFor(page, problems, 'the coefficients redrawn', (old) => document.getElementById('coefficient-chart')!.getAttribute('aria-label') !== old, 5_000, before);
+    expect(await page.getAttribute('#coefficient-chart', 'aria-label')).toMatch(/^σ₀…σ₈: 0, [\d.]+, 0, /);
+    expect(await page.evaluate(() => location.hash)).toMatch(/activation\.expr=tanh\(z\)\+0\.1\*z\^3/);
+    await runAndWait('done');
+    expect(await page.evaluate(() => (document.getElementById('sim') as unknown as { result: { config: { activation: unknown } } }).result.config.activation)).toEqual({ expr: 'tanh(z)+0.1*z^3' });
+  });
+
   it('streams one frame event per output time, then done', async () => {
     const config = { m: 4, epsilon: 1e-2, seed: 3, time: { start: 1e-3, end: 10, points: 25 }, degrees: 2 };
     await page.evaluate(() => {

@@ -78,6 +78,9 @@ describe('hash → config', () => {
     expect(configFromHash('', base)).toEqual(base);
     expect(configFromHash('#', base)).toEqual(base);
     expect(configFromHash('&&m=3&', base)).toEqual({ ...base, m: 3 });
+    const expr = { ...base, activation: { expr: 'tanh(z)+0.1*z^3' } };
+    expect(configToHash(expr, base)).toBe('activation.expr=tanh(z)+0.1*z^3');
+    expect(configFromHash('activation.expr=tanh(z)+0.1*z%5E3', base)).toEqual(expr);
   });
 
   it('leaves the base untouched', () => {
