@@ -123,7 +123,7 @@ export const SWEEP_EPSILONS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1
 
 const sweep: FigureJob = {
   name: 'timescales',
-  title: 'Learning times t_k against ε, ReLU, m = 10: measured (solid), paper\'s power laws (dotted), theory\'s leading order (dashed)',
+  title: 'Learning times t_k against ε, ReLU, m = 10',
   configs: Object.fromEntries(SWEEP_EPSILONS.map((epsilon) => [
     `eps${epsilon}`, { ...paperBase, epsilon, m: 10, time: logTime(Math.min(1e-9, epsilon * 1e-3), 400) },
   ])),
