@@ -19,15 +19,8 @@ export type FromWorker =
   | { type: 'done'; id: number; result: ElementResult }
   | { type: 'error'; id: number; error: ErrorDetail };
 
-/** One output time as the element draws it (copies, never views into Wasm memory). */
-export interface FrameData {
-  index: number;
-  t: number;
-  risk: number;
-  components: Float64Array;
-  a?: Float64Array;
-  s?: Float64Array;
-}
+/** One output time as the element draws it: a run's Frame, its arrays copies, never views into Wasm memory. */
+export type FrameData = Frame;
 
 /**
  * run()'s result as structured clone carries it: every field but the resolved
