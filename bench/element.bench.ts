@@ -50,42 +50,57 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function chromiumSamples(url: string): Promise<Sample[]> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  try {
-    const out: Sample[] = [];
-    for (let i = 0; i < LOADS; i++) {
-      const context = await browser.newContext();
-      const tab = await context.newPage();
-      await tab.goto(url);
-      out.push(await tab.evaluate(() => (window as unknown as { bench: Promise<Sample> }).bench));
-      await context.close();
-    }
-    return out;
-  } finally {
-    await browser.close();
-  }
+/** A browser as the bench needs it: a fresh context (empty caches) holding one tab, and a way out. */
+interface Launched {
+  freshTab(): Promise<{ goto(url: string): Promise<unknown>; evaluate(fn: () => Promise<Sample>): Promise<Sample>; close(): Promise<void> }>;
+  close(): Promise<void>;
 }
 
-async function firefoxSamples(url: string): Promise<Sample[]> {
+async function launchChromium(): Promise<Launched> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  return {
+    async freshTab() {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      return { goto: (url) => tab.goto(url), evaluate: (fn) => tab.evaluate(fn), close: () => context.close() };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function launchFirefox(): Promise<Launched> {
   const home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
     env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
   });
+  return {
+    async freshTab() {
+      const context = await browser.createBrowserContext();
+      const tab = await context.newPage();
+      return { goto: (url) => tab.goto(url), evaluate: (fn) => tab.evaluate(fn), close: () => context.close() };
+    },
+    async close() {
+      await browser.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** LOADS page loads of `url`, each in a fresh context, and the samples the page reports. */
+async function samples(launch: () => Promise<Launched>, url: string): Promise<Sample[]> {
+  const browser = await launch();
   try {
     const out: Sample[] = [];
     for (let i = 0; i < LOADS; i++) {
-      const context = await browser.createBrowserContext();
-      const tab = await context.newPage();
+      const tab = await browser.freshTab();
       await tab.goto(url);
       out.push(await tab.evaluate(() => (window as unknown as { bench: Promise<Sample> }).bench));
-      await context.close();
+      await tab.close();
     }
     return out;
   } finally {
     await browser.close();
-    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -95,8 +110,8 @@ export async function run(): Promise<string> {
   const server = await plainServer({ '/': page });
   const rows = [];
   try {
-    for (const [name, samples] of [['Chromium', chromiumSamples], ['Firefox ESR', firefoxSamples]] as const) {
-      const s = await samples(server.url);
+    for (const [name, launch] of [['Chromium', launchChromium], ['Firefox ESR', launchFirefox]] as const) {
+      const s = await samples(launch, server.url);
       const first = s.map((x) => x.firstFrame);
       const reruns = s.flatMap((x) => x.reruns);
       rows.push({
