@@ -10,11 +10,16 @@
 // autoplay="false"; changing the config re-runs it. Every failure is shown inside the
 // element and fired as an `error` event; nothing throws into the page.
 import './early-start.js';
+import * as z from 'zod';
 import { parseConfig, type RunConfig } from '../config.js';
 import { type FieldAttribute, elementConfig, FIELD_ATTRIBUTES } from './config.js';
 import { draw, label, summary, Trace, type View } from './draw.js';
 import { type ElementResult, type ErrorDetail, errorDetail } from './protocol.js';
 import { prepare, RunError, type RunHandle, startRun } from './runner.js';
+
+// Zod builds each object's parser with new Function on first use: costly for the few configs a
+// page parses, and a violation report on pages whose Content-Security-Policy forbids eval.
+z.config({ jitless: true });
 
 export type { ElementResult, ErrorDetail, FrameData } from './protocol.js';
 export { ELEMENT_DEFAULTS } from './config.js';
@@ -300,7 +305,8 @@ export class TimescalesSim extends Base {
 
   #draw(): void {
     const config = this.#runConfig;
-    if (!config || !this.#error.hidden) return;
+    // Nothing to draw before the first frame: a re-run keeps the last plot until then.
+    if (!config || !this.#error.hidden || !this.#trace.t.length) return;
     // Under reduced motion a run is not animated: its plot appears when it ends.
     if (this.#handle && reducedMotion()) return;
     const width = this.#size.width || this.clientWidth;

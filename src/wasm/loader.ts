@@ -142,10 +142,14 @@ const SIMD_PROBE = new Uint8Array([
 
 let simd: boolean | undefined;
 
+function simdValid(): boolean {
+  simd ??= WebAssembly.validate(SIMD_PROBE);
+  return simd;
+}
+
 /** True when this engine runs the SIMD build (checked once per realm, without fetching it). */
 export function simdSupported(): Promise<boolean> {
-  simd ??= WebAssembly.validate(SIMD_PROBE);
-  return Promise.resolve(simd);
+  return Promise.resolve(simdValid());
 }
 
 export interface LoadOptions {
@@ -196,8 +200,17 @@ function instance(variant: Variant, source: ModuleSource = DEFAULT_URLS[variant]
  */
 export function loadCore(variant?: Variant | 'auto'): Promise<Core>;
 export function loadCore(options: LoadOptions): Promise<Core>;
-export async function loadCore(arg: Variant | 'auto' | LoadOptions = 'auto'): Promise<Core> {
-  const { variant = 'auto', modules } = typeof arg === 'string' ? { variant: arg } : arg;
+export function loadCore(arg: Variant | 'auto' | LoadOptions = 'auto'): Promise<Core> {
+  // Not async: the fetch starts within this call, even while a module is still evaluating.
+  try {
+    const { variant, source } = chooseBuild(typeof arg === 'string' ? { variant: arg } : arg);
+    return instance(variant, source);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function chooseBuild({ variant = 'auto', modules }: LoadOptions): { variant: Variant; source?: ModuleSource } {
   if (variant !== 'auto' && !VARIANTS.includes(variant)) {
     throw new ConfigError('variant', `must be one of 'auto', ${VARIANTS.map((v) => `'${v}'`).join(', ')}`, variant);
   }
@@ -205,10 +218,10 @@ export async function loadCore(arg: Variant | 'auto' | LoadOptions = 'auto'): Pr
     if (modules && modules[variant] === undefined) {
       throw new ConfigError(`modules.${variant}`, `is needed to load ${NAMES[variant]} (modules names ${Object.keys(modules).join(', ') || 'none'})`);
     }
-    return instance(variant, modules?.[variant]);
+    return { variant, source: modules?.[variant] };
   }
   const offered = AUTO.filter((v) => !modules || modules[v] !== undefined);
-  const usable = (await simdSupported()) ? offered : offered.filter((v) => v !== 'simd');
+  const usable = simdValid() ? offered : offered.filter((v) => v !== 'simd');
   if (!usable.length) throw new ConfigError('modules.scalar', `is needed: this engine does not run ${NAMES.simd}`);
-  return instance(usable[0], modules?.[usable[0]]);
+  return { variant: usable[0], source: modules?.[usable[0]] };
 }
