@@ -105,9 +105,10 @@ async function measure(): Promise<string> {
     cpuOverheads.push(100 * (added(sl, ss, 'cpu') / added(bl, bs, 'cpu') - 1));
   }
 
-  // Memory: the process's peak RSS (main thread, both workers, their Wasm memories).
+  // Memory: the process's peak RSS (main thread, both workers, their Wasm memories). V8 sizes
+  // its heaps up over the first seconds of a run, so the sizes start past that warm-up.
   const rss = [];
-  for (const seeds of [200, 2000]) rss.push({ cells: 10 * seeds, ...(await studyRun(tiny(seeds), 2, 'memory')) });
+  for (const seeds of [1000, 2000, 4000]) rss.push({ cells: 10 * seeds, ...(await studyRun(tiny(seeds), 2, 'memory')) });
 
   const row = (figure: string, value: string, goal: string) => ({ figure, value, goal });
   return [
