@@ -1,7 +1,7 @@
 // A study stopped mid-run — Ctrl-C (SIGINT: the workers are stopped, exit 130) or
 // SIGKILL (nothing runs after it) — leaves only whole result files, and running the same
 // command again computes just the missing cells and ends with the table of an
-// uninterrupted run, having removed what the killed process left (src/study/leftovers.ts).
+// uninterrupted run, having removed what the killed process left (src/study/folder.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';

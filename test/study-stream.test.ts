@@ -4,8 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellOutcome } from '../src/study/cell.js';
 import { planStudy, type StudyPlan } from '../src/study/plan.js';
-import { TableWriter } from '../src/study/rows.js';
-import { csvLine, parseCsv, tableFields, type StudyRow } from '../src/study/table.js';
+import { csvLine, parseCsv, tableFields, TableWriter, type StudyRow } from '../src/study/table.js';
 import { loadCore } from '../src/wasm/loader.js';
 import { scratch, smallBase } from './support/study.js';
 

@@ -3,9 +3,8 @@
 // charts that stay small when an axis has thousands of values.
 import { describe, expect, it } from 'vitest';
 import { fmt } from '../src/format.js';
-import { MAX_LINES, studyCharts } from '../src/study/charts.js';
 import type { StudyAxis } from '../src/study/plan.js';
-import { summaryMarkdown } from '../src/study/report.js';
+import { MAX_LINES, studyCharts, summaryMarkdown } from '../src/study/report.js';
 import { StudyPoints, summarize } from '../src/study/summary.js';
 import type { StudyRow } from '../src/study/table.js';
 

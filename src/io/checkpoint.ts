@@ -55,10 +55,20 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-/** JSON with object keys sorted: the same config always gives the same text. */
-export function canonicalJSON(x: unknown): string {
-  return JSON.stringify(x, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+/**
+ * JSON with object keys sorted at every depth (undefined fields dropped as JSON.stringify
+ * does): the same config always gives the same text, whatever order its fields were
+ * written in. Numbers are in JavaScript's shortest round-trip form.
+ */
+export function canonicalJSON(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJSON(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value).sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJSON((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** SHA-256 (hex) of a config's canonical JSON. */

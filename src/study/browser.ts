@@ -8,9 +8,9 @@ import { loadCore } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
 import type { CellOutcome } from './cell.js';
 import { planStudy, type StudyAxis } from './plan.js';
-import type { StudySummary } from './summary.js';
-import { StudyTables } from './tables.js';
-import type { StudyRow } from './table.js';
+import { studyReport } from './report.js';
+import { StudyPoints, type StudySummary } from './summary.js';
+import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
 
 export interface BrowserStudyOptions {
   /** Web Workers (default: navigator.hardwareConcurrency). */
@@ -70,13 +70,14 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
   } finally {
     for (const w of workers) w.terminate();
   }
-  const tables = new StudyTables(plan);
+  const points = new StudyPoints(plan.axes, plan.maxDegree);
   const rows: StudyRow[] = [];
-  let csv = tables.headerLine();
+  let csv = csvLine(tableHeader(plan.axes.map((a) => a.path), plan.maxDegree));
   for (let i = 0; i < plan.size; i++) {
     const row = { index: i, values: plan.cell(i).values, outcome: outcomes[i], file: '' };
     rows.push(row);
-    csv += tables.add(row);
+    points.add(row.values, row.outcome);
+    csv += csvLine(tableFields(row, plan.maxDegree));
   }
-  return { axes: plan.axes, maxDegree: plan.maxDegree, rows, csv, ...tables.finish() };
+  return { axes: plan.axes, maxDegree: plan.maxDegree, rows, csv, ...studyReport(points) };
 }

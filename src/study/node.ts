@@ -1,7 +1,7 @@
 // study(file, {outDir, workers, shard}) in Node, one path: the study file is planned and
 // every cell checked (plan.ts); each cell of this process is found done in DIR/runs or run
 // on the pool's threads (pool.ts), its result file written whole by this thread; its row
-// goes to the table (rows.ts) from that file's text either way, so a resumed study's
+// goes to the table (table.ts) from that file's text either way, so a resumed study's
 // table is the one an uninterrupted run writes; at the end, the table, summary and charts.
 // Node built-ins are reached at call time only, so importing the library in a browser
 // never loads them.
@@ -9,12 +9,11 @@ import { nodeFs } from '../io/node-fs.js';
 import { loadCore } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf } from './cell.js';
-import { removeLeftovers } from './leftovers.js';
-import { planStudy, type Cell, type StudyPlan } from './plan.js';
+import { readResult, removeLeftovers, resultFile, RUNS_DIR, writeResult } from './folder.js';
+import { planStudy, type Cell } from './plan.js';
 import { Pool } from './pool.js';
-import { readResult, resultFile, RUNS_DIR, writeResult } from './results.js';
-import { TableWriter } from './rows.js';
 import type { Shard } from './shard.js';
+import { TableWriter } from './table.js';
 import type { StudySummary } from './summary.js';
 
 export interface StudyProgress {
@@ -58,7 +57,7 @@ export interface StudyOutcome {
   summary?: StudySummary;
 }
 
-/** Most cells between the oldest unfinished one and the next one sent: the reorder buffer of the table (rows.ts) stays this small. */
+/** Most cells between the oldest unfinished one and the next one sent: the reorder buffer of the table (table.ts) stays this small. */
 export const WINDOW = 4096;
 
 /** A study file (parsed JSON, or a path to one) run into `options.outDir`; throws ConfigError before anything runs if any cell is invalid. */
@@ -130,25 +129,4 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   if (table) outcome.summary = table.finish(input);
   outcome.elapsedMs = Date.now() - called;
   return outcome;
-}
-
-/**
- * Reads every cell's result in cell order and writes DIR/table.csv, summary.json,
- * summary.md, t_k.svg and study.json: the tables of a folder whose cells are all done.
- * Throws if a cell has no valid result (a shard not yet run).
- */
-export function writeTables(plan: StudyPlan, dir: string, input: unknown): StudySummary {
-  const table = new TableWriter(plan, dir);
-  try {
-    for (let i = 0; i < plan.size; i++) {
-      const cell = plan.cell(i);
-      const file = resultFile(cell);
-      const doc = readResult(`${dir}/${file}`, cell);
-      if (doc === null) throw new Error(`cell ${i} has no valid result in ${dir}/${file}: run the study again to compute it`);
-      table.add(i, cell.values, outcomeOf(doc), file);
-    }
-    return table.finish(input);
-  } finally {
-    table.discard();
-  }
 }

@@ -6,10 +6,9 @@ import { parseConfig, type RunConfig } from '../config.js';
 import { checkMemory } from '../memory.js';
 import { runShape } from '../run-validated.js';
 import { ConfigError } from '../errors.js';
+import { canonicalJSON } from '../io/checkpoint.js';
 import type { Core } from '../wasm/loader.js';
-import { axisValues } from './axes.js';
-import { canonicalJSON } from './canonical.js';
-import { parseStudy, type StudyFile } from './spec.js';
+import { parseStudy, type Axis, type StudyFile } from './spec.js';
 
 /** Most cells a study may have. */
 export const MAX_CELLS = 100_000_000;
@@ -25,7 +24,7 @@ export interface Cell {
   values: unknown[];
   /** The cell's config as parseConfig returns it. */
   config: RunConfig;
-  /** Canonical JSON of `config` (canonical.ts). */
+  /** Canonical JSON of `config`: the cell's identity (folder.ts). */
   canonical: string;
 }
 
@@ -106,6 +105,40 @@ export function planStudy(input: unknown, core: Core): StudyPlan {
       return { index: i, values, config, canonical: canonicalJSON(config) };
     },
   };
+}
+
+/**
+ * The values of one axis. Generated values are rounded to a few significant digits fewer
+ * than a double holds, so that {log: [1e-1, 1e-8, 8]} gives 0.1, 0.01, …, 1e-8 exactly and
+ * {linear: [0, 1, 11]} gives 0.3 rather than 0.30000000000000004. Log grids come from the
+ * Wasm core's logspace (the same bits in every engine; exp(log a + i·h) is off by a few
+ * ulps, hence 12 digits there) and toPrecision is exactly specified, so every engine gets
+ * the same cells.
+ */
+function axisValues(core: Core, path: string, axis: Axis): unknown[] {
+  const round = (digits: number) => (x: number) => Number(x.toPrecision(digits));
+  let values: unknown[];
+  if (Array.isArray(axis)) values = axis;
+  else if ('range' in axis) values = Array.from({ length: axis.range[1] }, (_, i) => axis.range[0] + i);
+  else if ('linear' in axis) {
+    const [from, to, n] = axis.linear;
+    values = Array.from({ length: n }, (_, i) => (i === n - 1 ? to : round(15)(from + (i / Math.max(n - 1, 1)) * (to - from))));
+  } else {
+    const [from, to, n] = axis.log;
+    values = core.scoped(() => {
+      const ptr = core.allocF64(n);
+      core.exports.logspace(from, to, n, ptr);
+      return Array.from(core.f64(ptr, n), round(12));
+    });
+  }
+  const seen = new Map<string, number>();
+  values.forEach((v, i) => {
+    const c = canonicalJSON(v);
+    const j = seen.get(c);
+    if (j !== undefined) throw new ConfigError(`grid["${path}"]`, `repeats a value (values ${j} and ${i} are both ${c}); each cell must be distinct`);
+    seen.set(c, i);
+  });
+  return values;
 }
 
 /** Sets `obj` at a dotted path, making objects on the way; array elements are addressed by number. */

@@ -12,7 +12,7 @@ import { extrapolateInM, type Extrapolation } from '../analysis/extrapolate.js';
 import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
 import type { Theory } from '../analysis/theory.js';
 import type { CellOutcome } from './cell.js';
-import { canonicalJSON } from './canonical.js';
+import { canonicalJSON } from '../io/checkpoint.js';
 import type { StudyAxis } from './plan.js';
 import { sampleStats, type SampleStats } from './stats.js';
 
