@@ -1,16 +1,16 @@
 // A study in a browser: the same cells, validated the same way, run on Web Workers (one
-// per hardware thread, one Wasm instance each) with the same cell code as Node's
-// workers, and the table, summary and charts returned in memory — no result files, no
-// keys. The dispatch is a few lines by hand: workerpool, which runs the Node pool, ships
-// for browsers only as a classic script, which module workers cannot load without a
-// bundler. Nothing here imports a Node built-in.
+// per hardware thread, one Wasm instance each) by the same worker script as Node's
+// threads, and the table, summary and charts returned in memory — no result files, no
+// keys. Each worker is sent its next cell when it answers one. Nothing here imports a Node
+// built-in.
 import { loadCore } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
-import type { CellOutcome } from './cell.js';
+import { outcomeOf, type CellOutcome } from './cell.js';
 import { planStudy, type StudyAxis } from './plan.js';
 import { studyReport } from './report.js';
 import { StudyPoints, type StudySummary } from './summary.js';
 import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
+import type { Answer, Task } from './worker.js';
 
 export interface BrowserStudyOptions {
   /** Web Workers (default: navigator.hardwareConcurrency). */
@@ -18,7 +18,7 @@ export interface BrowserStudyOptions {
   onProgress?(p: { done: number; total: number; elapsedMs: number }): void;
   /** Aborting terminates the workers; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** The worker script (default: web-worker.js beside this module). */
+  /** The worker script (default: worker.js beside this module). */
   workerUrl?: URL | string;
 }
 
@@ -38,7 +38,7 @@ export interface BrowserStudy {
 export async function studyInBrowser(input: StudyInput, options: BrowserStudyOptions = {}): Promise<BrowserStudy> {
   const plan = planStudy(input, await loadCore());
   const n = Math.max(1, Math.min(options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2, plan.size));
-  const url = options.workerUrl ?? new URL('./web-worker.js', import.meta.url);
+  const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, { type: 'module' }));
   const outcomes = new Array<CellOutcome>(plan.size);
   const start = Date.now();
@@ -52,12 +52,12 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
       const feed = (w: Worker) => {
         if (next < plan.size) {
           const i = next++;
-          w.postMessage({ id: i, config: plan.cell(i).config });
+          w.postMessage({ id: i, config: plan.cell(i).config } satisfies Task);
         }
       };
       for (const w of workers) {
-        w.onmessage = ({ data }: MessageEvent<{ id: number; outcome: CellOutcome }>) => {
-          outcomes[data.id] = data.outcome;
+        w.onmessage = ({ data }: MessageEvent<Answer>) => {
+          outcomes[data.id] = outcomeOf(JSON.parse(data.text) as object);
           done++;
           options.onProgress?.({ done, total: plan.size, elapsedMs: Date.now() - start });
           if (done === plan.size) resolve();

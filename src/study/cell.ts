@@ -1,7 +1,8 @@
 // One cell of a study: its config run, and the row the table keeps of the result. The
-// same runner serves Node's worker threads, Web Workers and in-process callers, so every
-// way of running a study gives the same rows. Cells come validated (plan.ts), so it runs
-// them through run-validated.ts and a worker that imports it never loads the schema (zod).
+// same runner serves Node's worker threads and Web Workers, and the row is read from the
+// text of the result document in both, so every way of running a study gives the same
+// rows. Cells come validated (plan.ts), so it runs them through run-validated.ts and a
+// worker that imports it never loads the schema (zod).
 import type { Theory } from '../analysis/theory.js';
 import { resultToJSON, RESULT_FORMAT } from '../io/result.js';
 import { runParsed } from '../run-validated.js';
@@ -22,32 +23,21 @@ export interface CellOutcome {
   message?: string;
 }
 
-/** The result document of a cell that threw: its config, retcode "error" and the message. */
-export interface CellErrorRecord {
-  format: number;
-  config: RunConfig;
-  retcode: 'error';
-  message: string;
-}
-
 /**
  * Runs a config that planStudy (or parseConfig) made, without checking it again; never
- * throws (a throw becomes retcode "error" with its message). Returns the outcome and the
- * result document (what `timescales run` writes, or the error record).
+ * throws. Returns the result document: what `timescales run` writes, or for a cell that
+ * threw, its config, retcode "error" and the message.
  */
-export async function runCell(core: Core, config: RunConfig): Promise<{ outcome: CellOutcome; document: object }> {
-  let document: object;
+export async function runCell(core: Core, config: RunConfig): Promise<object> {
   try {
-    document = resultToJSON(await runParsed(config, { core }));
+    return resultToJSON(await runParsed(config, { core }));
   } catch (e) {
-    const record: CellErrorRecord = { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
-    document = record;
+    return { format: RESULT_FORMAT, config, retcode: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
-  return { outcome: outcomeOf(document), document };
 }
 
 /** The row fields of a result document (as `timescales run` writes it, or a cell's error record). */
-export function outcomeOf(doc: Record<string, unknown> | object): CellOutcome {
+export function outcomeOf(doc: object): CellOutcome {
   const d = doc as { retcode: string; risk?: number[]; learningTimes?: (number | null)[]; theory?: Theory; stats?: { steps: number; wallMs: number }; message?: string };
   const risk = d.risk && d.risk.length ? d.risk[d.risk.length - 1] : null;
   return {
