@@ -9,6 +9,7 @@ import { startServer } from '../web/serve.mjs';
 import { defaults } from '../web/presets.js';
 import type { Page } from 'playwright-core';
 import { type Browsers, type Session, openBrowser, openPage, openSession, waitFor } from './support/browser.js';
+import { RUN_MS } from './support/budgets.js';
 
 interface Check { variant: string; reference: number; simd: number; scalar: number; wasm: string[] }
 type Outcome = { result: Check; error?: undefined } | { error: string; result?: undefined };
@@ -71,7 +72,7 @@ for (const name of ['Chromium', 'Firefox'] as const) {
 
     it('fills its controls from a link and runs it; a change of a control updates the link', async () => {
       const tab = await browser.open('web/index.html#m=7&epsilon=1e-3&activation=tanh&target.hermite=[0,1,0.5]');
-      expect(await tab.waitFor('the linked run ending', settled, 60_000)).toBe('done');
+      expect(await tab.waitFor('the linked run ending', settled, RUN_MS)).toBe('done');
       const form = () => tab.evaluate(() => {
         const elements = [...(document.getElementById('config-form') as HTMLFormElement).elements] as HTMLInputElement[];
         return Object.fromEntries(elements.filter((e) => e.name && !e.disabled).map((e) => [e.name, e.value]));
@@ -111,7 +112,7 @@ for (const name of ['Chromium', 'Firefox'] as const) {
 
     it('has no serious or critical accessibility violations (axe-core, run in the page)', async () => {
       const tab = await browser.open('web/index.html');
-      await tab.waitFor('the first run ending', settled, 60_000);
+      await tab.waitFor('the first run ending', settled, RUN_MS);
       const violations = await tab.evaluate(async () => {
         await new Promise((resolve, reject) => {
           const script = document.createElement('script');
@@ -151,7 +152,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     });
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(new URL('web/index.html', session.server.url).href);
-    await waitFor(page, problems, 'the explorer running its defaults', settled, 60_000);
+    await waitFor(page, problems, 'the explorer running its defaults', settled, RUN_MS);
   });
 
   /** Does `action` and waits for the run it starts to end, in state `state`. */
@@ -161,7 +162,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await waitFor(page, problems, `a run ending in state '${state}'`, (n) => {
       const s = document.getElementById('status')!;
       return Number(s.dataset.run) > n && s.dataset.state !== 'running';
-    }, 60_000, before);
+    }, RUN_MS, before);
     expect(await status().getAttribute('data-state'), await status().textContent() ?? '').toBe(state);
   }
 
@@ -232,7 +233,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await page.fill('[name="activation.expr"]', 'tanh(z)+0.1*z^3');
     expect(await page.locator('#form-error').textContent()).toBe('');
     // tanh is odd, so is z^3: σ_0 = σ_2 = 0, and σ_3 moves with the cubic term.
-    await waitFor(page, problems, 'the coefficients redrawn', (old) => document.getElementById('coefficient-chart')!.getAttribute('aria-label') !== old, 5_000, before);
+    await waitFor(page, problems, 'the coefficients redrawn', (old) => document.getElementById('coefficient-chart')!.getAttribute('aria-label') !== old, undefined, before);
     expect(await page.getAttribute('#coefficient-chart', 'aria-label')).toMatch(/^σ₀…σ₈: 0, [\d.]+, 0, /);
     expect(await page.evaluate(() => location.hash)).toMatch(/activation\.expr=tanh\(z\)\+0\.1\*z\^3/);
     await runAndWait('done');
@@ -268,7 +269,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await page.click('#run');
     expect(await status().getAttribute('data-state')).toBe('running');
     await page.click('#stop');
-    await waitFor(page, problems, 'the run stopping', () => document.getElementById('status')!.dataset.state !== 'running', 15_000);
+    await waitFor(page, problems, 'the run stopping', () => document.getElementById('status')!.dataset.state !== 'running');
     expect(await status().getAttribute('data-state'), await status().textContent() ?? '').toBe('stopped');
     expect(await page.locator('#run').isEnabled()).toBe(true);
   });
@@ -309,7 +310,7 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
   it('serves the embed snippet of web/README.md as a working page', async () => {
     const embed = await openPage(session, 'web/embed.html');
     const outcome = await waitFor(embed.page, embed.problems, 'the embedded simulation finishing',
-      () => (document.querySelector('timescales-sim') as unknown as { result: { retcode: string } | null }).result?.retcode, 60_000);
+      () => (document.querySelector('timescales-sim') as unknown as { result: { retcode: string } | null }).result?.retcode, RUN_MS);
     expect(outcome).toBe('success');
     expect(await embed.page.locator('timescales-sim svg text').allTextContents()).toContain('t');
     await embed.page.close();

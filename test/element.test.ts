@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/index.js';
 import { type Driver, launchChromium, launchFirefox } from './consumers/browsers.js';
+import { LAUNCH_MS, PAGE_MS, RUN_MS } from './support/budgets.js';
 import { type PlainServer, plainServer } from './support/static-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -107,8 +108,8 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
   let results: Results;
   beforeAll(async () => {
     browser = await launch();
-    results = await browser.results<Results>(served.url, 60_000);
-  }, 120_000);
+    results = await browser.results<Results>(served.url);
+  });
   afterAll(() => browser?.close());
 
   it('runs from a plain static server to the bits Node gives, frame by frame', () => {
@@ -153,7 +154,7 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
   });
 
   it('runs on the page, to the same bits, where the page forbids workers (worker-src \'none\')', async () => {
-    const r = await browser.results<{ risk: number[]; retcode: string }>(new URL('no-workers', served.url).href, 60_000);
+    const r = await browser.results<{ risk: number[]; retcode: string }>(new URL('no-workers', served.url).href);
     expect(r).toEqual({ retcode: 'success', risk: Array.from(reference.risk) });
   });
 
@@ -203,16 +204,17 @@ const look = `<!doctype html>
 describe('<timescales-sim> in Chromium, looked at', () => {
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: LAUNCH_MS });
   });
   afterAll(() => browser?.close());
 
   async function open(options: { colorScheme?: 'light' | 'dark'; reducedMotion?: 'reduce' | 'no-preference' } = {}) {
     const tab = await browser.newPage({ viewport: { width: 800, height: 640 }, ...options });
+    tab.setDefaultTimeout(PAGE_MS);
     await tab.goto(new URL('look', served.url).href);
-    await tab.waitForFunction(() => ['risk', 'neurons'].every((id) => (document.getElementById(id) as unknown as { result: unknown }).result), undefined, { timeout: 60_000 });
+    await tab.waitForFunction(() => ['risk', 'neurons'].every((id) => (document.getElementById(id) as unknown as { result: unknown }).result), undefined, { timeout: RUN_MS });
     // The finished run is drawn at the next animation frame.
-    await tab.waitForFunction(() => document.getElementById('neurons')!.shadowRoot!.querySelector('svg'), undefined, { timeout: 10_000 });
+    await tab.waitForFunction(() => document.getElementById('neurons')!.shadowRoot!.querySelector('svg'), undefined, { timeout: PAGE_MS });
     return tab;
   }
 
@@ -233,7 +235,7 @@ describe('<timescales-sim> in Chromium, looked at', () => {
     expect(await risk.locator('[part=summary]').textContent()).toMatch(/^Learning times \(first t with Rₖ\(t\) ≤ 0\.1·Rₖ\(0\)\): t₀ = [\d.e-]+, t₁ = [\d.e-]+, t₂ = [\d.e-]+, t₃ not reached\.$/);
     await tab.locator('#figure').screenshot({ path: join(root, 'out/element.png') });
     await tab.close();
-  }, 120_000);
+  });
 
   it('follows prefers-color-scheme, and takes its colours from custom properties', async () => {
     const background = (tab: Awaited<ReturnType<typeof open>>, id: string) =>
@@ -251,11 +253,11 @@ describe('<timescales-sim> in Chromium, looked at', () => {
     // The plot's grid lines take it.
     expect(await dark.evaluate(() => getComputedStyle(document.getElementById('risk')!.shadowRoot!.querySelector('line[stroke="#eee"]')!).stroke)).toBe('rgb(51, 51, 51)');
     await dark.close();
-  }, 120_000);
+  });
 
   it('draws only the finished run under prefers-reduced-motion', async () => {
     const tab = await open({ reducedMotion: 'reduce' });
     expect(await tab.evaluate(() => (window as unknown as { drawnWhileRunning: object }).drawnWhileRunning)).toEqual({ risk: false, neurons: false });
     await tab.close();
-  }, 120_000);
+  });
 });

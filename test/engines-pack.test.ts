@@ -56,5 +56,5 @@ describe.each([['Bun', 'bun@'], ['Deno', 'deno@'], ['pinned Node 22', 'node@'], 
     expect(got.variant).toBe('simd');
     expect(got.retcode).toBe('success');
     expect(got.hashes).toEqual(expected);
-  }, 120_000);
+  }, 360_000); // above sh's own deadline, so that a hung engine is reported by it
 });

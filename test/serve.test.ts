@@ -75,7 +75,7 @@ describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as cons
   el.addEventListener('error', (e) => { window.results = { error: e.detail.message }; });
 </script>`,
     });
-  }, 120_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await page?.close();

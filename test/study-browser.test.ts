@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { study } from '../src/study/node.js';
 import { parseCsv } from '../src/study/table.js';
 import { type Session, openPage, openSession, waitFor } from './support/browser.js';
+import { RUN_MS } from './support/budgets.js';
 import { scratch, smallStudy, tableWithoutWallTime } from './support/study.js';
 
 const s = scratch('study-browser');
@@ -28,7 +29,7 @@ afterAll(async () => {
 async function runStudy(json: string): Promise<string> {
   await page.fill('#study', json);
   await page.click('#run');
-  await waitFor(page, problems, 'the study ending', () => !['running', 'idle'].includes(document.getElementById('status')!.dataset.state!), 90_000);
+  await waitFor(page, problems, 'the study ending', () => !['running', 'idle'].includes(document.getElementById('status')!.dataset.state!), RUN_MS);
   return (await page.locator('#status').getAttribute('data-state'))!;
 }
 
@@ -49,7 +50,7 @@ describe('study page (web/study.html)', () => {
     // Every column bit for bit, learning times included: their interpolation runs in the core.
     expect(browser).toEqual(node);
     expect(problems).toEqual([]);
-  }, 180_000);
+  });
 
   it('draws the heat map of t_k over two numeric axes, each cell the geometric mean over the other axes', async () => {
     // The grid of the first test: ε × m × seed, 3 × 2 × 3 cells.
@@ -81,16 +82,16 @@ describe('study page (web/study.html)', () => {
     await page.reload();
     await waitFor(page, problems, 'the study page loading', () => document.body.dataset.ready === 'true');
     await page.click('#run');
-    await waitFor(page, problems, 'the study ending', () => !['running', 'idle'].includes(document.getElementById('status')!.dataset.state!), 120_000);
+    await waitFor(page, problems, 'the study ending', () => !['running', 'idle'].includes(document.getElementById('status')!.dataset.state!), RUN_MS);
     expect(await page.locator('#status').textContent()).toMatch(/^30 cells on \d+ workers: 30 success\.$/);
     expect(await page.locator('#heatmap rect title').count()).toBe(30);
     expect(problems).toEqual([]);
     // For a person to look at; docs/study-heatmap.png is a committed copy of one.
     await page.screenshot({ path: fileURLToPath(new URL('../out/study-heatmap.png', import.meta.url)) });
-  }, 180_000);
+  });
 
   it('reports a bad cell by its axis and value', async () => {
     expect(await runStudy(JSON.stringify({ ...smallStudy, grid: { epsilon: [0.1, -1] } }))).toBe('error');
     expect(await page.locator('#status').textContent()).toBe('ConfigError: grid["epsilon"] = -1: makes an invalid config: epsilon: must be > 0 (got -1)');
-  }, 180_000);
+  });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { LAUNCH_MS, PAGE_MS, RUN_MS } from '../support/budgets.js';
 
 export interface Driver {
   name: string;
@@ -26,14 +27,15 @@ function timeout(what: string, ms: number, problems: string[]): Error {
 
 export async function launchChromium(): Promise<Driver> {
   const browser = await chromium.launch({
-    executablePath: need('/usr/bin/chromium', 'chromium'),
+    executablePath: need('/usr/bin/chromium', 'chromium'), timeout: LAUNCH_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
   return {
     name: 'Chromium',
-    async results<T>(url: string, ms = 30_000): Promise<T> {
+    async results<T>(url: string, ms = RUN_MS): Promise<T> {
       const page = await browser.newPage();
+      page.setDefaultTimeout(PAGE_MS);
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -61,6 +63,7 @@ export async function launchFirefox(): Promise<Driver> {
     browser: 'firefox',
     executablePath: need('/usr/bin/firefox-esr', 'firefox-esr'),
     headless: true,
+    timeout: LAUNCH_MS, // puppeteer's own 30 s is too short for Firefox on a loaded machine
     env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
   }).catch((e) => {
     rmSync(home, { recursive: true, force: true });
@@ -68,8 +71,9 @@ export async function launchFirefox(): Promise<Driver> {
   });
   return {
     name: 'Firefox',
-    async results<T>(url: string, ms = 30_000): Promise<T> {
+    async results<T>(url: string, ms = RUN_MS): Promise<T> {
       const page = await browser.newPage();
+      page.setDefaultTimeout(PAGE_MS);
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
       page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });

@@ -29,7 +29,7 @@ async function nodeCheck(script: string): Promise<Check> {
 beforeAll(async () => {
   app = await packedApp();
   node = await nodeCheck('esm.mjs');
-}, 240_000);
+});
 afterAll(() => app?.remove());
 
 describe('the packed tarball', () => {
@@ -182,7 +182,7 @@ describe('Vite', () => {
   beforeAll(async () => {
     dev = await viteDev(app.dir);
     prod = await viteBuild(app.dir);
-  }, 180_000);
+  });
   afterAll(async () => {
     await dev?.close();
     await prod?.close();
@@ -194,14 +194,14 @@ describe('Vite', () => {
 
   describe.each([['Chromium', launchChromium], ['Firefox', launchFirefox]] as const)('in %s', (_, launch) => {
     let browser: Driver;
-    beforeAll(async () => { browser = await launch(); }, 120_000);
+    beforeAll(async () => { browser = await launch(); });
     afterAll(() => browser?.close());
 
     for (const [server, served] of [['the dev server', () => dev], ['the production build', () => prod]] as const) {
       it(`runs from ${server}, on the page, in module workers and on <timescales-sim>, to the same bits as Node`, async () => {
         type Handed = { result: { variant: string; risk: number[]; wasm: string[] }; error?: undefined } | { error: string; result?: undefined };
         type Element = { result: { retcode: string; risk: number[] }; error?: undefined } | { error: string; result?: undefined };
-        const { page, worker, handed, element } = await browser.results<{ page: Outcome; worker: Outcome; handed: Handed; element: Element }>(served().url, 60_000);
+        const { page, worker, handed, element } = await browser.results<{ page: Outcome; worker: Outcome; handed: Handed; element: Element }>(served().url);
         expectSameAsNode(`${browser.name}, ${server}, page`, page);
         expectSameAsNode(`${browser.name}, ${server}, worker`, worker);
         // A worker handed the page's compiled module (postMessage) fetches nothing.

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { type StaticServer, startServer } from '../../web/serve.mjs';
+import { LAUNCH_MS, PAGE_MS } from './budgets.js';
 
 const executablePath = '/usr/bin/chromium';
 
@@ -19,7 +20,7 @@ export async function openSession(): Promise<Session> {
   }
   const server = await startServer({ alsoServe: ['test/support/', 'node_modules/axe-core/'] });
   const browser = await chromium.launch({
-    executablePath,
+    executablePath, timeout: LAUNCH_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
@@ -36,6 +37,7 @@ export async function openSession(): Promise<Session> {
 /** A page whose uncaught errors, console errors and failed requests are collected in `problems`. */
 export async function openPage(session: Session, path: string): Promise<{ page: Page; problems: string[] }> {
   const page = await session.browser.newPage();
+  page.setDefaultTimeout(PAGE_MS); // goto, click, fill, locators: playwright's own 30 s is too short under load
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -46,7 +48,7 @@ export async function openPage(session: Session, path: string): Promise<{ page: 
 }
 
 /** Waits up to `ms` for `fn(arg)` in the page to return a truthy value; the error lists the page's problems. */
-export async function waitFor<T, A = undefined>(page: Page, problems: string[], what: string, fn: (arg: A) => T | undefined | null | false, ms = 20_000, arg?: A): Promise<T> {
+export async function waitFor<T, A = undefined>(page: Page, problems: string[], what: string, fn: (arg: A) => T | undefined | null | false, ms = PAGE_MS, arg?: A): Promise<T> {
   try {
     return (await (await page.waitForFunction(fn as (arg: unknown) => unknown, arg, { timeout: ms })).jsonValue()) as T;
   } catch (e) {
@@ -89,7 +91,7 @@ export async function openBrowser(name: Browsers['name']): Promise<Browsers> {
         return {
           problems,
           evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-          waitFor: (what, fn, ms = 20_000) => waitFor(page, problems, what, fn, ms),
+          waitFor: (what, fn, ms = PAGE_MS) => waitFor(page, problems, what, fn, ms),
           close: () => page.close(),
         };
       },
@@ -106,13 +108,14 @@ export async function openBrowser(name: Browsers['name']): Promise<Browsers> {
   const home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
   const server = await startServer({ alsoServe: ['node_modules/axe-core/'] });
   const browser = await puppeteer.launch({
-    browser: 'firefox', executablePath: executable, headless: true,
+    browser: 'firefox', executablePath: executable, headless: true, timeout: LAUNCH_MS,
     env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
   });
   return {
     name,
     async open(path) {
       const page = await browser.newPage();
+      page.setDefaultTimeout(PAGE_MS); // goto and waits: puppeteer's own 30 s is too short under load
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
       page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -121,7 +124,7 @@ export async function openBrowser(name: Browsers['name']): Promise<Browsers> {
       return {
         problems,
         evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-        async waitFor(what, fn, ms = 20_000) {
+        async waitFor(what, fn, ms = PAGE_MS) {
           try {
             return (await (await page.waitForFunction(fn, { timeout: ms })).jsonValue()) as never;
           } catch (e) {
