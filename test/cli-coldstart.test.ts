@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../src/config.js';
 import { run } from '../src/run.js';
+import { CHILD_MS } from './support/budgets.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'timescales-cold-'));
@@ -27,7 +28,7 @@ describe('the command line with eager optimized compilation', () => {
     it(`gives the API's bits (${name})`, async () => {
       const path = join(dir, `${name}.json`);
       writeFileSync(path, JSON.stringify(config));
-      const r = spawnSync(process.execPath, [bin, 'run', path, '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, [bin, 'run', path, '--quiet'], { encoding: 'utf8', timeout: CHILD_MS });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const cli = JSON.parse(r.stdout) as { risk: number[]; components: number[] | number[][] };
@@ -39,7 +40,7 @@ describe('the command line with eager optimized compilation', () => {
   }
 
   it('runs the commands that do not solve as before', () => {
-    const r = spawnSync(process.execPath, [bin, 'schema'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [bin, 'schema'], { encoding: 'utf8', timeout: CHILD_MS });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty('properties.m');
   });

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { reluCoefficients } from './support/network.js';
+import { CHILD_MS } from './support/budgets.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'hermite', ...args], { encoding: 'utf8', timeout: 60_000 });
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'hermite', ...args], { encoding: 'utf8', timeout: CHILD_MS });
 
 describe('timescales hermite', () => {
   it('prints the ReLU coefficients of MODEL.md as JSON', () => {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD_MS } from './support/budgets.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const child = { encoding: 'utf8', timeout: 60_000 } as const;
+const child = { encoding: 'utf8', timeout: CHILD_MS } as const;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], child);
 const dir = mkdtempSync(join(tmpdir(), 'timescales-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

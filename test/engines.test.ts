@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PINNED, engines } from '../scripts/engines.mjs';
+import { CHILD_MS } from './support/budgets.js';
 
 describe('engines', () => {
   it('lists all six engines, and each command-line engine it runs reports the pinned version', () => {
@@ -15,7 +16,7 @@ describe('engines', () => {
     for (const [pkg, version] of Object.entries(PINNED)) {
       const e = list.find((x) => x.name === `${pkg}@${version}`)!;
       // Asked independently of engines(): the binary it would run is the pinned one.
-      const reported = spawnSync(e.command![0], ['--version'], { encoding: 'utf8', timeout: 60_000 }).stdout;
+      const reported = spawnSync(e.command![0], ['--version'], { encoding: 'utf8', timeout: CHILD_MS }).stdout;
       expect(reported, e.label).toContain(version);
     }
     expect(list.find((e) => e.name.startsWith('deno'))!.command!.slice(-3)).toEqual(['run', '-A', '--node-modules-dir=manual']);

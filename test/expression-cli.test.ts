@@ -13,9 +13,10 @@ import { main } from '../src/cli/main.js';
 import { run } from '../src/run.js';
 import { study } from '../src/study/node.js';
 import { parseCsv } from '../src/study/table.js';
+import { CHILD_MS } from './support/budgets.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: CHILD_MS });
 const dir = mkdtempSync(join(tmpdir(), 'timescales-expr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

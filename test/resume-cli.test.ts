@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD_MS } from './support/budgets.js';
 
 const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const DEADLINE = 120_000;
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: DEADLINE });
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: CHILD_MS });
 const dir = mkdtempSync(join(tmpdir(), 'timescales-resume-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +35,7 @@ function interrupt(args: string[], ready: () => boolean, signal: NodeJS.Signals)
         child.kill(signal);
       }
     }, 20);
-    const deadline = setTimeout(() => child.kill('SIGKILL'), DEADLINE);
+    const deadline = setTimeout(() => child.kill('SIGKILL'), CHILD_MS);
     child.on('error', reject);
     child.on('close', (status) => {
       clearInterval(poll);
@@ -66,7 +66,7 @@ describe.each(runs)('timescales run, interrupted: $name', ({ name, signal, confi
     const partial = join(dir, `${name}-partial.json`);
     // the first periodic checkpoint shows that the run is under way (and its handlers are set)
     const r = await interrupt(['run', file, '--out', partial, '--checkpoint', state, '--checkpoint-every', '1000', '--quiet'], () => existsSync(state), signal);
-    expect(r.sent).toBe(true);
+    expect(r.sent, `the run ended before it could be interrupted: ${r.stderr}`).toBe(true);
     expect(r.stderr).toMatch(/^timescales run: aborted at t = [\d.]+ \(step \d+\); partial result kept, checkpoint in .*\n$/);
     expect(r.status).toBe(130);
     const cut = resultOf(partial) as unknown as { retcode: string; t: number[] };
@@ -79,7 +79,7 @@ describe.each(runs)('timescales run, interrupted: $name', ({ name, signal, confi
     expect(cli('run', file, '--out', whole, '--quiet').status).toBe(0);
     expect(resultOf(resumed)).toEqual(resultOf(whole));
     expect(cut.t).toEqual((resultOf(whole) as unknown as { t: number[] }).t.slice(0, cut.t.length));
-  });
+  }, 4 * CHILD_MS); // above its three children's deadlines, so that a hang is reported as the child's
 });
 
 describe('timescales run --resume, mean-field flow', () => {

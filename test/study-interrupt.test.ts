@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { study } from '../src/study/node.js';
 import type { StudyInput } from '../src/study/spec.js';
+import { CHILD_MS } from './support/budgets.js';
 import { bin, cli, scratch, tableWithoutWallTime } from './support/study.js';
 
 /** 24 cells of some tens of milliseconds each. */
@@ -27,18 +28,32 @@ beforeAll(async () => {
 
 const resultFiles = (dir: string) => readdirSync(join(dir, 'runs')).filter((f) => f.endsWith('.json'));
 
-/** Starts the study, waits until `n` cells are done, sends `signal`; resolves to the exit code or signal. */
+/**
+ * Starts the study, sends `signal` as soon as `n` cells are done (their result files
+ * listed), and resolves to the exit code or signal. Fails if the study ends first, or
+ * if no `n` cells are done within the child's deadline.
+ */
 async function interrupt(out: string, signal: NodeJS.Signals, n = 2): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; pid: number }> {
   const child: ChildProcess = spawn(process.execPath, [bin, 'study', file, '--out', out, '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    let done = 0;
+  let ended = false;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => {
+    ended = true;
+    resolve({ code, signal: sig });
+  }));
+  const deadline = Date.now() + CHILD_MS;
+  let done = 0;
+  // The remaining cells take a fraction of a second: the listing is polled often so that
+  // the signal lands well before the last of them.
+  while (!ended && done < n && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5));
     try { done = resultFiles(out).length; } catch { /* runs/ not made yet */ }
-    if (done >= n) break;
-    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (done < n) {
+    child.kill('SIGKILL');
+    await exit;
+    throw new Error(ended ? `the study ended before it could be interrupted: ${stderr}` : `no ${n} cells done within ${CHILD_MS / 1000} s`);
   }
   child.kill(signal);
   return { ...(await exit), stderr, pid: child.pid! };
@@ -63,12 +78,12 @@ describe('an interrupted study', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`24 cells (${24 - kept} computed, ${kept} found done)`);
     // how busy the pool was, as a share of the run (some cells were computed, so a pool ran)
-    const busy = /; 2 workers busy ([\d.]+)% of \d+ s;/.exec(resumed.stderr);
+    const busy = /; 2 workers busy ([\d.]+)% of [^;]+;/.exec(resumed.stderr); // the duration reads "N s" or "N min N s"
     expect(busy, resumed.stderr).not.toBeNull();
     expect(Number(busy![1])).toBeGreaterThan(0);
     expect(Number(busy![1])).toBeLessThanOrEqual(100);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
-  }, 180_000);
+  }, 3 * CHILD_MS); // above its two children's deadlines, so that a hang is reported as the child's
 
   it('resumes after SIGKILL to the same table', async () => {
     const out = s.path('sigkill');
@@ -91,5 +106,5 @@ describe('an interrupted study', () => {
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('reference')));
     expect(temporary(out)).toEqual([]);
     expect(temporary(join(out, 'runs'))).toEqual([kept1, kept2].sort());
-  }, 180_000);
+  }, 3 * CHILD_MS); // above its two children's deadlines, so that a hang is reported as the child's
 });

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { study } from '../src/study/node.js';
 import type { StudyInput } from '../src/study/spec.js';
 import { bin, scratch, smallBase } from './support/study.js';
+import { CHILD_MS } from './support/budgets.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -101,7 +102,7 @@ describe('a study\'s threads', () => {
 
   it('start under V8 and process-wide flags of the host process, which a thread may not be given', () => {
     const file = s.write('flags.json', threeCells);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', '--stack-size=2000', '--enable-source-maps', bin, 'study', file, '--out', s.path('out'), '--workers', '2', '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', '--stack-size=2000', '--enable-source-maps', bin, 'study', file, '--out', s.path('out'), '--workers', '2', '--quiet'], { encoding: 'utf8', timeout: CHILD_MS });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(s.path('out/runs'))).toHaveLength(3);
@@ -111,7 +112,7 @@ describe('a study\'s threads', () => {
     const code = `const lib = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
       const out = await lib.study(${JSON.stringify(threeCells)}, { outDir: ${JSON.stringify(s.path('eval'))}, workers: 2 });
       console.log(out.computed);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: CHILD_MS });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('3');
   });

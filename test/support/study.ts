@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StudyInput } from '../../src/study/spec.js';
 import { parseCsv } from '../../src/study/table.js';
+import { CHILD_MS } from './budgets.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = join(repo, 'bin/timescales.mjs');
@@ -23,7 +24,7 @@ export function scratch(prefix: string): { dir: string; path(name: string): stri
 }
 
 export function cli(args: string[], options: SpawnSyncOptions = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, ...options }) as ReturnType<typeof spawnSync> & { stdout: string; stderr: string };
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: CHILD_MS, ...options }) as ReturnType<typeof spawnSync> & { stdout: string; stderr: string };
 }
 
 /** A mean-field cell of a few milliseconds. */
