@@ -127,7 +127,8 @@ describe('the ε fit of the seed means', () => {
 
 describe('study charts', () => {
   const chart = (axes: StudyAxis[]) => {
-    return studyCharts(pointsOf(axes, 0, rows(axes, (v) => [v.epsilon * (v.m ?? 1)])))[0].svg;
+    const p = pointsOf(axes, 0, rows(axes, (v) => [v.epsilon * (v.m ?? 1)]));
+    return studyCharts(p, summarize(p))[0].svg;
   };
   const paths = (svg: string) => svg.match(/<path d=/g)?.length ?? 0;
   const eps = { path: 'epsilon', values: [1e-3, 1e-2, 1e-1] };
@@ -160,7 +161,8 @@ describe('study charts', () => {
     expect(svg).toContain('t<tspan baseline-shift="sub" font-size="75%">0</tspan> against ε');
     expect(svg).toContain('>ε</text>');
     expect(svg).not.toContain('epsilon');
-    const lines = studyCharts(pointsOf([{ path: 'm', values: [1, 2] }, eps], 0, rows([{ path: 'm', values: [1, 2] }, eps], (v) => [v.epsilon * v.m])))[0].svg;
+    const p = pointsOf([{ path: 'm', values: [1, 2] }, eps], 0, rows([{ path: 'm', values: [1, 2] }, eps], (v) => [v.epsilon * v.m]));
+    const lines = studyCharts(p, summarize(p))[0].svg;
     expect(lines).toContain('ε = 0.01');
     expect(lines).not.toContain('epsilon');
   });

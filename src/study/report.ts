@@ -1,18 +1,19 @@
 // What people read of a study: summary.md (summary.json holds the same numbers in full)
 // and one chart per learning time.
 import { fmt } from '../format.js';
-import { fmtTime, timeScaleTables } from '../analysis/markdown.js';
+import { fmtTime, markdownTable, timeScaleTables } from '../analysis/markdown.js';
 import { lineChart, palette, type Series } from '../plot/line-chart.js';
-import type { SampleStats } from './stats.js';
-import { FIT_DECADES, summarize, type SeedMeanGroup, type StudyPoints, type StudySummary } from './summary.js';
+import { canonicalJSON } from '../io/checkpoint.js';
+import { FIT_DECADES, groupCells, summarize, type SampleStats, type SeedMeanGroup, type StudyPoints, type StudySummary } from './summary.js';
 
 const show = (v: unknown) => (typeof v === 'number' ? fmt(v) : typeof v === 'string' ? v : JSON.stringify(v));
+const times = (n: number) => Array.from({ length: n }, (_, k) => `t_${k}`);
 const pointText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} = ${show(v)}`).join(', ') || 'all cells';
 
 /** summary.json's content, summary.md and the charts, from the finished cells. */
 export function studyReport(p: StudyPoints): { summary: StudySummary; markdown: string; charts: { name: string; svg: string }[] } {
   const summary = summarize(p);
-  return { summary, markdown: summaryMarkdown(summary), charts: studyCharts(p) };
+  return { summary, markdown: summaryMarkdown(summary), charts: studyCharts(p, summary) };
 }
 
 /** "mean ± sd [lo, hi] (n)" or "—". */
@@ -27,13 +28,11 @@ export function summaryMarkdown(s: StudySummary): string {
     `${s.cells} cells over ${s.axes.map((a) => `${a.path} (${a.values.length})`).join(' × ')}: ${Object.entries(s.retcodes).map(([r, n]) => `${n} ${r}`).join(', ')}.`,
   ];
   if (s.seed?.length) {
-    const D1 = s.seed[0].times.length;
     const others = Object.keys(s.seed[0].point);
     lines.push('', '## Over seeds', '',
       'Mean ± standard deviation [2.5%, 97.5% quantiles] over seeds; the final risk of successful runs, and each learning time where reached (count shown when not every seed reached it).', '',
-      `| ${[...others, 'seeds', 'risk', ...Array.from({ length: D1 }, (_, k) => `t_${k}`)].join(' | ')} |`,
-      `| ${[...others, 'seeds', 'risk', ...Array.from({ length: D1 }, () => '')].map(() => '---').join(' | ')} |`,
-      ...s.seed.map((g) => `| ${[...others.map((p) => show(g.point[p])), String(g.seeds), statsText(g.risk, g.seeds), ...g.times.map((t) => statsText(t, g.seeds))].join(' | ')} |`));
+      ...markdownTable([...others, 'seeds', 'risk', ...times(s.seed[0].times.length)],
+        s.seed.map((g) => [...others.map((p) => show(g.point[p])), String(g.seeds), statsText(g.risk, g.seeds), ...g.times.map((t) => statsText(t, g.seeds))])));
   }
   if (s.seedMeans?.length) {
     lines.push('', '## Scaling with ε of the mean over seeds', '',
@@ -43,12 +42,9 @@ export function summaryMarkdown(s: StudySummary): string {
   if (s.epsilon?.length && s.seedMeans?.length) {
     // one row per seed rather than a table each: a hundred seeds stay a page, and the times are in table.csv
     const others = Object.keys(s.epsilon[0].point);
-    const D1 = s.epsilon[0].table.length;
     lines.push('', '## Scaling with ε, seed by seed', '',
       `The exponent of each t_k fitted over the ${FIT_DECADES} smallest decades of ε, seed by seed (the times are in table.csv; summary.json holds each seed's full table).`, '',
-      `| ${[...others, ...Array.from({ length: D1 }, (_, k) => `t_${k}`)].join(' | ')} |`,
-      `| ${[...others, ...Array.from({ length: D1 }, () => '')].map(() => '---').join(' | ')} |`,
-      ...s.epsilon.map((g) => `| ${[...others.map((p) => show(g.point[p])), ...g.table.map((r) => (r.fit ? fmt(r.fit.slope) : '—'))].join(' | ')} |`));
+      ...markdownTable([...others, ...times(s.epsilon[0].table.length)], s.epsilon.map((g) => [...others.map((p) => show(g.point[p])), ...g.table.map((r) => (r.fit ? fmt(r.fit.slope) : '—'))])));
   } else if (s.epsilon?.length) {
     lines.push('', '## Scaling with ε', '', `Learning times t_k against ε, and exponents fitted over the ${FIT_DECADES} smallest decades of ε (as \`timescales sweep\` fits them).`);
     for (const g of s.epsilon) lines.push('', `### ${pointText(g.point)}`, '', ...timeScaleTables(g.epsilon, g.table, FIT_DECADES));
@@ -57,12 +53,10 @@ export function summaryMarkdown(s: StudySummary): string {
     lines.push('', '## Learning times at m = ∞', '',
       'Each t_k against m and its Richardson extrapolation in 1/m (± the difference of its last two orders); with init.a.quantiles the times vary smoothly with m.');
     for (const g of s.m) {
-      const D1 = g.limit.length;
-      lines.push('', `### ${pointText(g.point)}`, '',
-        `| m | ${Array.from({ length: D1 }, (_, k) => `t_${k}`).join(' | ')} |`,
-        `| --- | ${Array.from({ length: D1 }, () => '---').join(' | ')} |`,
-        ...g.m.map((m, j) => `| ${m} | ${g.times[j].map(fmtTime).join(' | ')} |`),
-        `| ∞ | ${g.limit.map((x) => (x ? `${fmt(x.value)} ± ${fmt(x.error)}` : '—')).join(' | ')} |`);
+      lines.push('', `### ${pointText(g.point)}`, '', ...markdownTable(['m', ...times(g.limit.length)], [
+        ...g.m.map((m, j) => [String(m), ...g.times[j].map(fmtTime)]),
+        ['∞', ...g.limit.map((x) => (x ? `${fmt(x.value)} ± ${fmt(x.error)}` : '—'))],
+      ]));
     }
   }
   return `${lines.join('\n')}\n`;
@@ -75,14 +69,10 @@ function seedMeanTables(g: SeedMeanGroup): string[] {
     return g.reached[k][i] < g.seeds[i] ? `${fmtTime(t)} (${g.reached[k][i]}/${g.seeds[i]})` : fmtTime(t);
   };
   return [
-    `| ε | seeds | ${g.table.map((r) => `mean t_${r.degree}`).join(' | ')} |`,
-    `| --- | --- | ${g.table.map(() => '---').join(' | ')} |`,
-    ...g.epsilon.map((e, i) => `| ${fmt(e)} | ${g.seeds[i]} | ${g.table.map((_, k) => mean(k, i)).join(' | ')} |`),
+    ...markdownTable(['ε', 'seeds', ...g.table.map((r) => `mean t_${r.degree}`)], g.epsilon.map((e, i) => [fmt(e), String(g.seeds[i]), ...g.table.map((_, k) => mean(k, i))])),
     '',
-    '| degree k | predicted exponent | fitted to the mean | fitted per seed | local slopes of the mean, large ε → small ε |',
-    '| --- | --- | --- | --- | --- |',
-    ...g.table.map(({ degree, predicted, fit, localSlopes }) =>
-      `| ${degree} | ${fmt(predicted)} | ${fit ? fmt(fit.slope) : '—'} | ${statsText(g.seedSlopes[degree], Math.max(...g.seeds))} | ${localSlopes.slice().reverse().map((l) => fmt(l.slope)).join(', ')} |`),
+    ...markdownTable(['degree k', 'predicted exponent', 'fitted to the mean', 'fitted per seed', 'local slopes of the mean, large ε → small ε'], g.table.map(({ degree, predicted, fit, localSlopes }) =>
+      [String(degree), fmt(predicted), fit ? fmt(fit.slope) : '—', statsText(g.seedSlopes[degree], Math.max(...g.seeds)), localSlopes.slice().reverse().map((l) => fmt(l.slope)).join(', ')])),
   ];
 }
 
@@ -100,42 +90,39 @@ const label = (path: string) => (path === 'epsilon' ? 'ε' : path);
  * first in grid order, and the title says how many there were: the palette has that many
  * colours, and more lines could not be told apart.
  */
-export function studyCharts(p: StudyPoints): { name: string; svg: string }[] {
+export function studyCharts(p: StudyPoints, summary: StudySummary): { name: string; svg: string }[] {
   const { axes, maxDegree } = p;
-  const numeric = axes.map((a, i) => [a, i] as const).filter(([a]) => a.values.every((v) => typeof v === 'number'));
-  const x = (numeric.find(([a]) => a.path !== 'seed') ?? numeric[0])?.[1];
-  if (x === undefined) return [];
-  const lineAxes = axes.map((_, a) => a).filter((a) => a !== x && axes[a].path !== 'seed');
-  // per line, in the order first seen: per x value, the sum and count of each t_k reached
-  const lines = new Map<string, { name: string; points: Map<number, { sum: number[]; n: number[] }> }>();
+  const numeric = axes.filter((a) => a.values.every((v) => typeof v === 'number'));
+  const xAxis = numeric.find((a) => a.path !== 'seed') ?? numeric[0];
+  if (xAxis === undefined) return [];
+  const lineAxes = axes.filter((a) => a !== xAxis && a.path !== 'seed').map((a) => a.path);
+  const seeds = summary.seed !== undefined && xAxis.path !== 'seed';
+  // the points: with seeds, the summary's means over them at each point of the other axes; else the cells
+  const points = seeds
+    ? summary.seed!.map((g) => ({ at: g.point, t: g.times.map((s) => s.mean) }))
+    : groupCells(p, []).map(({ point, cells: [i] }) => ({ at: point, t: Array.from({ length: maxDegree + 1 }, (_, k) => p.time(i, k)) }));
+  // per line, in the order first seen, its points
+  const lines = new Map<string, { name: string; points: { x: number; t: (number | null)[] }[] }>();
   const dropped = new Set<string>();
-  for (let i = 0; i < p.size; i++) {
-    const key = lineAxes.map((a) => p.valueIndex(i, a)).join(',');
+  for (const { at, t } of points) {
+    const key = lineAxes.map((path) => canonicalJSON(at[path])).join(',');
     let line = lines.get(key);
     if (!line) {
       if (lines.size === MAX_LINES) {
         dropped.add(key);
         continue;
       }
-      lines.set(key, line = { name: lineAxes.map((a) => `${label(axes[a].path)} = ${show(p.value(i, a))}`).join(', '), points: new Map() });
+      lines.set(key, line = { name: lineAxes.map((path) => `${label(path)} = ${show(at[path])}`).join(', '), points: [] });
     }
-    const xv = p.value(i, x) as number;
-    if (!line.points.has(xv)) line.points.set(xv, { sum: new Array(maxDegree + 1).fill(0), n: new Array(maxDegree + 1).fill(0) });
-    const point = line.points.get(xv)!;
-    for (let k = 0; k <= maxDegree; k++) {
-      const t = p.time(i, k);
-      if (t !== null) { point.sum[k] += t; point.n[k]++; }
-    }
+    line.points.push({ x: at[xAxis.path] as number, t });
   }
-  const xAxis = axes[x];
   const xs = xAxis.values as number[];
   const xLog = xs.every((v) => v > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
-  const seeds = axes.some((a) => a.path === 'seed') && xAxis.path !== 'seed';
   const notes = [seeds ? 'mean over seeds' : '', dropped.size ? `first ${MAX_LINES} of ${MAX_LINES + dropped.size} lines` : ''].filter(Boolean);
   return Array.from({ length: maxDegree + 1 }, (_, k) => {
     const series: Series[] = [...lines.values()].map(({ name, points }) => {
-      const sorted = [...points].sort((a, b) => a[0] - b[0]);
-      return { name: name || undefined, x: sorted.map(([v]) => v), y: sorted.map(([, s]) => (s.n[k] ? s.sum[k] / s.n[k] : NaN)) };
+      const sorted = [...points].sort((a, b) => a.x - b.x);
+      return { name: name || undefined, x: sorted.map((q) => q.x), y: sorted.map((q) => q.t[k] ?? NaN) };
     });
     const ys = series.flatMap((s) => Array.from(s.y)).filter(Number.isFinite);
     const yLog = ys.length > 0 && ys.every((v) => v > 0);

@@ -8,13 +8,25 @@
 // - with an `m` axis, for each point of the other axes, each t_k extrapolated to m = ∞
 //   (Richardson in 1/m, analysis/extrapolate.ts; smooth in m with init.a.quantiles).
 // summarize() is the one place that makes the summary: a new statistic is one more call there.
+// Statistics over seeds are the mean, the sample standard deviation and the central 95%
+// interval (the 2.5% and 97.5% quantiles, linear interpolation between order statistics —
+// Hyndman & Fan type 7, the default of R and numpy).
 import { extrapolateInM, type Extrapolation } from '../analysis/extrapolate.js';
 import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
 import type { Theory } from '../analysis/theory.js';
 import type { CellOutcome } from './cell.js';
 import { canonicalJSON } from '../io/checkpoint.js';
 import type { StudyAxis } from './plan.js';
-import { sampleStats, type SampleStats } from './stats.js';
+
+export interface SampleStats {
+  /** Values counted (a learning time not reached, or a failed cell, is not). */
+  n: number;
+  mean: number | null;
+  /** Sample standard deviation (n − 1 in the denominator); null for n < 2. */
+  sd: number | null;
+  /** [2.5%, 97.5%] quantiles of the values. */
+  interval95: [number, number] | null;
+}
 
 export interface SeedGroup {
   /** Values of the other axes at this point. */
@@ -160,7 +172,7 @@ export function summarize(p: StudyPoints): StudySummary {
   const eps = p.axes.findIndex((a) => a.path === 'epsilon');
   if (seed >= 0) summary.seed = overSeeds(p, seed);
   if (eps >= 0) summary.epsilon = epsilonFits(p, eps);
-  if (seed >= 0 && eps >= 0) summary.seedMeans = seedMeans(p, seed, eps, summary.epsilon!);
+  if (seed >= 0 && eps >= 0) summary.seedMeans = seedMeans(p, seed, eps, summary.seed!, summary.epsilon!);
   const m = p.axes.findIndex((a) => a.path === 'm');
   if (m >= 0) summary.m = mLimits(p, m);
   return summary;
@@ -215,8 +227,10 @@ function mLimits(p: StudyPoints, mAxis: number): MGroup[] {
   });
 }
 
-function seedMeans(p: StudyPoints, seed: number, eps: number, perSeed: EpsilonGroup[]): SeedMeanGroup[] {
+/** The groups over seeds at each point of the axes other than seed and ε, with the per-seed ε fits there. */
+function seedMeans(p: StudyPoints, seed: number, eps: number, overSeeds: SeedGroup[], perSeed: EpsilonGroup[]): SeedMeanGroup[] {
   const D1 = p.maxDegree + 1;
+  const epsPath = p.axes[eps].path;
   const others = p.axes.filter((_, a) => a !== seed && a !== eps).map((a) => a.path);
   const keyOf = (point: Record<string, unknown>) => others.map((path) => canonicalJSON(point[path])).join(',');
   // the per-seed fitted slopes of t_k, by point of the other axes
@@ -226,27 +240,36 @@ function seedMeans(p: StudyPoints, seed: number, eps: number, perSeed: EpsilonGr
     if (!slopes.has(key)) slopes.set(key, Array.from({ length: D1 }, () => []));
     g.table.forEach((row, k) => { if (row.fit) slopes.get(key)![k].push(row.fit.slope); });
   }
-  return groupCells(p, [seed, eps]).map(({ point, cells }) => {
-    const byEps = new Map<number, { cells: number; sum: number[]; n: number[] }>();
-    for (const i of cells) {
-      const e = p.value(i, eps) as number;
-      if (!byEps.has(e)) byEps.set(e, { cells: 0, sum: new Array(D1).fill(0), n: new Array(D1).fill(0) });
-      const acc = byEps.get(e)!;
-      acc.cells++;
-      for (let k = 0; k < D1; k++) {
-        const t = p.time(i, k);
-        if (t !== null) { acc.sum[k] += t; acc.n[k]++; }
-      }
-    }
-    const rows = [...byEps].sort((a, b) => b[0] - a[0]);
-    const epsilon = rows.map(([e]) => e);
-    const means = rows.map(([, a]) => Array.from({ length: D1 }, (_, k) => (a.n[k] === a.cells ? a.sum[k] / a.n[k] : null)));
-    const s = slopes.get(keyOf(point));
+  const groups = new Map<string, SeedGroup[]>();
+  for (const g of overSeeds) groups.set(keyOf(g.point), [...groups.get(keyOf(g.point)) ?? [], g]);
+  return [...groups].map(([key, gs]) => {
+    const rows = gs.sort((a, b) => (b.point[epsPath] as number) - (a.point[epsPath] as number));
+    const epsilon = rows.map((g) => g.point[epsPath] as number);
+    const means = rows.map((g) => g.times.map((t) => (t.n === g.seeds ? t.mean : null)));
     return {
-      point, epsilon, seeds: rows.map(([, a]) => a.cells),
-      reached: Array.from({ length: D1 }, (_, k) => rows.map(([, a]) => a.n[k])),
+      point: Object.fromEntries(others.map((path) => [path, rows[0].point[path]])), epsilon, seeds: rows.map((g) => g.seeds),
+      reached: Array.from({ length: D1 }, (_, k) => rows.map((g) => g.times[k].n)),
       table: timeScaleTable(epsilon, means, FIT_DECADES),
-      seedSlopes: Array.from({ length: D1 }, (_, k) => sampleStats(s?.[k] ?? [])),
+      seedSlopes: Array.from({ length: D1 }, (_, k) => sampleStats(slopes.get(key)?.[k] ?? [])),
     };
   });
+}
+
+function sampleStats(values: number[]): SampleStats {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, sd: null, interval95: null };
+  const mean = values.reduce((sum, v) => sum + v, 0) / n;
+  // (v − mean)·(v − mean), not ** 2: a product is rounded alike in every engine, Math.pow need not be
+  const squares = values.reduce((sum, v) => sum + (v - mean) * (v - mean), 0);
+  const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : null;
+  const sorted = new Float64Array(values).sort();
+  return { n, mean, sd, interval95: [quantile(sorted, 0.025), quantile(sorted, 0.975)] };
+}
+
+/** Type-7 quantile of sorted values. */
+function quantile(sorted: ArrayLike<number>, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
