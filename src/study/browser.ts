@@ -1,8 +1,7 @@
-// A study in a browser: the same cells, validated the same way, run on Web Workers (one
-// per hardware thread, one Wasm instance each) by the same worker script as Node's
-// threads, and the table, summary and charts returned in memory — no result files, no
-// keys. Each worker is sent its next cell when it answers one. Nothing here imports a Node
-// built-in.
+// A study in a browser: the same cells, validated the same way, run by the same pool and
+// worker script as in Node but on Web Workers (one per hardware thread, one Wasm instance
+// each), and the table, summary and charts returned in memory — no result files, no keys.
+// Nothing here imports a Node built-in.
 import { loadCore } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf, type CellOutcome } from './cell.js';
@@ -10,7 +9,8 @@ import { planStudy, type StudyAxis } from './plan.js';
 import { studyReport } from './report.js';
 import { StudyPoints, type StudySummary } from './summary.js';
 import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
-import type { Answer, Task } from './worker.js';
+import { Pool } from './pool.js';
+import type { Answer } from './worker.js';
 
 export interface BrowserStudyOptions {
   /** Web Workers (default: navigator.hardwareConcurrency). */
@@ -39,37 +39,35 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
   const plan = planStudy(input, await loadCore());
   const n = Math.max(1, Math.min(options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2, plan.size));
   const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
-  const workers = Array.from({ length: n }, () => new Worker(url, { type: 'module' }));
+  const pool = new Pool(n, (answer, fail) => {
+    const w = new Worker(url, { type: 'module' });
+    w.onmessage = ({ data }: MessageEvent<Answer>) => answer(data);
+    w.onerror = (e) => fail(new Error(`study worker: ${e.message}`));
+    return { post: (task) => w.postMessage(task), terminate: () => w.terminate() };
+  });
   const outcomes = new Array<CellOutcome>(plan.size);
   const start = Date.now();
-  let next = 0;
+  const running = new Set<Promise<void>>();
   let done = 0;
+  let failure: unknown;
+  const stop = () => { void pool.close(); };
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const stop = () => reject(options.signal!.reason);
-      if (options.signal?.aborted) return stop();
-      options.signal?.addEventListener('abort', stop, { once: true });
-      const feed = (w: Worker) => {
-        if (next < plan.size) {
-          const i = next++;
-          w.postMessage({ id: i, config: plan.cell(i).config } satisfies Task);
-        }
-      };
-      for (const w of workers) {
-        w.onmessage = ({ data }: MessageEvent<Answer>) => {
-          outcomes[data.id] = outcomeOf(JSON.parse(data.text) as object);
-          done++;
-          options.onProgress?.({ done, total: plan.size, elapsedMs: Date.now() - start });
-          if (done === plan.size) resolve();
-          else feed(w);
-        };
-        w.onerror = (e) => reject(new Error(`study worker: ${e.message}`));
-        feed(w);
-      }
-    });
+    for (let i = 0; i < plan.size && !options.signal?.aborted && failure === undefined; i++) {
+      const task = pool.run(plan.cell(i).config).then(({ text }) => {
+        outcomes[i] = outcomeOf(JSON.parse(text) as object);
+        options.onProgress?.({ done: ++done, total: plan.size, elapsedMs: Date.now() - start });
+      }).catch((e: unknown) => { failure ??= e; }).finally(() => running.delete(task));
+      running.add(task);
+      while (!pool.room && running.size) await Promise.race(running);
+    }
+    await Promise.all(running);
   } finally {
-    for (const w of workers) w.terminate();
+    options.signal?.removeEventListener('abort', stop);
+    await pool.close();
   }
+  options.signal?.throwIfAborted();
+  if (failure !== undefined) throw failure;
   const points = new StudyPoints(plan.axes, plan.maxDegree);
   const rows: StudyRow[] = [];
   let csv = csvLine(tableHeader(plan.axes.map((a) => a.path), plan.maxDegree));

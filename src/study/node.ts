@@ -6,12 +6,12 @@
 // Node built-ins are reached at call time only, so importing the library in a browser
 // never loads them.
 import { nodeFs } from '../io/node-fs.js';
-import { loadCore } from '../wasm/loader.js';
+import { loadCore, type Core } from '../wasm/loader.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf } from './cell.js';
 import { readResult, removeLeftovers, resultFile, RUNS_DIR, writeResult } from './folder.js';
 import { planStudy, type Cell } from './plan.js';
-import { Pool } from './pool.js';
+import { Pool, type Spawn } from './pool.js';
 import type { Shard } from './shard.js';
 import { TableWriter } from './table.js';
 import type { StudySummary } from './summary.js';
@@ -104,7 +104,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
         finished(cell, file, found);
         continue;
       }
-      pool ??= new Pool(workers, core);
+      pool ??= new Pool(workers, nodeThreads(core));
       const task = pool.run(cell.config).then(({ text, ms }) => {
         if (stopped()) return; // not written: computed again on resume
         writeResult(`${dir}/${file}`, text);
@@ -129,4 +129,22 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   if (table) outcome.summary = table.finish(input);
   outcome.elapsedMs = Date.now() - called;
   return outcome;
+}
+
+/** Worker threads, each with a Wasm instance made from `core`'s compiled module. */
+function nodeThreads(core: Core): Spawn {
+  const { Worker } = globalThis.process.getBuiltinModule('node:worker_threads');
+  // worker.ts and all it imports as one file (scripts/build.mjs): a thread starts sooner than from ~40 modules.
+  const script = nodeFs().realpathSync(new URL('../../dist/study/worker.bundle.js', import.meta.url));
+  // A WebAssembly.Module is shared with a thread, not copied: no thread compiles the core again.
+  const workerData = core.module ? { module: core.module, variant: core.variant } : null;
+  return (answer, fail) => {
+    // None of the host's Node flags: the thread runs one self-contained file, and some flags
+    // (--input-type from `node -e`, --unhandled-rejections=warn) would stop or hang it.
+    const worker = new Worker(script, { workerData, execArgv: [] });
+    worker.on('message', answer);
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`a study worker thread exited (code ${code})`)));
+    return { post: (task) => worker.postMessage(task), terminate: () => worker.terminate() };
+  };
 }

@@ -8,7 +8,7 @@ import { runShape } from '../run-validated.js';
 import { ConfigError } from '../errors.js';
 import { canonicalJSON } from '../io/checkpoint.js';
 import type { Core } from '../wasm/loader.js';
-import { parseStudy, type Axis, type StudyFile } from './spec.js';
+import { parseStudy, type Axis } from './spec.js';
 
 /** Most cells a study may have. */
 export const MAX_CELLS = 100_000_000;
@@ -29,10 +29,7 @@ export interface Cell {
 }
 
 export interface StudyPlan {
-  study: StudyFile;
   axes: StudyAxis[];
-  /** Groups of axis indices that advance together; one per product factor, in order. */
-  factors: number[][];
   size: number;
   /** Largest `degrees` over the cells: the table has columns t_0..t_maxDegree. */
   maxDegree: number;
@@ -98,7 +95,7 @@ export function planStudy(input: unknown, core: Core): StudyPlan {
     maxDegree = Math.max(maxDegree, config.degrees);
   }
   return {
-    study, axes, factors, size, maxDegree,
+    axes, size, maxDegree,
     cell(i) {
       const values = valuesAt(i);
       const config = configAt(i, values);

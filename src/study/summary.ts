@@ -107,7 +107,7 @@ export class StudyPoints {
   private readonly constants: number[] = [];
 
   constructor(readonly axes: StudyAxis[], readonly maxDegree: number) {
-    // canonicalJSON tells an axis's values apart (axes.ts refuses two that share it)
+    // canonicalJSON tells an axis's values apart (planStudy refuses two that share it)
     this.keys = axes.map((a) => new Map(a.values.map((v, j) => [canonicalJSON(v), j])));
   }
 
