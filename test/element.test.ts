@@ -29,7 +29,7 @@ const page = `<!doctype html>
 <timescales-sim id="nowasm" m="3" wasm-base="/nowhere/" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="once" m="3" config='{"time": {"end": 1, "points": 3}}' autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
 <timescales-sim id="early" autoplay="false" style="width: 640px; height: 80px"></timescales-sim>
-<timescales-sim id="removed" autoplay="false" m="10" epsilon="1e-6" config='{"time": {"end": 1000, "points": 2000}}' style="width: 640px; height: 80px"></timescales-sim>
+<timescales-sim id="removed" autoplay="false" m="10" config='{"model": "network", "d": 100, "eta": 1e-3, "time": {"end": 3000, "points": 2000}}' style="width: 640px; height: 80px"></timescales-sim>
 <script>
   // Set before the module defines the element: the element must still take it as its config.
   document.getElementById('early').config = { m: 2, time: { end: 1, points: 2 } };
@@ -60,7 +60,8 @@ const page = `<!doctype html>
   onceEl.config = { time: { end: 1, points: 3 }, epsilon: 0.5 };
   const second = await onceEl.run();
   const early = await document.getElementById('early').run();
-  // An element removed from the page mid-run stops its run.
+  // An element removed from the page mid-run stops its run: a run of seconds (3e6 gradient
+  // steps), so that the stop, sent at its first frame, lands long before its end on any machine.
   const removedEl = document.getElementById('removed');
   removedEl.addEventListener('frame', () => removedEl.remove(), { once: true });
   const removed = await removedEl.run();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli/main.js';
 import { study } from '../src/study/node.js';
+import { CHILD_MS } from './support/budgets.js';
 import { bin, cli, repo, scratch, smallBase, tableWithoutWallTime } from './support/study.js';
 
 /** 8 cells. */
@@ -77,6 +78,9 @@ describe('deploy/k8s', () => {
   }, 300_000);
 });
 
+/** A job array from submission to its last task's end: Slurm starts tasks at its own pace. */
+const SBATCH_MS = 300_000;
+
 /** Why Slurm cannot be used here, or null when its node is idle. */
 function slurmMissing(): string | null {
   const r = spawnSync('sinfo', ['-h', '-N', '-o', '%T'], { encoding: 'utf8', timeout: 20_000 });
@@ -96,7 +100,7 @@ describe.skipIf(missing !== null && !inCI)('deploy/slurm', () => {
     const out = s.path('slurm');
     const r = spawnSync('sbatch', ['--wait', '--array=0-3', `--output=${s.path('slurm-%a.log')}`, `--chdir=${repo}`,
       join(repo, 'deploy/slurm/study.sbatch'), s.path('study.json'), out], {
-      encoding: 'utf8', timeout: 300_000, env: { ...process.env, TIMESCALES: `${process.execPath} ${bin}` },
+      encoding: 'utf8', timeout: SBATCH_MS, env: { ...process.env, TIMESCALES: `${process.execPath} ${bin}` },
     });
     const logs = [0, 1, 2, 3].map((i) => { try { return readFileSync(s.path(`slurm-${i}.log`), 'utf8'); } catch { return '(no log)'; } });
     expect(r.status, `${r.stdout}${r.stderr}\n${logs.join('\n')}`).toBe(0);
@@ -105,5 +109,5 @@ describe.skipIf(missing !== null && !inCI)('deploy/slurm', () => {
     expect(merge.status, merge.stderr).toBe(0);
     expect(merge.stderr).toMatch(/8 cells \(0 computed, 8 found done\)/);
     expect(tableWithoutWallTime(out)).toEqual(tableWithoutWallTime(s.path('local')));
-  }, 300_000);
+  }, SBATCH_MS + 2 * CHILD_MS); // above sbatch's and the merge's deadlines, so that a hang is reported as theirs
 });
