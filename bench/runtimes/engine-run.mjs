@@ -71,23 +71,23 @@ async function browserEngine(engine, timeoutMs) {
     if (engine.browser === 'chromium') {
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({
-        executablePath: engine.executablePath,
+        executablePath: engine.executablePath, timeout: timeoutMs,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
           '--disable-component-update', '--disable-sync', '--disable-quic'],
       });
       const page = await browser.newPage();
-      await page.goto(new URL('bench/runtimes/host.html', server.url).href);
+      await page.goto(new URL('bench/runtimes/host.html', server.url).href, { timeout: timeoutMs });
       evaluate = (msg) => page.evaluate(inWorker, msg);
     } else {
       // Firefox may run as root (CI): its profile and caches go to a HOME of its own.
       home = mkdtempSync(join(tmpdir(), 'timescales-firefox-'));
       const { default: puppeteer } = await import('puppeteer-core');
       browser = await puppeteer.launch({
-        browser: 'firefox', executablePath: engine.executablePath, headless: true, protocolTimeout: timeoutMs,
+        browser: 'firefox', executablePath: engine.executablePath, headless: true, timeout: timeoutMs, protocolTimeout: timeoutMs,
         env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
       });
       const page = await browser.newPage();
-      await page.goto(new URL('bench/runtimes/host.html', server.url).href);
+      await page.goto(new URL('bench/runtimes/host.html', server.url).href, { timeout: timeoutMs });
       evaluate = (msg) => page.evaluate(inWorker, msg);
     }
   } catch (e) {
@@ -120,6 +120,7 @@ async function browserEngine(engine, timeoutMs) {
 /**
  * Opens `engine` (an entry of scripts/engines.mjs without `error`); `run(module, args)` runs
  * the repository-relative `module`'s main(args) there in a fresh realm. Close it when done.
+ * `timeoutMs` bounds each step: a browser's start and page load, and each run.
  */
 export async function openEngine(engine, { timeoutMs = 300_000 } = {}) {
   if (engine.error) throw new Error(engine.error);
