@@ -1,6 +1,7 @@
 // Runs the benchmarks: `npm run bench` runs every bench/*.bench.ts but the opt-in ones,
 // `npm run bench -- NAME` only those whose file name contains NAME. Opt-in: runtimes (it
-// installs the pinned engines and drives two browsers; `npm run bench -- runtimes`) and element (it drives two browsers). Each benchmark module exports
+// installs the pinned engines and drives two browsers; `npm run bench -- runtimes`), element (it drives two browsers)
+// and versus (it needs a second checkout; bench/versus.bench.ts). Each benchmark module exports
 // `run(): Promise<string>` returning a Markdown section; the sections are printed and,
 // with --write, stored in bench/RESULTS.md: each file's section replaces its previous
 // one (between markers) and records the command and machine that produced it.
@@ -13,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const filters = args.filter((a) => !a.startsWith('--'));
-const optIn = ['runtimes.bench.ts', 'element.bench.ts'];
+const optIn = ['runtimes.bench.ts', 'element.bench.ts', 'versus.bench.ts'];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => (filters.length === 0 ? !optIn.includes(f) : filters.some((n) => f.includes(n))))
