@@ -152,6 +152,7 @@ export async function run(): Promise<string> {
 
 ReLU kernel form, φ = h_0 + h_1 + h_2, a(0) ~ N(0, 1) (seeds ${SEEDS.join(', ')}), s(0) = 0, t ∈ [0, ${T}], rtol ${RTOL}, atol ${ATOL}, the same right-hand side on both sides (bench/native/cvode_meanfield.c). Ours: \`solveMeanfield\`, 'auto' (BDF), SIMD Wasm; ${peer}.
 Each row is its cell's worst start (largest ours / CVODE, the goal ≤ 0.5); times are medians of up to ${REPS} warm solves within ${BUDGET_S} s.
+Single cells move ±50% between runs on a shared machine: before and after a change of ours, see the paired table below (bench/versus.bench.ts).
 
 ${table(rows)}`;
 }

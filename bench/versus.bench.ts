@@ -19,7 +19,7 @@ interface Side { label: string; api: Api; core: Core }
 const here = dirname(fileURLToPath(import.meta.url));
 const ENV = 'TIMESCALES_VERSUS';
 /** Passes through the table; per pass and start, timed solves per side: at least MIN_ROUNDS, then more while the budget lasts. */
-const PASSES = 3;
+const PASSES = 5;
 const MIN_ROUNDS = 7;
 const MAX_ROUNDS = 25;
 const BUDGET_S = 0.4;
@@ -154,7 +154,7 @@ export async function run(): Promise<string> {
   process.stderr.write(`bench: versus load average ${fmt(load[0])} at the start, ${fmt(load[1])} at the end\n`);
   return `${title}
 
-Old ${old.label}, new ${now.label}, one process, SIMD Wasm, ${SEEDS.length} seeds per cell as in the CVODE table; per start the fastest solve each side over ${PASSES} passes through the table of ≥ ${MIN_ROUNDS} rounds alternating old/new: the minimum, since load on a shared machine only ever adds time. ${same}
+Old ${old.label} (the checkout in ${ENV}), new ${now.label}, one process, SIMD Wasm, ${SEEDS.length} seeds per cell as in the CVODE table; per start the fastest solve each side over ${PASSES} passes through the table of ≥ ${MIN_ROUNDS} rounds alternating old/new: the minimum, since load on a shared machine only ever adds time. ${same}
 Load average (1 min) ${fmt(load[0])} at the start, ${fmt(load[1])} at the end.
 
 ${table(rows)}`;
