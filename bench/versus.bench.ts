@@ -2,8 +2,8 @@
 // checkout against another one, paired: each process loads both checkouts' dist/index.js and SIMD
 // cores side by side and times each solve alternately old, new, new, old, … so a load change on
 // the machine hits both sides alike. Several such processes, half loading the old side first: a
-// process's code placement and compiled code favour one side by a few percent, differently each
-// time, which pairing within it cannot cancel. The other checkout comes from TIMESCALES_VERSUS
+// process favours one side by a few percent, differently each time (the same solves, steps and
+// bits), which pairing within it cannot cancel. The other checkout comes from TIMESCALES_VERSUS
 // (a built clone at the commit to compare with; see `howTo` below).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -180,7 +180,7 @@ export async function run(): Promise<string> {
   return `${title}
 
 Old ${runs[0].old} (the checkout in ${ENV}), new ${runs[0].now}, SIMD Wasm, ${SEEDS.length} seeds per cell as in the CVODE table; per start the fastest solve each side over ${PROCESSES} processes holding both sides, ≥ ${MIN_ROUNDS} rounds alternating old/new in each: the minimum, since load on a shared machine only ever adds time. ${same}
-A single process's median new / old over all starts: ${perProcess.map((x) => fmt(x)).join(', ')} (its code placement favours one side or the other). Load average (1 min) ${fmt(load[0])} at the start, ${fmt(load[1])} at the end.
+A single process's median new / old over all starts: ${perProcess.map((x) => fmt(x)).join(', ')} (a process favours one side or the other, by a few percent). Load average (1 min) ${fmt(load[0])} at the start, ${fmt(load[1])} at the end.
 
 ${table(rows)}`;
 }
