@@ -23,20 +23,17 @@ export function extrapolateInM(m: number[], y: number[]): Extrapolation {
   if (new Set(m).size !== m.length) throw new RangeError('extrapolateInM: each m once');
   if (![...m, ...y].every(Number.isFinite)) throw new RangeError('extrapolateInM: finite m and y');
   const pts = m.map((mi, i) => [1 / mi, y[i]] as const).sort((a, b) => a[0] - b[0]); // largest m first
+  const h = pts.map((q) => q[0]);
+  // Neville's scheme one point at a time: after point q, row[j] is the polynomial through
+  // points q − j … q evaluated at h = 0, so row[q] is the order-q estimate; O(n²) in all.
   const orders: number[] = [];
-  for (let q = 0; q < pts.length; q++) orders.push(nevilleAtZero(pts.slice(0, q + 1)));
+  let row: number[] = [];
+  for (let q = 0; q < pts.length; q++) {
+    const next = [pts[q][1]];
+    for (let j = 1; j <= q; j++) next.push((h[q] * row[j - 1] - h[q - j] * next[j - 1]) / (h[q] - h[q - j]));
+    orders.push(next[q]);
+    row = next;
+  }
   const n = orders.length;
   return { value: orders[n - 1], error: Math.abs(orders[n - 1] - orders[n - 2]), orders };
-}
-
-/** The interpolating polynomial through (h_i, y_i), evaluated at h = 0. */
-function nevilleAtZero(pts: (readonly [number, number])[]): number {
-  const p = pts.map((q) => q[1]);
-  const h = pts.map((q) => q[0]);
-  for (let level = 1; level < p.length; level++) {
-    for (let i = p.length - 1; i >= level; i--) {
-      p[i] = (h[i] * p[i - 1] - h[i - level] * p[i]) / (h[i] - h[i - level]);
-    }
-  }
-  return p[p.length - 1];
 }
