@@ -98,17 +98,19 @@ export async function run(): Promise<string> {
   }
   const slope = Math.log(perUnit[perUnit.length - 1] / perUnit[0]) / Math.log(sizes[sizes.length - 1] / sizes[0]);
 
-  return `## Mean-field flow (d → ∞): stiff integration
+  return `## Stiff mean-field flow against scipy
 
-ReLU (closed-form kernel), φ = h_0 + h_1 + h_2, m = 10, a(0) ~ N(0,1) (seedrandom '1'), s(0) = 0, ε = 1e-6, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}, same equations (kernel form) in every solver. Ours: median of repeated solves (whole \`solveMeanfield\` call; "time / ours" against RODAS4); scipy: one \`solve_ivp\` call each, Jacobian by its finite differences. "time / ours" > 1: ours is that many times faster. "rel. ΔR": final R_mf against ours.
+ReLU, φ = h_0 + h_1 + h_2, m = 10, ε = 1e-6, t ∈ [0, ${T}], rtol = ${RTOL}, atol = ${ATOL}, the same kernel-form equations everywhere; ours: median whole \`solveMeanfield\` calls, scipy: one \`solve_ivp\` call (finite-difference Jacobian). "time / ours" is against RODAS4. Dormand–Prince would need ~1e7 steps here.
 
 ${note}${table(rows)}
-Our Dormand–Prince is not in the table: at ε = 1e-6 its stability bound h ≲ 3.3 ε/λ_max(G) (λ_max ≥ σ_0² ≈ 0.16) would take ~1e7 steps to reach T.
+## Steps as ε → 0
 
-Step counts as ε → 0 (same problem and tolerances, whole solve; LSODA given 60 s):
+The same problem and tolerances, one whole solve each; LSODA given 60 s.
 
 ${table(sweep)}
-Many particles (moment form, ReLU series to K = 8, ε = 1e-3, t ∈ [0, ${span}], SIMD Wasm, one run each, weights not kept). Log–log slope of time per unit t against m from 1e3 to 1e6: ${fmt(slope)}.
+## Many particles (moment form)
+
+ReLU series to K = 8, ε = 1e-3, t ∈ [0, ${span}], SIMD Wasm, one run each, weights not kept. Log–log slope of time per unit t against m from 1e3 to 1e6: ${fmt(slope)}.
 
 ${table(scale)}`;
 }
