@@ -10,7 +10,7 @@ import type { RunConfig } from './config.js';
 import { outputTimes } from './time-grid.js';
 import { ConfigError } from './errors.js';
 import { extend } from './extend.js';
-import { initialState } from './models/init.js';
+import { initialState, type InitialState } from './models/init.js';
 import { project } from './hermite/projection.js';
 import { crossKernel, dotKernel } from './hermite/kernels.js';
 import { nodeFs } from './io/node-fs.js';
@@ -117,7 +117,8 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
     // The models also report t = 0 (prepended when not asked for): learning times need R_k(0).
     const withZero = requested[0] === 0 ? requested : prependZero(requested);
     const shift = withZero.length - requested.length;
-    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, initialState(core, config).s0);
+    const init = initialState(core, config);
+    if (config.model === 'meanfield') checkMeanfieldSteps(config, resolveMethod(config.solver, config.epsilon), coefficients.sigma, init.s0);
     // keepWeights' default counts the output times asked for (m·points ≤ 1e7), not the added t = 0.
     const keepWeights = config.keepWeights ?? keepsWeights(undefined, config.m, requested.length);
     const shifted: RunHooks = extend(hooks, {
@@ -127,15 +128,15 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
       checkpoint: hooks.checkpoint && { ...hooks.checkpoint, config },
       resume: saved,
     };
-    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, withZero, keepWeights), shifted, persist)));
+    const traj = await core.scopedAsync(() => driveAsync(outputLoop(core, buildModel(core, config, coefficients, init, withZero, keepWeights), shifted, persist)));
     // A run stopped before t = 0 was reported: the initial risk comes from a run of zero steps.
     const started = traj.t.length > 0;
-    const first = started ? traj : core.scoped(() => drive(outputLoop(core, buildModel(core, config, coefficients, Float64Array.of(0), false))));
+    const first = started ? traj : core.scoped(() => drive(outputLoop(core, buildModel(core, config, coefficients, init, Float64Array.of(0), false))));
     const D1 = config.degrees + 1;
     const initial = { risk: first.risk[0], components: first.components.slice(0, D1) };
     const out = started ? dropRows(traj, shift, D1, config.m) : traj;
     const times = learningTimes(core, out.t, out.components, initial.components, config.threshold);
-    const theory = theoryOf(core, config, coefficients, out, times, initial.components);
+    const theory = theoryOf(config, coefficients, init, out, times, initial.components);
     const departed = out.t.length > 0 ? departures(theory, theory.measured, times, initial.risk) : undefined;
     const note = [out.note, departed].filter((x) => x !== undefined).join('; ') || undefined;
     return extend(out, {
@@ -145,8 +146,7 @@ export async function runParsed(config: RunConfig, hooks: RunOptions = {}): Prom
 }
 
 /** The theory's predictions for the run (analysis/theory.ts) and the plateaus of its trajectory. */
-function theoryOf(core: Core, config: RunConfig, c: Coefficients, traj: Trajectory, times: (number | null)[], initial: Float64Array): RunResult['theory'] {
-  const { a0, s0 } = initialState(core, config);
+function theoryOf(config: RunConfig, c: Coefficients, { a0, s0 }: InitialState, traj: Trajectory, times: (number | null)[], initial: Float64Array): RunResult['theory'] {
   const predicted = predictTheory({
     sigma: c.sigma, phi: c.phi, phiNorm2: c.phiNorm2, sigmaZeros: c.zeros.sigma, sigmaUnresolved: c.unresolved.sigma,
     noise: config.noise, a0, s0: config.model === 'meanfield' ? s0 : null, degrees: config.degrees, threshold: config.threshold,
@@ -190,8 +190,7 @@ function takeTurn<T>(core: Core, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The config's model, its memory reserved in the current scope. */
-function buildModel(core: Core, config: RunConfig, c: Coefficients, times: Float64Array, keepWeights: boolean | undefined): Model {
-  const { a0, s0, w0, direction } = initialState(core, config);
+function buildModel(core: Core, config: RunConfig, c: Coefficients, { a0, s0, w0, direction }: InitialState, times: Float64Array, keepWeights: boolean | undefined): Model {
   if (config.model === 'meanfield') {
     return meanfieldModel(core, {
       sigma: c.sigma, phi: c.phi, kernel: c.activation.kernel, noise: config.noise, epsilon: config.epsilon,
