@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmt, table, type Row } from './lib.js';
+import { fmt, median, table, type Row } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = join(root, 'examples', 'fig2-eps1e-6.json');
@@ -44,7 +44,6 @@ function sample(kind: Kind): Sample {
   return { solveMs: out.ms ?? out.stats!.wallMs, processMs, cpuMs, risk: out.risk };
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
 export async function run(): Promise<string> {
   const samples: Record<Kind, Sample[]> = { shipped: [], defaults: [], warm: [] };

@@ -11,7 +11,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { plainServer } from '../test/support/static-server.js';
-import { fmt, table } from './lib.js';
+import { fmt, median, table } from './lib.js';
 
 const LOADS = 9;
 const RERUNS = 9;
@@ -47,10 +47,6 @@ const page = `<!doctype html>
 
 interface Sample { firstFrame: number; afterLoad: number; reruns: number[] }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** A browser as the bench needs it: a fresh context (empty caches) holding one tab, and a way out. */
 interface Launched {

@@ -31,6 +31,13 @@ export function time(fn: () => unknown, minMs = 300): Timing {
   return { seconds: rates[rates.length >> 1], calls };
 }
 
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 export type Row = Record<string, string | number>;
 
 /** A Markdown table from rows sharing the same keys. */

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, table } from './lib.js';
+import { fmt, median, table } from './lib.js';
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
 /** Study folders for the memory runs: in memory where there is a tmpfs, so that file creation stays out of the figures. */
@@ -67,7 +67,6 @@ async function bare(study: unknown, parts: number): Promise<Cost> {
   return { s: (Math.max(...ends.map((e) => e.end)) - at) / 1000, cpu: ends.reduce((sum, e) => sum + e.cpu, 0) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ROUNDS = 3;
 /** The overhead is a difference of two small marginal times: more rounds, since one round scatters by ±20%. */
 const OVERHEAD_ROUNDS = 7;

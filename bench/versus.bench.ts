@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ALGORITHM, EPSILONS, MS, SEEDS, T, problem } from './cvode.bench.js';
-import { fmt, table, type Row } from './lib.js';
+import { fmt, median, table, type Row } from './lib.js';
 import type { MeanfieldProblem, Trajectory } from '../src/index.js';
 
 type Api = typeof import('../src/index.js');
@@ -90,7 +90,6 @@ function paired(old: Side, now: Side, p: MeanfieldProblem, end: Float64Array): {
   return best;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 interface Measured { old: string; now: string; best: [string, number, number][]; differences: string[] }
 const key = (m: number, epsilon: number, seed: number) => `${m} ${epsilon} ${seed}`;
