@@ -4,6 +4,7 @@
 // minimum and maximum) and the table below, which says which widget each path gets.
 import { ACTIVATION_NAMES, configJsonSchema } from '../dist/index.js';
 import { numberText } from '../dist/config-hash.js';
+import { esc } from '../dist/plot/svg.js';
 
 /** The fields, in page order. `models`: shown only for these models. */
 export const fields = [
@@ -57,7 +58,6 @@ export function setPath(config, path, value) {
 
 /** A number as a field shows it: integers in full (1000, not 1e3), others in their shortest exact form. */
 const numberField = (x) => (Number.isInteger(x) && Math.abs(x) < 1e15 ? String(x) : numberText(x));
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const idOf = (path) => `field-${path.replace(/\./g, '-')}`;
 
 /** The form's HTML: a label, the field, and the schema's description as its help text. */
@@ -66,15 +66,15 @@ export function controlsHTML() {
   return fields.map((f) => {
     const node = schemaAt(schema, f.path) ?? {};
     const id = idOf(f.path);
-    const help = node.description ? `<small id="${id}-help">${escape(node.description)}</small>` : '';
+    const help = node.description ? `<small id="${id}-help">${esc(node.description)}</small>` : '';
     const described = help ? ` aria-describedby="${id}-help"` : '';
     const models = f.models ? ` data-models="${f.models.join(' ')}"` : '';
-    const label = `<label for="${id}">${escape(f.label)}</label>`;
+    const label = `<label for="${id}">${esc(f.label)}</label>`;
     let input;
     if (f.widget === 'select') {
-      input = `<select id="${id}" name="${f.path}"${described}>${node.enum.map((v) => `<option>${escape(v)}</option>`).join('')}</select>`;
+      input = `<select id="${id}" name="${f.path}"${described}>${node.enum.map((v) => `<option>${esc(v)}</option>`).join('')}</select>`;
     } else if (f.widget === 'activation') {
-      const options = [...ACTIVATION_NAMES.map((v) => `<option>${escape(v)}</option>`), `<option value="${EXPRESSION}">expression (below)</option>`, `<option value="${OTHER}" disabled>other (in the JSON)</option>`];
+      const options = [...ACTIVATION_NAMES.map((v) => `<option>${esc(v)}</option>`), `<option value="${EXPRESSION}">expression (below)</option>`, `<option value="${OTHER}" disabled>other (in the JSON)</option>`];
       input = `<select id="${id}" name="${f.path}">${options.join('')}</select>`;
     } else if (f.widget === 'expression') {
       input = `<input id="${id}" name="${f.path}" type="text" spellcheck="false" autocomplete="off" placeholder="e.g. tanh(z)+0.1*z^3">`;
@@ -86,7 +86,7 @@ export function controlsHTML() {
       input = `<input id="${id}" name="${f.path}" type="number" step="${integer ? 1 : 'any'}"${bounds}${described}>`;
       if (f.widget === 'log') {
         const [lo, hi] = f.decades;
-        input = `<span class="log">${input}<input type="range" id="${id}-log" min="${lo}" max="${hi}" step="0.1" aria-label="log₁₀ ${escape(f.label)}"></span>`;
+        input = `<span class="log">${input}<input type="range" id="${id}-log" min="${lo}" max="${hi}" step="0.1" aria-label="log₁₀ ${esc(f.label)}"></span>`;
       }
     }
     return `<div class="field" data-path="${f.path}"${models}>${label}${input}${help}</div>`;

@@ -4,6 +4,7 @@
 // the risk. A cell where some run did not reach t_k (null) has no mean: it is grey, and
 // its tooltip says in how many of its runs.
 import { fmt } from '../dist/index.js';
+import { esc } from '../dist/plot/svg.js';
 
 /** viridis at nine evenly spaced stops (matplotlib's colormap data). */
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
@@ -55,7 +56,6 @@ export function heatmapData(result, xAxis, yAxis, quantity) {
   return { xs, ys, cells, missing, runs, log: logMean };
 }
 
-const esc = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 const axisName = (path) => (path === 'epsilon' ? 'ε' : path === 'eta' ? 'η' : path);
 const quantityName = (q) => (q === 'risk' ? 'final risk' : `t${sub(q.slice(2))}`);

@@ -11,6 +11,7 @@ import {
 import { coefficientChart, explorerFigure, sub } from './charts.js';
 import { applyField, controlsHTML, fields, fillForm } from './controls.js';
 import { defaults, presetConfig, presets } from './presets.js';
+import { esc } from '../dist/plot/svg.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -34,7 +35,6 @@ let startedAt = 0;
 /** Runs asked for; the status carries it (data-run) so that a watcher can tell one run's end from the last. */
 let runCount = 0;
 
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? fmt(v) : String(v));
 
 /** JSON with two-space indents, keeping arrays and objects on one line when they fit in `room` characters. */
@@ -151,7 +151,7 @@ function lastNonzero(c) {
 function start() {
   ui.status.dataset.run = String(++runCount);
   if (jsonError) {
-    setStatus('error', `<strong>Invalid JSON</strong>: ${escape(jsonError)}`);
+    setStatus('error', `<strong>Invalid JSON</strong>: ${esc(jsonError)}`);
     return;
   }
   if (current?.result) {
@@ -195,11 +195,11 @@ ui.sim.addEventListener('done', ({ detail: result }) => {
   const at = `at t = ${show(result.t.at(-1))} after ${seconds} s`;
   if (result.retcode === 'success') setStatus('done', `Done in ${seconds} s.`);
   else if (result.retcode === 'aborted') setStatus('stopped', `Stopped ${at}; the plots show the frames computed.`);
-  else setStatus('failed', `The run stopped early (${escape(result.retcode)}) ${at}: see the return code below.`);
+  else setStatus('failed', `The run stopped early (${esc(result.retcode)}) ${at}: see the return code below.`);
 });
 
 ui.sim.addEventListener('error', ({ detail }) => {
-  setStatus('error', `<strong>${escape(detail.name)}</strong>: ${escape(detail.message)}`);
+  setStatus('error', `<strong>${esc(detail.name)}</strong>: ${esc(detail.message)}`);
   if (detail.field !== null) fieldFor(detail.field)?.setAttribute('aria-invalid', 'true');
   if (current && !current.result) current = null;
   finish();
@@ -226,7 +226,7 @@ function showStats(result) {
     for (const u of unlearnable ?? []) rows.push([`R${sub(u.k)} not learnt`, u.reason]);
   }
   if (note) rows.push(['note', note]);
-  ui.stats.innerHTML = rows.map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('');
+  ui.stats.innerHTML = rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(String(v))}</dd>`).join('');
 }
 
 // ---- plots ----
@@ -336,7 +336,7 @@ async function choosePreset() {
     setConfig(await presetConfig(presets[Number(ui.preset.value)]));
     start();
   } catch (e) {
-    setStatus('error', `<strong>Error</strong>: ${escape(e.message)}`);
+    setStatus('error', `<strong>Error</strong>: ${esc(e.message)}`);
   }
 }
 
@@ -347,13 +347,13 @@ function readHash() {
     return true;
   } catch (e) {
     setConfig(structuredClone(defaults), 'hash');
-    setStatus('error', `<strong>This link could not be read</strong>: ${escape(e.message)}. The defaults are shown.`);
+    setStatus('error', `<strong>This link could not be read</strong>: ${esc(e.message)}. The defaults are shown.`);
     return false;
   }
 }
 
 ui.form.innerHTML = controlsHTML();
-ui.preset.innerHTML = presets.map((p, i) => `<option value="${i}">${escape(p.label)}</option>`).join('');
+ui.preset.innerHTML = presets.map((p, i) => `<option value="${i}">${esc(p.label)}</option>`).join('');
 ui.preset.addEventListener('change', choosePreset);
 ui.form.addEventListener('input', (e) => setConfig(applyField(config, e.target), 'form'));
 ui.form.addEventListener('change', () => fillForm(ui.form, config));

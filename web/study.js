@@ -3,6 +3,7 @@
 // the t_k charts and the table of learning times per cell.
 import { fmt, studyInBrowser } from '../dist/index.js';
 import { heatmapSVG, numericAxes, quantities } from './heatmap.js';
+import { esc } from '../dist/plot/svg.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -16,7 +17,6 @@ const example = {
   grid: { epsilon: { log: [1e-1, 1e-6, 6] }, m: [2, 5, 10, 20, 40] },
 };
 
-const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? fmt(v) : typeof v === 'string' ? v : JSON.stringify(v));
 
 function setStatus(state, text) {
@@ -27,8 +27,8 @@ function setStatus(state, text) {
 function table(result) {
   const head = [...result.axes.map((a) => a.path), 'retcode', 'risk', ...Array.from({ length: result.maxDegree + 1 }, (_, k) => `t_${k}`), 'steps'];
   const rows = result.rows.map((r) => [...r.values, r.outcome.retcode, r.outcome.risk, ...Array.from({ length: result.maxDegree + 1 }, (_, k) => r.outcome.learningTimes[k] ?? null), r.outcome.steps]);
-  return `<table class="study-table"><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${escape(show(v))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table class="study-table"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
+    + `<tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${esc(show(v))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 let controller = null;
@@ -39,7 +39,7 @@ function heatChoices(result) {
   const axes = numericAxes(result);
   ui.heatControls.hidden = axes.length < 2;
   if (axes.length < 2) return;
-  const options = (list, label) => list.map((v) => `<option value="${v}">${escape(label(v))}</option>`).join('');
+  const options = (list, label) => list.map((v) => `<option value="${v}">${esc(label(v))}</option>`).join('');
   ui.heatQ.innerHTML = options(quantities(result), (q) => q);
   ui.heatQ.value = `t_${result.maxDegree}`;
   for (const [select, i] of [[ui.heatX, 0], [ui.heatY, 1]]) {
