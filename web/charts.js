@@ -3,10 +3,9 @@
 // horizontals when the result has them), its Hermite components R_k(t), and every
 // neuron's a_i(t) and s_i(t); and the Hermite coefficients of the activation and the target.
 import { figure, fmt, lineChart, palette } from '../dist/index.js';
+import { subscript as sub } from '../dist/format.js';
 
 const column = (flat, width, k) => Array.from({ length: flat.length / width }, (_, j) => flat[j * width + k]);
-/** `k` in Unicode subscript digits: R₁₂. */
-export const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 const size = { width: 470, height: 300 };
 /** Earlier runs: the palette's colours at 45% opacity, thinner. */
 const faint = (i) => `${palette[(i + 1) % palette.length]}73`;

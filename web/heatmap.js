@@ -5,6 +5,7 @@
 // its tooltip says in how many of its runs.
 import { fmt } from '../dist/index.js';
 import { esc } from '../dist/plot/svg.js';
+import { subscript as sub } from '../dist/format.js';
 
 /** viridis at nine evenly spaced stops (matplotlib's colormap data). */
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
@@ -56,7 +57,6 @@ export function heatmapData(result, xAxis, yAxis, quantity) {
   return { xs, ys, cells, missing, runs, log: logMean };
 }
 
-const sub = (k) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 const axisName = (path) => (path === 'epsilon' ? 'ε' : path === 'eta' ? 'η' : path);
 const quantityName = (q) => (q === 'risk' ? 'final risk' : `t${sub(q.slice(2))}`);
 

@@ -8,10 +8,11 @@ import * as library from '../dist/index.js';
 import {
   ConfigError, configFromHash, configToHash, fmt, hermiteCoefficients, loadCore, parseConfig, resolveActivation, resultToCSV, resultToJSON,
 } from '../dist/index.js';
-import { coefficientChart, explorerFigure, sub } from './charts.js';
+import { coefficientChart, explorerFigure } from './charts.js';
 import { applyField, controlsHTML, fields, fillForm } from './controls.js';
 import { defaults, presetConfig, presets } from './presets.js';
 import { esc } from '../dist/plot/svg.js';
+import { subscript as sub } from '../dist/format.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {

@@ -1,7 +1,7 @@
 // What a <timescales-sim> draws, as SVG strings from src/plot/: the risk and its Hermite
 // components against log t, or each neuron's a_i(t) and s_i(t), from the frames so far.
 import type { RunConfig } from '../config.js';
-import { fmt } from '../format.js';
+import { fmt, subscript as sub } from '../format.js';
 import { type ChartSpec, palette, type Series } from '../plot/line-chart.js';
 import { figure } from '../plot/figure.js';
 import { defaultStart } from '../time-grid.js';
@@ -41,8 +41,6 @@ export class Trace {
   }
 }
 
-/** `k` in Unicode subscript digits: R₁₂. */
-const sub = (k: number) => String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 
 /** The time axis over the whole run from the start, so that lines grow into a fixed frame. */
 function timeAxis(config: RunConfig): ChartSpec['x'] {
