@@ -8,17 +8,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunked, outputProblem, writeFileAtomic, writeStreamAtomic } from '../src/io/atomic.js';
 import { resultToJSON, writeResultJSON } from '../src/io/result.js';
 import { run, type RunResult } from '../src/run.js';
 import type { RunConfigInput } from '../src/config.js';
-import { CHILD_MS } from './support/budgets.js';
+import { bin, child, cli } from './support/cli.js';
 
-const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const child = { encoding: 'utf8', timeout: CHILD_MS } as const;
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], child);
 const dir = mkdtempSync(join(tmpdir(), 'timescales-out-'));
 chmodSync(dir, 0o755); // readable by the unprivileged user of the permission test
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,24 +2,14 @@
 // them: through the bin, on files. Each child gets a deadline (a synchronous spawn
 // blocks vitest's own timeout), so a hung command fails its test instead of the suite.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD_MS } from './support/budgets.js';
+import { describe, expect, it } from 'vitest';
+import { bin, child, cli, tempFolder } from './support/cli.js';
 
-const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const child = { encoding: 'utf8', timeout: CHILD_MS } as const;
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], child);
-const dir = mkdtempSync(join(tmpdir(), 'timescales-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, configFile } = tempFolder('timescales-cli-');
 
-function configFile(name: string, config: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(config));
-  return path;
-}
 
 const small = {
   activation: 'relu', target: { hermite: [1, 1, 1] }, epsilon: 1e-2, m: 4, seed: 3,

@@ -9,12 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error a plain ES module without types
 import { inputHash, isFresh, OUTPUTS, STAMP } from '../scripts/freshness.mjs';
-import { CHILD_MS } from './support/budgets.js';
+import { bin, child, cli } from './support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'timescales.mjs');
-const child = { encoding: 'utf8', timeout: CHILD_MS } as const;
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], child);
 const dir = mkdtempSync(join(tmpdir(), 'timescales-usage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -2,29 +2,18 @@
 // target, a refused expression in one line with its column, and random expression text
 // through `timescales hermite` (in process, so that many cases stay cheap); and a study
 // whose axis is activation.expr.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { run } from '../src/run.js';
 import { study } from '../src/study/node.js';
 import { parseCsv } from '../src/study/table.js';
-import { CHILD_MS } from './support/budgets.js';
+import { cli, tempFolder } from './support/cli.js';
 
-const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: CHILD_MS });
-const dir = mkdtempSync(join(tmpdir(), 'timescales-expr-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, configFile } = tempFolder('timescales-expr-');
 
-function configFile(name: string, config: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(config));
-  return path;
-}
 
 const small = { epsilon: 0.1, m: 4, seed: 3, time: { end: 5, points: 6 }, degrees: 3 };
 

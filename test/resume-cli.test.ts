@@ -3,24 +3,15 @@
 // retcode "aborted" and a final checkpoint, and exits 130; resuming from that checkpoint
 // gives the uninterrupted run's result, every field. A corrupt checkpoint or a changed config
 // is refused with exit 2 and one line. Each child gets a deadline, so a hang fails its test.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHILD_MS } from './support/budgets.js';
+import { bin, cli, tempFolder } from './support/cli.js';
 
-const bin = fileURLToPath(new URL('../bin/timescales.mjs', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: CHILD_MS });
-const dir = mkdtempSync(join(tmpdir(), 'timescales-resume-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, configFile } = tempFolder('timescales-resume-cli-');
 
-function configFile(name: string, config: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(config));
-  return path;
-}
 
 /** Starts the CLI, sends `signal` once `ready()` holds, and resolves with how it ended. */
 function interrupt(args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<{ status: number | null; stderr: string; sent: boolean }> {
