@@ -9,8 +9,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { run } from '../src/run.js';
 import { study } from '../src/study/node.js';
-import { parseCsv } from '../src/study/table.js';
 import { cli, tempFolder } from './support/cli.js';
+import { parseCsv } from './support/study.js';
 
 const { dir, configFile } = tempFolder('timescales-expr-');
 

@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmt } from '../src/format.js';
 import type { Page } from 'playwright-core';
 import { study } from '../src/study/node.js';
-import { parseCsv } from '../src/study/table.js';
 import { type Session, openPage, openSession, waitFor } from './support/browser.js';
 import { RUN_MS } from './support/budgets.js';
-import { scratch, smallStudy, tableWithoutWallTime } from './support/study.js';
+import { scratch, smallStudy, tableWithoutWallTime, parseCsv } from './support/study.js';
 
 const s = scratch('study-browser');
 let session: Session;

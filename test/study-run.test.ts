@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepEpsilon } from '../src/analysis/sweep.js';
 import { fmt } from '../src/format.js';
 import { study, type StudyOutcome } from '../src/study/node.js';
-import type { StudySummary } from '../src/study/summary.js';
-import { parseCsv } from '../src/study/table.js';
-import { cli, scratch, smallBase, smallStudy, tableWithoutWallTime } from './support/study.js';
+import type { StudySummary } from '../src/analysis/study-summary.js';
+import { cli, scratch, smallBase, smallStudy, tableWithoutWallTime, parseCsv } from './support/study.js';
 
 const s = scratch('study-run');
 afterAll(() => s.remove());
@@ -141,4 +140,20 @@ describe('the study folder', () => {
     expect(files.every((f) => /^[0-9a-f]{16}\.json$/.test(f))).toBe(true);
     for (const f of files) expect(() => JSON.parse(readFileSync(join(s.path('one/runs'), f), 'utf8'))).not.toThrow();
   }, 180_000);
+});
+
+describe('the options', () => {
+  it('refuse a bad shard or worker count by name, before the folder is made', async () => {
+    const cases: [object, RegExp][] = [
+      [{ shard: { index: 2, count: 2 } }, /^shard: must be \{index, count\} with integers 0 ≤ index < count \(got /],
+      [{ shard: { index: 0, count: 0 } }, /^shard: /],
+      [{ shard: { index: 0.5, count: 2 } }, /^shard: /],
+      [{ workers: 0 }, /^workers: must be an integer ≥ 1 \(got 0\)/],
+      [{ workers: 1.5 }, /^workers: /],
+    ];
+    for (const [options, message] of cases) {
+      await expect(study(smallStudy, { outDir: s.path('refused'), ...options })).rejects.toThrow(message);
+    }
+    expect(existsSync(s.path('refused'))).toBe(false);
+  });
 });

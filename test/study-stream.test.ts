@@ -2,11 +2,11 @@
 // outcomes that arrive in any order (the same file as rows added in order).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CellOutcome } from '../src/study/cell.js';
+import { TableFile } from '../src/study/folder.js';
 import { planStudy, type StudyPlan } from '../src/study/plan.js';
-import { csvLine, parseCsv, tableFields, TableWriter, type StudyRow } from '../src/study/table.js';
+import { csvLine, Table, tableFields, type CellOutcome, type StudyRow } from '../src/study/table.js';
 import { loadCore } from '../src/wasm/loader.js';
-import { scratch, smallBase } from './support/study.js';
+import { parseCsv, scratch, smallBase } from './support/study.js';
 
 const s = scratch('study-stream');
 afterAll(() => s.remove());
@@ -19,13 +19,14 @@ beforeAll(async () => {
 const outcome = (i: number): CellOutcome => ({ retcode: i % 7 ? 'success' : 'maxSteps', risk: 1 / (i + 3), learningTimes: [i, i % 3 ? null : 2 * i + 0.5, null], steps: i * 11, wallMs: 0.25 * i });
 
 function writeAll(dir: string, order: number[]): { written: number[]; table: string } {
-  const w = new TableWriter(plan, dir);
+  const file = new TableFile(dir);
+  const table = new Table(plan.axes, plan.maxDegree, file.write);
   const written: number[] = [];
   for (const i of order) {
-    w.add(i, plan.cell(i).values, outcome(i), `runs/${i}.json`);
-    written.push(w.written);
+    table.add({ index: i, values: plan.cell(i).values, outcome: outcome(i), file: `runs/${i}.json` });
+    written.push(table.written);
   }
-  w.finish({ study: 'as given' });
+  file.finish();
   return { written, table: readFileSync(`${dir}/table.csv`, 'utf8') };
 }
 
@@ -70,13 +71,17 @@ describe('the streamed table', () => {
     for (const d of [s.path('.'), dir, dir2]) expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('refuses to finish with a row missing, and leaves no table', () => {
+  it('holds every row back while the first is missing, and a discarded table leaves nothing', () => {
     const dir = s.path('missing');
     mkdirSync(dir);
-    const w = new TableWriter(plan, dir);
-    for (let i = 1; i < plan.size; i++) w.add(i, plan.cell(i).values, outcome(i), '');
-    expect(() => w.finish({})).toThrow(/lacks cell 0/);
-    w.discard();
+    const lines: string[] = [];
+    const file = new TableFile(dir);
+    const table = new Table(plan.axes, plan.maxDegree, (line) => { lines.push(line); file.write(line); });
+    for (let i = 1; i < plan.size; i++) table.add({ index: i, values: plan.cell(i).values, outcome: outcome(i), file: '' });
+    expect(table.written).toBe(0);
+    expect(lines).toHaveLength(1); // the header
+    expect(table.points.size).toBe(0);
+    file.discard();
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { fmt } from '../src/format.js';
 import type { StudyAxis } from '../src/study/plan.js';
-import { MAX_LINES, studyCharts, summaryMarkdown } from '../src/study/report.js';
-import { StudyPoints, summarize } from '../src/study/summary.js';
+import { MAX_LINES, studyCharts, summaryMarkdown } from '../src/analysis/study-report.js';
+import { StudyPoints, summarize } from '../src/analysis/study-summary.js';
 import type { StudyRow } from '../src/study/table.js';
 
 /** Rows in cell order (last axis fastest) with learning times from `times(values)`. */

@@ -37,7 +37,7 @@ describe('a study worker thread', () => {
   it('loads neither the config schema nor zod', () => {
     const loaded = imports('study/worker.js');
     expect(loaded).toContain('run-validated.js'); // the walk does reach the run
-    expect(loaded).toContain('study/cell.js');
+    expect(loaded).toContain('io/result.js');
     expect([...loaded].filter((m) => m === 'config.js' || m.startsWith('package zod'))).toEqual([]);
   });
 

@@ -3,11 +3,11 @@
 // study file's JSON Schema. Ctrl-C (or SIGTERM) stops the workers, keeps every whole
 // result file, and exits 130 (143); running the command again resumes.
 import { fmt } from '../format.js';
-import { parseShard } from '../study/shard.js';
 import { study, type StudyProgress } from '../study/node.js';
 import { type StudyInput, studyJsonSchema } from '../study/spec.js';
 import { CliUsageError, type Command, parseOptions } from './command.js';
 import { readConfig } from './config-file.js';
+import { parseShard } from './shard.js';
 
 const usage = 'usage: timescales study <study.json> --out DIR [--workers N] [--shard I/N | slurm | k8s --shards N] [--quiet]; timescales study --schema';
 

@@ -2,14 +2,13 @@
 // worker script as in Node but on Web Workers (one per hardware thread, one Wasm instance
 // each), and the table, summary and charts returned in memory — no result files, no keys.
 // Nothing here imports a Node built-in.
+import { studyReport } from '../analysis/study-report.js';
+import type { StudySummary } from '../analysis/study-summary.js';
 import { loadCore } from '../wasm/loader.js';
-import type { StudyInput } from './spec.js';
-import { outcomeOf, type CellOutcome } from './cell.js';
 import { planStudy, type StudyAxis } from './plan.js';
-import { studyReport } from './report.js';
-import { StudyPoints, type StudySummary } from './summary.js';
-import { csvLine, tableFields, tableHeader, type StudyRow } from './table.js';
 import { Pool } from './pool.js';
+import type { StudyInput } from './spec.js';
+import { outcomeOf, Table, type StudyRow } from './table.js';
 import type { Answer } from './worker.js';
 
 export interface BrowserStudyOptions {
@@ -45,7 +44,12 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
     w.onerror = (e) => fail(new Error(`study worker: ${e.message}`));
     return { post: (task) => w.postMessage(task), terminate: () => w.terminate() };
   });
-  const outcomes = new Array<CellOutcome>(plan.size);
+  const rows: StudyRow[] = [];
+  let csv = '';
+  const table = new Table(plan.axes, plan.maxDegree, (line, row) => {
+    csv += line;
+    if (row) rows.push(row);
+  });
   const start = Date.now();
   const running = new Set<Promise<void>>();
   let done = 0;
@@ -54,8 +58,9 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
     for (let i = 0; i < plan.size && !options.signal?.aborted && failure === undefined; i++) {
-      const task = pool.run(plan.cell(i).config).then(({ text }) => {
-        outcomes[i] = outcomeOf(JSON.parse(text) as object);
+      const { values, config } = plan.cell(i);
+      const task = pool.run(config).then(({ text }) => {
+        table.add({ index: i, values, outcome: outcomeOf(JSON.parse(text) as object), file: '' });
         options.onProgress?.({ done: ++done, total: plan.size, elapsedMs: Date.now() - start });
       }).catch((e: unknown) => { failure ??= e; }).finally(() => running.delete(task));
       running.add(task);
@@ -68,14 +73,5 @@ export async function studyInBrowser(input: StudyInput, options: BrowserStudyOpt
   }
   options.signal?.throwIfAborted();
   if (failure !== undefined) throw failure;
-  const points = new StudyPoints(plan.axes, plan.maxDegree);
-  const rows: StudyRow[] = [];
-  let csv = csvLine(tableHeader(plan.axes.map((a) => a.path), plan.maxDegree));
-  for (let i = 0; i < plan.size; i++) {
-    const row = { index: i, values: plan.cell(i).values, outcome: outcomes[i], file: '' };
-    rows.push(row);
-    points.add(row.values, row.outcome);
-    csv += csvLine(tableFields(row, plan.maxDegree));
-  }
-  return { axes: plan.axes, maxDegree: plan.maxDegree, rows, csv, ...studyReport(points) };
+  return { axes: plan.axes, maxDegree: plan.maxDegree, rows, csv, ...studyReport(table.points) };
 }

@@ -14,7 +14,10 @@
 // on its own host as it starts. It never touches one of another host (a shard of the same
 // study on another node of a cluster, writing into a shared folder, may be using it) or of
 // a process that is alive (another shard on this host).
+import type { StudyReport } from '../analysis/study-report.js';
+import { writeFileAtomic, writeStreamAtomic } from '../io/atomic.js';
 import { canonicalJSON } from '../io/checkpoint.js';
+import { writeJSONPieces } from '../io/json-pieces.js';
 import { nodeFs } from '../io/node-fs.js';
 import { RESULT_FORMAT } from '../io/result.js';
 import type { Cell } from './plan.js';
@@ -103,4 +106,68 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Characters of CSV gathered before each write to the temporary rows file. */
+const FLUSH_CHARS = 1 << 16;
+
+/**
+ * DIR/table.csv, whole or not at all: its lines gather in a temporary file beside it, which
+ * finish() copies to table.csv. Copied rather than renamed: a table.csv that is a symbolic
+ * link is written through, as every output is.
+ */
+export class TableFile {
+  private readonly tmp: string;
+  private fd: number | undefined;
+  private pending = '';
+
+  constructor(private readonly dir: string) {
+    this.tmp = `${dir}/${temporaryName('table.csv', 'rows')}`;
+    this.fd = nodeFs().openSync(this.tmp, 'w');
+  }
+
+  readonly write = (line: string): void => {
+    this.pending += line;
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
+  };
+
+  private flush(): void {
+    nodeFs().writeSync(this.fd!, this.pending);
+    this.pending = '';
+  }
+
+  finish(): void {
+    const fs = nodeFs();
+    this.flush();
+    writeStreamAtomic(`${this.dir}/table.csv`, (write) => {
+      const fd = fs.openSync(this.tmp, 'r');
+      try {
+        const buffer = new Uint8Array(1 << 20);
+        for (let n; (n = fs.readSync(fd, buffer)) > 0;) write(buffer.subarray(0, n));
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+    this.discard();
+  }
+
+  /** Removes the temporary rows (a study stopped, or the table written). */
+  discard(): void {
+    const fs = nodeFs();
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Writes DIR/summary.json, summary.md, the charts, and study.json as written (the order of its axes is the order of the cells). */
+export function writeReport(dir: string, { summary, markdown, charts }: StudyReport, input: unknown): void {
+  // in pieces: the summary of a large ε × seed grid is tens of MB of JSON
+  writeStreamAtomic(`${dir}/summary.json`, (write) => {
+    writeJSONPieces(summary, write, 1);
+    write('\n');
+  });
+  writeFileAtomic(`${dir}/summary.md`, markdown);
+  for (const { name, svg } of charts) writeFileAtomic(`${dir}/${name}`, svg);
+  writeFileAtomic(`${dir}/study.json`, `${JSON.stringify(input, null, 1)}\n`);
 }

@@ -3,10 +3,7 @@
 // exported by the Node entry only (src/index.ts).
 export { parseStudy, studyJsonSchema, studySchema, type StudyFile, type StudyInput, type Axis } from './spec.js';
 export { planStudy, type StudyPlan, type StudyAxis, type Cell } from './plan.js';
-export { canonicalJSON } from '../io/checkpoint.js';
 export { cellKey } from './folder.js';
-export { parseShard, type Shard } from './shard.js';
-export { runCell, outcomeOf, type CellOutcome } from './cell.js';
-export { tableHeader, tableFields, csvLine, parseCsv, type StudyRow } from './table.js';
-export type { StudySummary, SeedGroup, EpsilonGroup } from './summary.js';
+export type { CellOutcome, StudyRow } from './table.js';
+export type { StudySummary, SeedGroup, EpsilonGroup, SeedMeanGroup, MGroup, SampleStats } from '../analysis/study-summary.js';
 export { studyInBrowser, type BrowserStudy, type BrowserStudyOptions } from './browser.js';

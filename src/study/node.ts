@@ -5,16 +5,22 @@
 // table is the one an uninterrupted run writes; at the end, the table, summary and charts.
 // Node built-ins are reached at call time only, so importing the library in a browser
 // never loads them.
+import { studyReport } from '../analysis/study-report.js';
+import type { StudySummary } from '../analysis/study-summary.js';
+import { ConfigError } from '../errors.js';
 import { nodeFs } from '../io/node-fs.js';
 import { loadCore, type Core } from '../wasm/loader.js';
-import type { StudyInput } from './spec.js';
-import { outcomeOf } from './cell.js';
-import { readResult, removeLeftovers, resultFile, RUNS_DIR, writeResult } from './folder.js';
+import { readResult, removeLeftovers, resultFile, RUNS_DIR, TableFile, writeReport, writeResult } from './folder.js';
 import { planStudy, type Cell } from './plan.js';
 import { Pool, type Spawn } from './pool.js';
-import type { Shard } from './shard.js';
-import { TableWriter } from './table.js';
-import type { StudySummary } from './summary.js';
+import type { StudyInput } from './spec.js';
+import { outcomeOf, Table } from './table.js';
+
+/** Which cells a process runs: all of them, or shard `index` of `count` — the cells whose index is ≡ index (mod count), so every shard gets a similar mix of the grid. */
+export interface Shard {
+  index: number;
+  count: number;
+}
 
 export interface StudyProgress {
   /** Cells of this process done so far (run now or found done), of `total`. */
@@ -63,6 +69,11 @@ export const WINDOW = 4096;
 /** A study file (parsed JSON, or a path to one) run into `options.outDir`; throws ConfigError before anything runs if any cell is invalid. */
 export async function study(studyFile: StudyInput | string, options: StudyOptions): Promise<StudyOutcome> {
   const called = Date.now();
+  const shard = options.shard ?? { index: 0, count: 1 };
+  if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+    throw new ConfigError('shard', 'must be {index, count} with integers 0 ≤ index < count', shard);
+  }
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) throw new ConfigError('workers', 'must be an integer ≥ 1', options.workers);
   const fs = nodeFs();
   const input = typeof studyFile === 'string' ? JSON.parse(fs.readFileSync(studyFile, 'utf8')) : studyFile;
   const core = await loadCore();
@@ -72,19 +83,19 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   for (const folder of [dir, `${dir}/${RUNS_DIR}`]) removeLeftovers(folder);
   // one listing rather than an open per cell: a cell whose file is not listed is computed
   const listed = new Set(fs.readdirSync(`${dir}/${RUNS_DIR}`));
-  const shard = options.shard ?? { index: 0, count: 1 };
-  const workers = Math.max(1, Math.floor(options.workers ?? globalThis.process.getBuiltinModule('node:os').availableParallelism()));
+  const workers = options.workers ?? globalThis.process.getBuiltinModule('node:os').availableParallelism();
   // the table is written by a run of the whole study only; shards leave it to the merge
-  const table = shard.count === 1 ? new TableWriter(plan, dir) : undefined;
+  const tableFile = shard.count === 1 ? new TableFile(dir) : undefined;
+  const table = tableFile && new Table(plan.axes, plan.maxDegree, tableFile.write);
   const total = shard.index < plan.size ? Math.ceil((plan.size - shard.index) / shard.count) : 0;
   const outcome: StudyOutcome = { total, computed: 0, skipped: 0, failed: 0, interrupted: false, workers: 0, workerMs: 0, elapsedMs: 0 };
-  const report = () => options.onProgress?.({ done: outcome.computed + outcome.skipped, total, computed: outcome.computed, elapsedMs: Date.now() - called });
+  const progress = () => options.onProgress?.({ done: outcome.computed + outcome.skipped, total, computed: outcome.computed, elapsedMs: Date.now() - called });
   /** A finished cell: counted, and its row, from its result document, to the table. */
   const finished = (cell: Cell, file: string, doc: object) => {
     const o = outcomeOf(doc);
     if (o.retcode !== 'success') outcome.failed++;
-    table?.add(cell.index, cell.values, o, file);
-    report();
+    table?.add({ index: cell.index, values: cell.values, outcome: o, file });
+    progress();
   };
 
   let pool: Pool | undefined;
@@ -93,7 +104,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   const stopped = () => options.signal?.aborted === true || failure !== undefined;
   const stop = () => { void pool?.close(); };
   options.signal?.addEventListener('abort', stop, { once: true });
-  report();
+  progress();
   try {
     for (let i = shard.index; i < plan.size && !stopped(); i += shard.count) {
       const cell = plan.cell(i);
@@ -121,12 +132,18 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   } finally {
     options.signal?.removeEventListener('abort', stop);
     await pool?.close();
-    if (stopped()) table?.discard();
+    if (stopped()) tableFile?.discard();
   }
   outcome.workers = pool ? workers : 0;
   if (options.signal?.aborted) return { ...outcome, interrupted: true, elapsedMs: Date.now() - called };
   if (failure !== undefined) throw failure;
-  if (table) outcome.summary = table.finish(input);
+  if (table) {
+    if (table.written !== plan.size) throw new Error(`the table lacks cell ${table.written} of ${plan.size}`);
+    tableFile!.finish();
+    const results = studyReport(table.points);
+    writeReport(dir, results, input);
+    outcome.summary = results.summary;
+  }
   outcome.elapsedMs = Date.now() - called;
   return outcome;
 }

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StudyInput } from '../../src/study/spec.js';
-import { parseCsv } from '../../src/study/table.js';
 import { CHILD_MS } from './budgets.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,4 +40,22 @@ export function tableWithoutWallTime(dir: string): string[][] {
   const rows = parseCsv(readFileSync(join(dir, 'table.csv'), 'utf8'));
   const w = rows[0].indexOf('wallMs');
   return rows.map((r) => r.filter((_, i) => i !== w));
+}
+
+/** Splits CSV text into rows of fields (RFC 4180 quoting, as the study table writes it). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cur); cur = ''; } else if (c === '\n') { row.push(cur); rows.push(row); row = []; cur = ''; } else if (c !== '\r') cur += c;
+  }
+  if (cur !== '' || row.length) { row.push(cur); rows.push(row); }
+  return rows;
 }

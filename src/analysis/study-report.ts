@@ -1,17 +1,20 @@
-// What people read of a study: summary.md (summary.json holds the same numbers in full)
+// What people read of a study (src/study/): summary.md (summary.json holds the same numbers in full)
 // and one chart per learning time.
 import { fmt } from '../format.js';
-import { fmtTime, markdownTable, timeScaleTables } from '../analysis/markdown.js';
+import { fmtTime, markdownTable, timeScaleTables } from './markdown.js';
 import { lineChart, palette, type Series } from '../plot/line-chart.js';
 import { canonicalJSON } from '../io/checkpoint.js';
-import { FIT_DECADES, groupCells, summarize, type SampleStats, type SeedMeanGroup, type StudyPoints, type StudySummary } from './summary.js';
+import { FIT_DECADES, groupCells, summarize, type SampleStats, type SeedMeanGroup, type StudyPoints, type StudySummary } from './study-summary.js';
 
 const show = (v: unknown) => (typeof v === 'number' ? fmt(v) : typeof v === 'string' ? v : JSON.stringify(v));
 const times = (n: number) => Array.from({ length: n }, (_, k) => `t_${k}`);
 const pointText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} = ${show(v)}`).join(', ') || 'all cells';
 
-/** summary.json's content, summary.md and the charts, from the finished cells. */
-export function studyReport(p: StudyPoints): { summary: StudySummary; markdown: string; charts: { name: string; svg: string }[] } {
+/** summary.json's content, summary.md and the charts `t_k.svg`. */
+export interface StudyReport { summary: StudySummary; markdown: string; charts: { name: string; svg: string }[] }
+
+/** The report of a study from its finished cells. */
+export function studyReport(p: StudyPoints): StudyReport {
   const summary = summarize(p);
   return { summary, markdown: summaryMarkdown(summary), charts: studyCharts(p, summary) };
 }

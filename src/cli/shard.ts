@@ -1,12 +1,7 @@
-// Which cells a process runs: all of them, or shard I of N — the cells whose index is
-// ≡ I (mod N), so every shard gets a similar mix of the grid. The index and count come
+// `timescales study --shard`: which shard of a study this process runs (src/study/node.ts),
 // from the command line or from the batch system that started the process.
 import { ConfigError } from '../errors.js';
-
-export interface Shard {
-  index: number;
-  count: number;
-}
+import type { Shard } from '../study/node.js';
 
 /**
  * `--shard I/N`, `--shard slurm` (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT; arrays

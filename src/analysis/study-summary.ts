@@ -1,4 +1,4 @@
-// What a study adds up to, made from its finished cells (StudyPoints) at the end:
+// The summary of a study (src/study/), made from its finished cells (StudyPoints) at the end:
 // - with a `seed` axis, for each point of the other axes, mean, sd and 95% interval over
 //   seeds of the final risk and of each t_k;
 // - with an `epsilon` axis, for each point of the other axes, how each t_k scales with ε,
@@ -11,12 +11,12 @@
 // Statistics over seeds are the mean, the sample standard deviation and the central 95%
 // interval (the 2.5% and 97.5% quantiles, linear interpolation between order statistics —
 // Hyndman & Fan type 7, the default of R and numpy).
-import { extrapolateInM, type Extrapolation } from '../analysis/extrapolate.js';
-import { timeScaleTable, type TimeScaleRow } from '../analysis/sweep.js';
-import type { Theory } from '../analysis/theory.js';
-import type { CellOutcome } from './cell.js';
+import { extrapolateInM, type Extrapolation } from './extrapolate.js';
+import { timeScaleTable, type TimeScaleRow } from './sweep.js';
+import type { Theory } from './theory.js';
+import type { CellOutcome } from '../study/table.js';
 import { canonicalJSON } from '../io/checkpoint.js';
-import type { StudyAxis } from './plan.js';
+import type { StudyAxis } from '../study/plan.js';
 
 export interface SampleStats {
   /** Values counted (a learning time not reached, or a failed cell, is not). */
