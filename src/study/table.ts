@@ -79,20 +79,24 @@ function quote(s: string): string {
 export class Table {
   readonly points: StudyPoints;
   private readonly waiting = new Map<number, StudyRow>();
-  /** Rows gone out: every cell before this index. */
-  written = 0;
+  private next = 0;
 
   constructor(axes: StudyAxis[], private readonly maxDegree: number, private readonly write: (line: string, row?: StudyRow) => void) {
     this.points = new StudyPoints(axes, maxDegree);
     write(csvLine(tableHeader(axes.map((a) => a.path), maxDegree)));
   }
 
+  /** Rows gone out: every cell before this index. */
+  get written(): number {
+    return this.next;
+  }
+
   add(row: StudyRow): void {
     this.waiting.set(row.index, row);
-    for (let next = this.waiting.get(this.written); next; next = this.waiting.get(this.written)) {
-      this.waiting.delete(this.written++);
-      this.points.add(next.values, next.outcome);
-      this.write(csvLine(tableFields(next, this.maxDegree)), next);
+    for (let r = this.waiting.get(this.next); r; r = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next++);
+      this.points.add(r.values, r.outcome);
+      this.write(csvLine(tableFields(r, this.maxDegree)), r);
     }
   }
 }
