@@ -1,8 +1,8 @@
 // runParsed(config): a config that parseConfig returned, run. It turns the config into a
 // numeric problem (Hermite coefficients, initial state, output times), hands it to the
 // model's solver, and reads the time scales off the solution. run() (run.ts) validates
-// first; a study validates each cell once, up front, and its workers start here, without
-// loading the config schema (zod): that import was 95 of a worker's 130 ms of start.
+// first; a study validates each cell up front, and its workers start here, without
+// loading the config schema (zod), the larger part of a worker's start (docs/design.md).
 import { type Activation, resolveActivation } from './hermite/activation.js';
 import { learningTimes } from './analysis/learning-times.js';
 import { departures, measurePlateaus, predictTheory, type MeasuredTheory, type Theory } from './analysis/theory.js';
