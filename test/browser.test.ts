@@ -150,6 +150,31 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
         }
       };
     });
+    // Records every Wasm compile on the page (its size in bytes, or the URL streamed), to
+    // show that the explorer and its element share one compiled core.
+    await page.addInitScript(() => {
+      const compiles: string[] = [];
+      (window as unknown as { wasmCompiles: string[] }).wasmCompiles = compiles;
+      const W = WebAssembly;
+      const what = (source: unknown) => (source instanceof W.Module ? null
+        : source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? `${source.byteLength} bytes` : 'a streamed Response');
+      const count = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
+        const source = what(args[0]);
+        if (source) compiles.push(source);
+        return f(...args);
+      };
+      W.compile = count(W.compile.bind(W));
+      W.instantiate = count(W.instantiate.bind(W)) as typeof W.instantiate;
+      W.compileStreaming = count(W.compileStreaming.bind(W));
+      W.instantiateStreaming = count(W.instantiateStreaming.bind(W));
+      // A Proxy, not a subclass, so that `instanceof WebAssembly.Module` still holds for compiled modules.
+      W.Module = new Proxy(W.Module, {
+        construct(target, args: [BufferSource], newTarget) {
+          compiles.push(`${args[0].byteLength} bytes, synchronously`);
+          return Reflect.construct(target, args, newTarget);
+        },
+      });
+    });
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(new URL('web/index.html', session.server.url).href);
     await waitFor(page, problems, 'the explorer running its defaults', settled, RUN_MS);
@@ -175,6 +200,15 @@ describe('explorer in Chromium: runs, earlier runs, statistics, errors', () => {
     await page.fill('#config', config);
     await runAndWait(state);
   }
+
+  it('compiles the core once for its coefficient chart and its element\'s runs', async () => {
+    // beforeAll has waited for the page's first run to end; the chart is drawn from the same core.
+    await waitFor(page, problems, 'the coefficient chart drawn', () => document.getElementById('coefficient-chart')!.getAttribute('aria-label'));
+    expect(await page.evaluate(() => (document.getElementById('sim') as unknown as { result: { t: number[] } | null }).result?.t.length)).toBeGreaterThan(0);
+    const compiles = await page.evaluate(() => (window as unknown as { wasmCompiles: string[] }).wasmCompiles);
+    expect(compiles).toHaveLength(1);
+    expect(compiles[0]).toMatch(/^\d{5,} bytes$/); // the SIMD build, not the few bytes of a probe
+  });
 
   it('runs a preset when chosen, marks the learning times on the risk plot, and shows the statistics of its method', async () => {
     await clearEarlier();

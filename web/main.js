@@ -6,8 +6,10 @@
 // marked (charts.js), the statistics that apply to the model, and the copies and downloads.
 import * as library from '../dist/index.js';
 import {
-  ConfigError, configFromHash, configToHash, fmt, hermiteCoefficients, loadCore, parseConfig, resolveActivation, resultToCSV, resultToJSON,
+  ConfigError, configFromHash, configToHash, fmt, hermiteCoefficients, parseConfig, resolveActivation, resultToCSV, resultToJSON,
 } from '../dist/index.js';
+// The element's loadCore, not the library's: its cache holds the core the element runs on, so the page compiles it once.
+import { loadCore } from '../dist/element.js';
 import { coefficientChart, explorerFigure } from './charts.js';
 import { applyField, controlsHTML, fields, fillForm } from './controls.js';
 import { defaults, presetConfig, presets } from './presets.js';

@@ -23,6 +23,9 @@ z.config({ jitless: true });
 
 export type { ElementResult, ErrorDetail, FrameData } from './protocol.js';
 export { ELEMENT_DEFAULTS } from './config.js';
+// The loader the element runs on, with its cache: a page that needs the core as well (for
+// hermiteCoefficients, say) takes loadCore from here and shares the element's compiled build.
+export { loadCore } from '../wasm/loader.js';
 
 /** The `frame` event's detail. */
 export interface FrameDetail {
