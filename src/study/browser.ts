@@ -6,7 +6,7 @@ import { studyReport } from '../analysis/study-report.js';
 import type { StudySummary } from '../analysis/study-summary.js';
 import { loadCore } from '../wasm/loader.js';
 import { planStudy, type StudyAxis } from './plan.js';
-import { Pool } from './pool.js';
+import { Pool, workerCount } from './pool.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf, Table, type StudyRow } from './table.js';
 import type { Answer } from './worker.js';
@@ -35,8 +35,9 @@ export interface BrowserStudy {
 
 /** Runs a study file (parsed JSON) on Web Workers; throws ConfigError before anything runs if a cell is invalid. */
 export async function studyInBrowser(input: StudyInput, options: BrowserStudyOptions = {}): Promise<BrowserStudy> {
+  const requested = workerCount(options.workers, globalThis.navigator?.hardwareConcurrency ?? 2);
   const plan = planStudy(input, await loadCore());
-  const n = Math.max(1, Math.min(options.workers ?? globalThis.navigator?.hardwareConcurrency ?? 2, plan.size));
+  const n = Math.min(requested, plan.size);
   const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
   const pool = new Pool(n, (answer, fail) => {
     const w = new Worker(url, { type: 'module' });

@@ -12,7 +12,7 @@ import { nodeFs } from '../io/node-fs.js';
 import { loadCore, type Core } from '../wasm/loader.js';
 import { readResult, removeLeftovers, resultFile, RUNS_DIR, TableFile, writeReport, writeResult } from './folder.js';
 import { planStudy, type Cell } from './plan.js';
-import { Pool, type Spawn } from './pool.js';
+import { Pool, type Spawn, workerCount } from './pool.js';
 import type { StudyInput } from './spec.js';
 import { outcomeOf, Table } from './table.js';
 
@@ -73,7 +73,7 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
     throw new ConfigError('shard', 'must be {index, count} with integers 0 ≤ index < count', shard);
   }
-  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) throw new ConfigError('workers', 'must be an integer ≥ 1', options.workers);
+  const workers = workerCount(options.workers, globalThis.process.getBuiltinModule('node:os').availableParallelism());
   const fs = nodeFs();
   const input = typeof studyFile === 'string' ? JSON.parse(fs.readFileSync(studyFile, 'utf8')) : studyFile;
   const core = await loadCore();
@@ -83,7 +83,6 @@ export async function study(studyFile: StudyInput | string, options: StudyOption
   for (const folder of [dir, `${dir}/${RUNS_DIR}`]) removeLeftovers(folder);
   // one listing rather than an open per cell: a cell whose file is not listed is computed
   const listed = new Set(fs.readdirSync(`${dir}/${RUNS_DIR}`));
-  const workers = options.workers ?? globalThis.process.getBuiltinModule('node:os').availableParallelism();
   // the table is written by a run of the whole study only; shards leave it to the merge
   const tableFile = shard.count === 1 ? new TableFile(dir) : undefined;
   const table = tableFile && new Table(plan.axes, plan.maxDegree, tableFile.write);

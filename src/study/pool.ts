@@ -5,10 +5,17 @@
 // to the main thread. A worker that fails (it exits, or throws outside a cell) fails every
 // cell it holds, and any sent to it later.
 import type { RunConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
 import type { Answer, Task } from './worker.js';
 
 /** Cells a worker holds unanswered: the one it runs and the next. */
 export const DEPTH = 2;
+
+/** The `workers` option, an integer ≥ 1, or `available` when it is not given; a bad one throws ConfigError naming it. */
+export function workerCount(workers: number | undefined, available: number): number {
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new ConfigError('workers', 'must be an integer ≥ 1', workers);
+  return workers ?? available;
+}
 
 /** Starts one worker whose answers and failure go to `answer` and `fail`. */
 export type Spawn = (answer: (a: Answer) => void, fail: (e: unknown) => void) => { post(task: Task): void; terminate(): unknown };
